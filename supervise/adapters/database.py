@@ -1,0 +1,202 @@
+"""Engine, schema-version check and the unit of work (adapter layer).
+
+The unit of work is the one place a transaction begins and ends: services open
+``with uow:``, do their work and call ``uow.commit()``; leaving the block without a
+commit rolls back. Database errors are translated here into the domain's errors.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DatabaseError as SqlDatabaseError
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from supervise.adapters.orm import start_mappers
+from supervise.db import SCHEMA_HEAD
+from supervise.errors import Conflict, DatabaseProblem
+
+SQLITE_BUSY_MS = 30_000
+
+
+def resolve_url(url: str | None) -> str:
+    """A plain path becomes an SQLite URL; None means ``supervise.db`` here."""
+    if not url:
+        return "sqlite:///supervise.db"
+    if "://" not in url:
+        return f"sqlite:///{url}"
+    return url
+
+
+def sqlite_path(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return None
+    if parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # FULL: a committed transition survives a power cut, not only a process crash.
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+    cursor.close()
+
+
+def make_engine(url: str, *, must_exist: bool = True) -> Engine:
+    """Create the engine; for SQLite, refuse a missing file unless ``must_exist`` is False.
+
+    Raises:
+        DatabaseProblem: the SQLite file does not exist (and must), or the URL is unusable.
+    """
+    path = sqlite_path(url)
+    if path is not None and must_exist and not path.exists():
+        raise DatabaseProblem(
+            f"no database at {path}; run `supervise init` to create it, or pass --db"
+        )
+    try:
+        engine = create_engine(url, future=True)
+    except (ImportError, ModuleNotFoundError) as exc:
+        raise DatabaseProblem(
+            f"cannot use database URL {make_url(url).render_as_string(hide_password=True)}: "
+            f"{exc}; for PostgreSQL install 'supervise[pg]'"
+        ) from exc
+    except Exception as exc:  # sqlalchemy raises ArgumentError and friends for bad URLs
+        raise DatabaseProblem(f"cannot use database URL {url!r}: {exc}") from exc
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    start_mappers()
+    return engine
+
+
+def enable_wal(engine: Engine) -> None:
+    """WAL lets readers run beside the one writer; the mode is stored in the file."""
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+
+
+def schema_version(engine: Engine) -> str | None:
+    """The Alembic revision the database is at, or None when it was never initialised.
+
+    Reads ``alembic_version`` directly so that ordinary commands never import Alembic.
+
+    Raises:
+        DatabaseProblem: the file is not a database, or the server cannot be reached.
+    """
+    try:
+        with engine.connect() as conn:
+            has_table = engine.dialect.has_table(conn, "alembic_version")
+            if not has_table:
+                return None
+            row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+            return None if row is None else str(row[0])
+    except SqlDatabaseError as exc:
+        raise DatabaseProblem(describe_db_error(engine, exc)) from exc
+
+
+def describe_db_error(engine: Engine, exc: Exception) -> str:
+    where = engine.url.render_as_string(hide_password=True)
+    detail = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+    if "file is not a database" in detail:
+        return f"{where} is not a supervise database (file is not a database); check --db"
+    return f"cannot use database {where}: {detail}"
+
+
+def check_schema(engine: Engine) -> None:
+    """Refuse an uninitialised database or one from a newer version of supervise."""
+    version = schema_version(engine)
+    if version is None:
+        raise DatabaseProblem(
+            f"database {engine.url.render_as_string(hide_password=True)} is not initialised; "
+            "run `supervise init`"
+        )
+    if version != SCHEMA_HEAD:
+        from supervise.db import KNOWN_REVISIONS
+
+        if version in KNOWN_REVISIONS:
+            raise DatabaseProblem(
+                f"database schema {version} is older than this program's {SCHEMA_HEAD}; "
+                "run `supervise init` to upgrade it"
+            )
+        raise DatabaseProblem(
+            f"database schema {version} is newer than this program knows ({SCHEMA_HEAD}); "
+            "upgrade supervise before using this database"
+        )
+
+
+class UnitOfWork:
+    """One database transaction. Commit explicitly; anything else rolls back."""
+
+    def __init__(self, session_factory: Callable[[], Session]) -> None:
+        self._factory = session_factory
+        self._session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("unit of work used outside `with`")
+        return self._session
+
+    @property
+    def dialect(self) -> str:
+        return self.session.get_bind().dialect.name
+
+    def __enter__(self) -> UnitOfWork:
+        self._session = self._factory()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session = self.session
+        try:
+            session.rollback()
+        finally:
+            session.close()
+            self._session = None
+
+    def flush(self) -> None:
+        """Write pending changes now, translating a lost update into ``Conflict``."""
+        try:
+            self.session.flush()
+        except StaleDataError as exc:
+            raise Conflict("the record was changed by someone else; reload and retry") from exc
+
+    def commit(self) -> None:
+        try:
+            self.session.commit()
+        except StaleDataError as exc:
+            raise Conflict("the record was changed by someone else; reload and retry") from exc
+        except IntegrityError as exc:
+            raise Conflict(f"the change collided with another one; retry ({exc.orig})") from exc
+        except OperationalError as exc:
+            raise Conflict(f"the database was busy; retry ({exc.orig})") from exc
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    # expire_on_commit=False: services build plain views after commit without reloading.
+    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+
+
+def is_postgres_url(url: str) -> bool:
+    return make_url(url).get_backend_name() == "postgresql"
+
+
+def environ_db_url(cli_value: str | None, configured: str | None) -> str:
+    """--db, else $SUPERVISE_DB, else database.url from config, else supervise.db here."""
+    return resolve_url(cli_value or os.environ.get("SUPERVISE_DB") or configured)

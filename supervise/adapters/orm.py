@@ -1,0 +1,220 @@
+"""Database tables and the imperative mapping of the domain classes (adapter layer).
+
+The Alembic migrations in ``supervise/db`` create exactly these tables; a test compares
+the two so they cannot drift.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Dialect,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import registry
+
+from supervise import model
+from supervise.states import CaseState
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware datetimes stored as naive UTC, so SQLite and PostgreSQL agree to the microsecond."""
+
+    impl = DateTime(timezone=False)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; times must carry a zone")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC)
+
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+organizations = Table(
+    "organizations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("credit_code", String(18), nullable=False, unique=True),
+    Column("kind", String(20), nullable=False),
+    Column("charity", Boolean, nullable=False),
+    Column("district", String(100), nullable=False),
+    Column("township", String(100)),
+    Column("email", String(254)),
+    Column("status", String(20), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+persons = Table(
+    "persons",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False, index=True),
+    Column("id_number", String(18), nullable=False, unique=True),
+    Column("email", String(254)),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+edits = Table(
+    "edits",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("entity", String(20), nullable=False),
+    Column("entity_id", Integer, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("recorded_at", UtcDateTime, nullable=False),
+    Column("by", String(100), nullable=False),
+    Column("changes", JSON, nullable=False),
+    Index("ix_edits_entity", "entity", "entity_id"),
+)
+
+case_state = Enum(
+    CaseState,
+    native_enum=False,
+    length=32,
+    values_callable=lambda states: [s.value for s in states],
+    validate_strings=True,
+    name="case_state",
+)
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organization_id", ForeignKey("organizations.id"), nullable=False, index=True),
+    Column("person_id", ForeignKey("persons.id"), nullable=False, index=True),
+    Column("role", String(50), nullable=False),
+    Column("state", case_state, nullable=False, index=True),
+    Column("stack", String(400), nullable=False),
+    Column("proceeding_basis", String(50)),
+    Column("statement_waived", Boolean, nullable=False),
+    Column("hearing_recorded", Boolean, nullable=False),
+    Column("supervisor", String(100), index=True),
+    Column("last_event_at", UtcDateTime, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+history = Table(
+    "history",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", ForeignKey("cases.id"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("event", String(40), nullable=False),
+    Column("from_state", String(32)),
+    Column("to_state", String(32), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("recorded_at", UtcDateTime, nullable=False),
+    Column("by", String(100), nullable=False),
+    Column("reason", Text),
+    Column("basis", String(50)),
+    Column("data", JSON, nullable=False),
+    # One row per (case, seq): a second writer of the same step fails instead of forking.
+    UniqueConstraint("case_id", "seq"),
+)
+
+deadlines = Table(
+    "deadlines",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", ForeignKey("cases.id"), nullable=False),
+    Column("kind", String(30), nullable=False),
+    Column("nature", String(10), nullable=False),
+    Column("owner", String(100), nullable=False),
+    Column("start", Date, nullable=False),
+    Column("rule", String(10), nullable=False),
+    Column("amount", Integer, nullable=False),
+    Column("due", Date, nullable=False),
+    Column("provisional", Boolean, nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("opened_seq", Integer, nullable=False),
+    Column("closed_seq", Integer),
+    Index("ix_deadlines_status_due", "status", "due"),
+    Index("ix_deadlines_case_status", "case_id", "status"),
+    Index("ix_deadlines_provisional", "provisional", "status"),
+)
+
+bans = Table(
+    "bans",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", ForeignKey("persons.id"), nullable=False, index=True),
+    Column("case_id", ForeignKey("cases.id"), index=True),
+    Column("basis", String(50), nullable=False),
+    Column("judgment", String(200)),
+    Column("scope", String(10), nullable=False),
+    Column("start", Date, nullable=False),
+    Column("until", Date),
+    Column("lifelong", Boolean, nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("ended_at", UtcDateTime),
+)
+
+calendar_years = Table(
+    "calendar_years",
+    metadata,
+    Column("year", Integer, primary_key=True, autoincrement=False),
+    Column("holidays", JSON, nullable=False),
+    Column("workdays", JSON, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("loaded_at", UtcDateTime, nullable=False),
+    Column("loaded_by", String(100), nullable=False),
+)
+
+mapper_registry = registry(metadata=metadata)
+_mapped = False
+
+
+def start_mappers() -> None:
+    """Map the domain classes once per process (idempotent)."""
+    global _mapped
+    if _mapped:
+        return
+    mapper_registry.map_imperatively(
+        model.Organization, organizations, version_id_col=organizations.c.version
+    )
+    mapper_registry.map_imperatively(model.Person, persons, version_id_col=persons.c.version)
+    mapper_registry.map_imperatively(model.Edit, edits)
+    mapper_registry.map_imperatively(model.Case, cases, version_id_col=cases.c.version)
+    mapper_registry.map_imperatively(model.HistoryEntry, history)
+    mapper_registry.map_imperatively(model.Deadline, deadlines)
+    mapper_registry.map_imperatively(model.Ban, bans)
+    mapper_registry.map_imperatively(model.CalendarYear, calendar_years)
+    _mapped = True

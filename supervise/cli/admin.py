@@ -1,0 +1,85 @@
+"""`supervise init`, `config show`, `doctor` and `graph`."""
+
+from __future__ import annotations
+
+import click
+import yaml
+
+from supervise.bootstrap import App
+from supervise.cli.base import cli, emit_json, json_option, pass_app
+from supervise.config import settings_as_dict
+from supervise.services import admin as service
+from supervise.states import mermaid
+
+
+@cli.command()
+@json_option
+@pass_app
+def init(app: App, as_json: bool) -> None:
+    """Create the database, or upgrade it to this version's schema. Safe to run twice.
+
+    \b
+    Example:
+        supervise --db cases.db init
+    """
+    before, after = service.init(app)
+    if as_json:
+        emit_json({"database": app.db_url, "from": before, "schema": after})
+    elif before == after:
+        click.echo(f"database {app.db_url} is up to date (schema {after})")
+    else:
+        click.echo(f"database {app.db_url} initialised at schema {after}")
+
+
+@cli.group()
+def config() -> None:
+    """Settings."""
+
+
+@config.command("show")
+@json_option
+@pass_app
+def config_show(app: App, as_json: bool) -> None:
+    """Print the effective settings (defaults with your file layered over them).
+
+    \b
+    Example:
+        supervise --config office.yaml config show
+    """
+    data = settings_as_dict(app.settings)
+    if as_json:
+        emit_json(data)
+    else:
+        click.echo(f"# from: {', '.join(app.settings.source)}")
+        click.echo(yaml.safe_dump(data, allow_unicode=True, sort_keys=False).rstrip())
+
+
+@cli.command()
+@json_option
+@pass_app
+def doctor(app: App, as_json: bool) -> None:
+    """Check the set-up and say what to fix; exit 1 if anything needs fixing.
+
+    \b
+    Example:
+        supervise doctor
+    """
+    checks = service.doctor(app)
+    if as_json:
+        emit_json([c.as_json() for c in checks])
+    else:
+        for c in checks:
+            click.echo(f"[{'ok' if c.ok else 'FIX'}] {c.name}: {c.message}")
+    if not all(c.ok for c in checks):
+        raise click.exceptions.Exit(1)
+
+
+@cli.command()
+def graph() -> None:
+    """Print the case state diagram as Mermaid.
+
+    \b
+    Example:
+        supervise graph > docs/states.mmd
+    """
+    click.echo(mermaid())

@@ -1,0 +1,109 @@
+"""`supervise bans …`: the ban registry and the pre-appointment check (入职查询)."""
+
+from __future__ import annotations
+
+import click
+
+from supervise.bootstrap import App
+from supervise.cli.base import cli, emit_json, json_option, pass_app
+from supervise.clock import parse_date
+from supervise.services import bans as service
+from supervise.services.views import BanView
+
+
+def _print_ban(view: BanView) -> None:
+    end = "lifelong" if view.lifelong else f"until {view.until.isoformat() if view.until else '-'}"
+    source = f"case {view.case}" if view.case else f"judgment {view.judgment}"
+    click.echo(
+        f"{view.id:>5}  {view.person.name} ({view.person.id_number_masked})  {view.basis}  "
+        f"{source}  from {view.start.isoformat()} {end}  scope {view.scope}  {view.status}"
+    )
+
+
+@cli.group()
+def bans() -> None:
+    """Industry bans (从业禁止) and the pre-appointment check."""
+
+
+@bans.command("check")
+@click.option("--id-number", required=True, help="居民身份证号码 of the candidate.")
+@json_option
+@pass_app
+def bans_check(app: App, id_number: str, as_json: bool) -> None:
+    """Is this person under an active ban today? Exit 0 either way.
+
+    \b
+    Example:
+        supervise bans check --id-number 11010519491231002X --json
+    """
+    found = service.check(app, id_number)
+    if as_json:
+        emit_json({"banned": bool(found), "bans": [b.check_json() for b in found]})
+        return
+    if not found:
+        click.echo("no active ban")
+    for ban in found:
+        _print_ban(ban)
+
+
+@bans.command("add")
+@click.option("--id-number", required=True)
+@click.option("--name", required=True)
+@click.option("--judgment", required=True, metavar="REF", help="The court's judgment.")
+@click.option("--from", "start", required=True, metavar="YYYY-MM-DD")
+@click.option("--until", metavar="YYYY-MM-DD")
+@click.option("--lifelong", is_flag=True)
+@click.option("--basis", metavar="KEY", help="Default: the one court-ban basis that fits.")
+@json_option
+@pass_app
+def bans_add(
+    app: App,
+    id_number: str,
+    name: str,
+    judgment: str,
+    start: str,
+    until: str | None,
+    lifelong: bool,
+    basis: str | None,
+    as_json: bool,
+) -> None:
+    """Record a court's ban on someone who holds no post.
+
+    \b
+    Example:
+        supervise bans add --id-number 11010519491231002X --name 王五 \\
+            --judgment "(2026)渝0103刑初100号" --from 2026-06-01 --until 2030-05-31
+    """
+    view = service.add_court_ban(
+        app,
+        id_number=id_number,
+        name=name,
+        judgment=judgment,
+        start=parse_date(start, "--from"),
+        until=None if until is None else parse_date(until, "--until"),
+        lifelong=lifelong,
+        basis=basis,
+    )
+    if as_json:
+        emit_json(view.as_json())
+    else:
+        _print_ban(view)
+
+
+@bans.command("list")
+@click.option("--active", is_flag=True, help="Only bans in force today.")
+@json_option
+@pass_app
+def bans_list(app: App, active: bool, as_json: bool) -> None:
+    """List the registry.
+
+    \b
+    Example:
+        supervise bans list --active
+    """
+    views = service.list_bans(app, active_only=active)
+    if as_json:
+        emit_json([v.as_json() for v in views])
+    else:
+        for v in views:
+            _print_ban(v)

@@ -1,0 +1,149 @@
+"""The click group, its global options, and the one place errors become exit statuses.
+
+Entry-point layer. Commands parse input, call one service and print the result; they never
+commit, and they never catch errors themselves: ``SuperviseGroup.invoke`` turns every
+``SuperviseError`` into one line on stderr (or a JSON object with ``--json``) and its exit
+status.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any, NoReturn, TypeVar
+
+import click
+from sqlalchemy.exc import DatabaseError as SqlDatabaseError
+from sqlalchemy.exc import OperationalError
+
+from supervise.bootstrap import App, bootstrap
+from supervise.config import load_settings
+from supervise.errors import DatabaseProblem, InvalidInput, SuperviseError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _fail(ctx: click.Context, error: SuperviseError, as_json: bool) -> NoReturn:
+    if as_json:
+        click.echo(
+            json.dumps({"error": error.kind, "message": error.message}, ensure_ascii=False),
+            err=True,
+        )
+    else:
+        click.echo(f"Error: {error.message}", err=True)
+    ctx.exit(error.exit_code)
+
+
+class SuperviseGroup(click.Group):
+    """A group that translates domain errors for all its subcommands."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        rest = [*getattr(ctx, "_protected_args", []), *ctx.args]
+        as_json = "--json" in rest
+        try:
+            return super().invoke(ctx)
+        except SuperviseError as error:
+            _fail(ctx, error, as_json or bool(ctx.meta.get("json")))
+        except click.UsageError as error:
+            if not as_json:
+                raise
+            _fail(ctx, InvalidInput(error.format_message()), True)
+        except (OperationalError, SqlDatabaseError) as error:
+            app = ctx.obj if isinstance(ctx.obj, App) else None
+            where = app.db_url if app else "the database"
+            detail = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+            _fail(
+                ctx,
+                DatabaseProblem(f"cannot use {where}: {detail}"),
+                as_json or bool(ctx.meta.get("json")),
+            )
+
+
+def _version() -> str:
+    try:
+        return version("supervise")
+    except PackageNotFoundError:  # running from a source tree without installing
+        return "0+unknown"
+
+
+@click.group(
+    cls=SuperviseGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.option(
+    "--db", "db_url", metavar="URL", help="Database URL or SQLite path (env SUPERVISE_DB)."
+)
+@click.option(
+    "--config",
+    "config_path",
+    metavar="PATH",
+    help="Settings file layered over the defaults (env SUPERVISE_CONFIG).",
+)
+@click.option("--as", "user", metavar="USER", help="Who is acting (env SUPERVISE_USER).")
+@click.version_option(_version(), "--version", prog_name="supervise")
+@click.pass_context
+def cli(ctx: click.Context, db_url: str | None, config_path: str | None, user: str | None) -> None:
+    """supervise: leadership cases of child-protection social organizations.
+
+    Takes a leader's appointment through interview, warning, ordered replacement and
+    industry ban, keeps every legal deadline, and never forgets a step.
+
+    \b
+    Example:
+        supervise init
+        supervise org add --name 某某儿童服务中心 --credit-code CODE \\
+            --district 渝中区 --kind service-org
+        supervise case next 1
+    """
+    from supervise.adapters.database import environ_db_url
+
+    settings = load_settings(config_path)
+    app = bootstrap(
+        settings,
+        db_url=environ_db_url(db_url, settings.database.url),
+        user=user,
+        environ=os.environ,
+    )
+    ctx.obj = app
+    ctx.call_on_close(app.close)
+
+
+pass_app = click.make_pass_decorator(App)
+
+
+def _set_json(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    if value:
+        ctx.meta["json"] = True
+    return value
+
+
+def json_option(func: F) -> F:
+    """``--json``: print one JSON document on stdout; errors as JSON on stderr."""
+    return click.option(
+        "--json",
+        "as_json",
+        is_flag=True,
+        is_eager=True,
+        expose_value=True,
+        callback=_set_json,
+        help="Print JSON on stdout (errors as JSON on stderr).",
+    )(func)
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def main() -> None:
+    cli.main(prog_name="supervise")
+
+
+def stderr(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def is_tty() -> bool:
+    return sys.stdout.isatty()

@@ -1,0 +1,66 @@
+"""`supervise calendar …`: official holiday schedules and what a year looks like."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from supervise.bootstrap import App
+from supervise.cli.base import cli, emit_json, json_option, pass_app
+from supervise.services import calendar as service
+
+
+@cli.group()
+def calendar() -> None:
+    """The working-day calendar (holidays and 调休)."""
+
+
+@calendar.command("load")
+@click.argument("path", metavar="FILE", type=click.Path(path_type=Path, dir_okay=False))
+@json_option
+@pass_app
+def calendar_load(app: App, path: Path, as_json: bool) -> None:
+    """Load a year's official schedule from YAML and recompute provisional deadlines.
+
+    The file holds `year`, `holidays` (days off), `workdays` (worked weekend days, 调休)
+    and `source` (the State Council notice).
+
+    \b
+    Example:
+        supervise calendar load 2027.yaml
+    """
+    year, changes = service.load(app, path)
+    if as_json:
+        emit_json({"year": year.as_json(), "recomputed": [c.as_json() for c in changes]})
+        return
+    click.echo(f"{year.year}: {year.source}")
+    for c in changes:
+        mark = " (still provisional)" if c.provisional else ""
+        click.echo(
+            f"  case {c.case}: {c.kind} {c.old_due.isoformat()} -> {c.new_due.isoformat()}{mark}"
+        )
+    click.echo(f"{len(changes)} deadline(s) recomputed")
+
+
+@calendar.command("show")
+@click.argument("year", type=int)
+@json_option
+@pass_app
+def calendar_show(app: App, year: int, as_json: bool) -> None:
+    """Show a year's weekday holidays and worked weekend days.
+
+    \b
+    Example:
+        supervise calendar show 2026
+    """
+    view = service.show(app, year)
+    if as_json:
+        emit_json(view.as_json())
+        return
+    click.echo(f"{view.year}: {'official' if view.official else 'PROVISIONAL'} ({view.source})")
+    click.echo("  weekday holidays: " + ", ".join(d.isoformat() for d in view.holidays))
+    click.echo(
+        "  worked weekend days (调休): "
+        + (", ".join(d.isoformat() for d in view.workdays) or "none")
+    )

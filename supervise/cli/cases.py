@@ -1,0 +1,242 @@
+"""`supervise appoint` and `supervise case …`: open, advance and inspect leadership cases."""
+
+from __future__ import annotations
+
+import click
+
+from supervise.bootstrap import App
+from supervise.cli.base import cli, emit_json, json_option, pass_app
+from supervise.clock import parse_date, parse_when
+from supervise.rules import DEADLINE_KINDS, Params
+from supervise.services import cases as service
+from supervise.services.views import CaseView
+from supervise.states import EVENTS, STATE_NAMES
+
+
+def _at(app: App, value: str | None) -> object:
+    return None if value is None else parse_when(value, app.settings.zone, "--at")
+
+
+def print_case(app: App, view: CaseView, *, detail: bool) -> None:
+    zone = app.settings.zone
+    zh, en = STATE_NAMES[view.state]
+    click.echo(
+        f"case {view.id}: {view.person.name} ({view.person.id_number_masked}), {view.role}, "
+        f"{view.organization.name} [org {view.organization.id}]"
+    )
+    click.echo(f"  state: {view.state.value} ({zh})   supervisor: {view.supervisor or '-'}")
+    if not detail:
+        return
+    if view.deadlines:
+        click.echo("  open deadlines:")
+        for d in view.deadlines:
+            mark = (
+                "  (provisional: the year's holidays are not announced yet)"
+                if d.provisional
+                else ""
+            )
+            click.echo(f"    {d.due.isoformat()}  {d.kind} {DEADLINE_KINDS[d.kind][1]}{mark}")
+    else:
+        click.echo("  open deadlines: none")
+    click.echo("  history:")
+    for h in view.history:
+        at = h.at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        move = f"{h.from_state or '-'} -> {h.to_state}"
+        extra = "".join(
+            f"  {label}: {value}"
+            for label, value in (("basis", h.basis), ("reason", h.reason))
+            if value
+        )
+        click.echo(f"    {h.seq:>3}  {at}  {h.event:<22} {move}  by {h.by}{extra}")
+
+
+@cli.command()
+@click.option("--org", "org_id", type=int, required=True, help="Organization id.")
+@click.option("--person", "person_id", type=int, required=True, help="Person id.")
+@click.option("--role", required=True, help="The post, e.g. 秘书长 (see `config show`).")
+@click.option("--at", "at", metavar="WHEN", help="When it happened (default now).")
+@json_option
+@pass_app
+def appoint(
+    app: App, org_id: int, person_id: int, role: str, at: str | None, as_json: bool
+) -> None:
+    """Open a case: PERSON takes ROLE in ORG, after the ban check (入职查询).
+
+    \b
+    Example:
+        supervise appoint --org 1 --person 1 --role 秘书长
+    """
+    when = None if at is None else parse_when(at, app.settings.zone, "--at")
+    view = service.appoint(app, org_id, person_id, role, when)
+    if as_json:
+        emit_json(view.as_json(app.settings.zone))
+    else:
+        print_case(app, view, detail=False)
+
+
+@cli.group()
+def case() -> None:
+    """Advance, show and list leadership cases."""
+
+
+@case.command("advance")
+@click.argument("case_id", metavar="CASE", type=int)
+@click.argument("event")
+@click.option("--date", "date_", metavar="YYYY-MM-DD", help="Interview or hearing date.")
+@click.option("--until", metavar="YYYY-MM-DD", help="Last day of a ban.")
+@click.option("--lifelong", is_flag=True, help="A lifelong court ban.")
+@click.option("--judgment", metavar="REF", help="The court judgment recording a ban.")
+@click.option("--from", "start", metavar="YYYY-MM-DD", help="First day of a court ban.")
+@click.option("--waiver", is_flag=True, help="The party expressly waived the statement window.")
+@click.option("--absent", is_flag=True, help="The party was absent from the hearing.")
+@click.option("--reason", metavar="TEXT", help="Why; the statement or record text.")
+@click.option("--basis", metavar="KEY", help="Legal basis key (see `config show`).")
+@click.option("--reference", metavar="REF", help="Review decision or judgment setting aside.")
+@click.option("--at", "at", metavar="WHEN", help="When it happened (default now).")
+@json_option
+@pass_app
+def advance(
+    app: App,
+    case_id: int,
+    event: str,
+    date_: str | None,
+    until: str | None,
+    lifelong: bool,
+    judgment: str | None,
+    start: str | None,
+    waiver: bool,
+    absent: bool,
+    reason: str | None,
+    basis: str | None,
+    reference: str | None,
+    at: str | None,
+    as_json: bool,
+) -> None:
+    """Apply EVENT to CASE (`case next CASE` lists what is possible).
+
+    \b
+    Example:
+        supervise case advance 1 schedule_interview --date 2026-12-10 --reason 未按期年检
+        supervise case advance 1 impose_ban --until 2029-12-31
+    """
+    zone = app.settings.zone
+    params = Params(
+        date=None if date_ is None else parse_date(date_, "--date"),
+        until=None if until is None else parse_date(until, "--until"),
+        lifelong=lifelong,
+        judgment=judgment,
+        start=None if start is None else parse_date(start, "--from"),
+        waiver=waiver,
+        absent=absent,
+        reason=reason,
+        basis=basis,
+        reference=reference,
+    )
+    when = None if at is None else parse_when(at, zone, "--at")
+    result = service.advance(app, case_id, event, params, when)
+    if as_json:
+        emit_json(result.as_json(zone))
+        return
+    click.echo(
+        f"case {case_id}: {event} ({EVENTS[event].zh}) "
+        f"{result.from_state.value} -> {result.to_state.value}"
+    )
+    for other in result.cascaded:
+        click.echo(
+            f"case {other}: ban_cascade -> replacement_ordered (banned person may not serve)"
+        )
+    for d in result.case.deadlines:
+        mark = " (provisional)" if d.provisional else ""
+        click.echo(f"  deadline {d.kind} ({DEADLINE_KINDS[d.kind][1]}): {d.due.isoformat()}{mark}")
+    click.echo(f"  next: {', '.join(result.next_events) or 'none (final state)'}")
+
+
+@case.command("show")
+@click.argument("case_id", metavar="CASE", type=int)
+@json_option
+@pass_app
+def show(app: App, case_id: int, as_json: bool) -> None:
+    """Show CASE: state, organization, person, open deadlines and the full history.
+
+    \b
+    Example:
+        supervise case show 1 --json
+    """
+    view = service.show_case(app, case_id)
+    if as_json:
+        emit_json(view.as_json(app.settings.zone, detail=True))
+    else:
+        print_case(app, view, detail=True)
+
+
+@case.command("list")
+@click.option("--state", metavar="STATE", help="Only cases in this state.")
+@click.option("--org", "org_id", type=int, help="Only this organization's cases.")
+@click.option("--person", "person_id", type=int, help="Only this person's cases.")
+@click.option("--overdue", is_flag=True, help="Only cases with a deadline of the office passed.")
+@click.option("--limit", type=click.IntRange(1, 100_000), default=100, show_default=True)
+@json_option
+@pass_app
+def list_(
+    app: App,
+    state: str | None,
+    org_id: int | None,
+    person_id: int | None,
+    overdue: bool,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """List cases, oldest first.
+
+    \b
+    Example:
+        supervise case list --state warning_proposed
+        supervise case list --overdue --json
+    """
+    views = service.list_cases(
+        app, state=state, org_id=org_id, person_id=person_id, overdue=overdue, limit=limit
+    )
+    if as_json:
+        emit_json([v.as_json(app.settings.zone) for v in views])
+        return
+    for v in views:
+        click.echo(
+            f"{v.id:>6}  {v.state.value:<22} {v.role:<6} {v.person.name} "
+            f"({v.person.id_number_masked})  {v.organization.name}"
+        )
+    if not views:
+        click.echo("no cases match", err=True)
+
+
+@case.command("next")
+@click.argument("case_id", metavar="CASE", type=int)
+@json_option
+@pass_app
+def next_(app: App, case_id: int, as_json: bool) -> None:
+    """What can happen to CASE now: each event, allowed or not, and why.
+
+    \b
+    Example:
+        supervise case next 1
+    """
+    view, events = service.next_events(app, case_id)
+    zone = app.settings.zone
+    if as_json:
+        emit_json([e.as_json(zone) for e in events])
+        return
+    click.echo(f"case {view.id} is {view.state.value} ({view.state_zh})")
+    if not events:
+        click.echo("  no further events: the case is closed")
+    for e in events:
+        mark = "yes" if e.allowed else "no "
+        needs = " ".join(f"--{n}" for n in e.needs)
+        line = f"  [{mark}] {e.event:<22} {e.zh}"
+        if needs:
+            line += f"   needs {needs}"
+        if e.bases:
+            line += f"   basis: {', '.join(e.bases)}"
+        click.echo(line)
+        if e.reason:
+            click.echo(f"         {e.reason}")
+        if e.earliest:
+            click.echo(f"         earliest: {e.earliest.astimezone(zone).isoformat()}")

@@ -1,0 +1,269 @@
+"""Settings: the packaged ``config.yaml`` defaults, layered under an office's own file.
+
+Domain-adjacent: imports only the standard library and PyYAML. Nothing reads settings at
+import time; :func:`load_settings` is called by the entry points and tests build
+``Settings`` through it with their own files.
+
+The packaged defaults hold every key, so an office's file holds only what it changes.
+Unknown keys and values of the wrong type are refused, naming the key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal, cast
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from supervise.errors import ConfigError
+
+ORG_KINDS: dict[str, str] = {
+    "social-group": "社会团体",
+    "service-org": "社会服务机构",
+    "foundation": "基金会",
+}
+PENALTIES = ("warning", "replacement", "ban", "court_ban")
+
+
+@dataclass(frozen=True)
+class Period:
+    """A legal period: N working days or N calendar days, with what it rests on."""
+
+    workdays: int | None = None
+    calendar_days: int | None = None
+    basis: str = ""
+
+
+@dataclass(frozen=True)
+class Periods:
+    interview_notice: Period
+    rectification: Period
+    defence_window: Period
+    decision: Period
+    replacement: Period
+    hearing_request: Period
+    hearing_notice: Period
+
+
+@dataclass(frozen=True)
+class BanTerm:
+    """The term a basis allows for a ban, and which organizations the ban bars."""
+
+    min_years: int
+    max_years: int
+    lifelong: bool = False
+    scope: Literal["charity", "all"] = "charity"
+
+
+@dataclass(frozen=True)
+class Basis:
+    """A legal basis for a penalty: a law, regulation or rule (行政处罚法 Art. 16)."""
+
+    citation: str
+    allows: tuple[str, ...]
+    kinds: tuple[str, ...]
+    charity_only: bool = False
+    ban: BanTerm | None = None
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class OfficeSettings:
+    name: str
+    address: str
+    phone: str
+    review_body: str
+    court: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    timezone: str
+    database: DatabaseSettings
+    roles: tuple[str, ...]
+    periods: Periods
+    bases: dict[str, Basis]
+    office: OfficeSettings
+    source: tuple[str, ...] = field(default=(), metadata={"internal": True})
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def packaged_defaults() -> dict[str, Any]:
+    text = resources.files("supervise").joinpath("config.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    assert isinstance(data, dict)
+    return data
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"config file {path} is not valid YAML: {exc}") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"config file {path} must hold a mapping of keys at the top level")
+    return data
+
+
+def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def load_settings(
+    path: str | Path | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Load the packaged defaults, then ``path`` (or ``$SUPERVISE_CONFIG``) over them.
+
+    Raises:
+        ConfigError: the file is missing or unreadable, or a key is unknown or mistyped.
+    """
+    env = os.environ if environ is None else environ
+    chosen = path if path is not None else env.get("SUPERVISE_CONFIG") or None
+    data = packaged_defaults()
+    sources = ["packaged defaults"]
+    if chosen is not None:
+        data = _merge(data, _read_yaml(Path(chosen)))
+        sources.append(str(chosen))
+    settings = cast(Settings, build(Settings, data, ""))
+    settings = dataclasses.replace(settings, source=tuple(sources))
+    _check(settings)
+    return settings
+
+
+def _check(settings: Settings) -> None:
+    try:
+        ZoneInfo(settings.timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(
+            f"config key timezone: unknown time zone {settings.timezone!r}; "
+            "use an IANA name such as Asia/Shanghai"
+        ) from exc
+    for name in (f.name for f in dataclasses.fields(Periods)):
+        period: Period = getattr(settings.periods, name)
+        if (period.workdays is None) == (period.calendar_days is None):
+            raise ConfigError(
+                f"config key periods.{name}: give exactly one of workdays or calendar_days"
+            )
+        count = period.workdays if period.workdays is not None else period.calendar_days
+        if count is None or count < 0:
+            raise ConfigError(f"config key periods.{name}: the number of days must be 0 or more")
+    for key, basis in settings.bases.items():
+        for penalty in basis.allows:
+            if penalty not in PENALTIES:
+                raise ConfigError(
+                    f"config key bases.{key}.allows: unknown penalty {penalty!r}; "
+                    f"use {', '.join(PENALTIES)}"
+                )
+        for kind in basis.kinds:
+            if kind not in ORG_KINDS:
+                raise ConfigError(
+                    f"config key bases.{key}.kinds: unknown organization kind {kind!r}; "
+                    f"use {', '.join(ORG_KINDS)}"
+                )
+        if ("ban" in basis.allows or "court_ban" in basis.allows) and basis.ban is None:
+            raise ConfigError(f"config key bases.{key}.ban: a basis allowing bans needs a term")
+        if basis.ban is not None and not 0 <= basis.ban.min_years <= basis.ban.max_years:
+            raise ConfigError(f"config key bases.{key}.ban: need 0 <= min_years <= max_years")
+    if not settings.roles:
+        raise ConfigError("config key roles: list at least one role")
+
+
+def build(cls: Any, data: Any, path: str) -> Any:
+    """Build a (nested) frozen dataclass from parsed YAML, refusing unknown keys."""
+    label = path or "the top level"
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"config key {label}: expected a mapping of keys")
+    hints = typing.get_type_hints(cls)
+    known = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
+    for key in data:
+        if key not in known:
+            where = f"{path}.{key}" if path else str(key)
+            raise ConfigError(
+                f"unknown config key {where}; known keys here: {', '.join(sorted(known))}"
+            )
+    values: dict[str, Any] = {}
+    for name, fld in known.items():
+        where = f"{path}.{name}" if path else name
+        if name not in data:
+            if fld.default is dataclasses.MISSING and fld.default_factory is dataclasses.MISSING:
+                raise ConfigError(f"config key {where} is missing")
+            continue
+        values[name] = _convert(hints[name], data[name], where)
+    return cls(**values)
+
+
+def _convert(hint: Any, value: Any, where: str) -> Any:
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        if value is None and type(None) in args:
+            return None
+        inner = [a for a in args if a is not type(None)]
+        return _convert(inner[0], value, where)
+    if origin is Literal:
+        if value not in args:
+            choices = ", ".join(map(str, args))
+            raise ConfigError(f"config key {where}: {value!r} is not one of {choices}")
+        return value
+    if origin is tuple:
+        if not isinstance(value, list):
+            raise ConfigError(f"config key {where}: expected a list")
+        return tuple(_convert(args[0], v, f"{where}[{i}]") for i, v in enumerate(value))
+    if origin is dict:
+        if not isinstance(value, Mapping):
+            raise ConfigError(f"config key {where}: expected a mapping")
+        return {str(k): _convert(args[1], v, f"{where}.{k}") for k, v in value.items()}
+    if dataclasses.is_dataclass(hint):
+        return build(hint, value, where)
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"config key {where}: expected true or false, got {value!r}")
+        return value
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"config key {where}: expected a whole number, got {value!r}")
+        return value
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"config key {where}: expected a number, got {value!r}")
+        return float(value)
+    if hint is str:
+        if not isinstance(value, str):
+            raise ConfigError(f"config key {where}: expected text, got {value!r}")
+        return value
+    raise ConfigError(f"config key {where}: unsupported setting type")  # pragma: no cover
+
+
+def settings_as_dict(settings: Settings) -> dict[str, Any]:
+    """The effective settings as plain data, for ``config show``."""
+    data = dataclasses.asdict(settings)
+    data.pop("source", None)
+    return data

@@ -1,0 +1,176 @@
+"""Domain objects: organizations, persons, leadership cases, deadlines, history, bans.
+
+Domain layer: plain Python classes. The database mapping lives in ``adapters/orm.py``
+(imperative mapping), so nothing here imports SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from supervise.states import CaseState
+
+
+class _Record:
+    """Keyword constructor for the mapped classes (SQLAlchemy skips it on load)."""
+
+    def __init__(self, **values: Any) -> None:
+        for key, value in values.items():
+            setattr(self, key, value)
+
+
+class Organization(_Record):
+    id: int
+    name: str
+    credit_code: str
+    kind: str
+    charity: bool
+    district: str
+    township: str | None
+    email: str | None
+    status: str
+    created_at: datetime
+    version: int
+
+
+class Person(_Record):
+    id: int
+    name: str
+    id_number: str
+    email: str | None
+    created_at: datetime
+    version: int
+
+
+class Edit(_Record):
+    """One change to an organization's or person's record, kept forever."""
+
+    id: int
+    entity: str
+    entity_id: int
+    at: datetime
+    recorded_at: datetime
+    by: str
+    changes: dict[str, Any]
+
+
+class Case(_Record):
+    """One person holding one role in one organization, and where that stands.
+
+    ``stack`` is the return stack: the states that cancel_*/drop_* events return to,
+    innermost last, each frame ``state|basis|flags`` saving the proceeding that was open
+    there (so dropping a ban proposal made during a warning proceeding restores it).
+    """
+
+    id: int
+    organization_id: int
+    person_id: int
+    role: str
+    state: CaseState
+    stack: str
+    proceeding_basis: str | None
+    statement_waived: bool
+    hearing_recorded: bool
+    supervisor: str | None
+    last_event_at: datetime
+    seq: int
+    created_at: datetime
+    version: int
+
+    @property
+    def return_state(self) -> CaseState | None:
+        if not self.stack:
+            return None
+        return CaseState(self.stack.rsplit(",", 1)[-1].split("|", 1)[0])
+
+    def push_return(self, state: CaseState) -> None:
+        """Remember where to return to, with the proceeding that was open there."""
+        flags = ("w" if self.statement_waived else "") + ("h" if self.hearing_recorded else "")
+        frame = f"{state.value}|{self.proceeding_basis or ''}|{flags}"
+        self.stack = f"{self.stack},{frame}" if self.stack else frame
+
+    def pop_return(self) -> None:
+        """Drop the innermost frame and restore the proceeding it saved."""
+        rest, _, frame = self.stack.rpartition(",")
+        _, basis, flags = frame.split("|")
+        self.stack = rest
+        self.proceeding_basis = basis or None
+        self.statement_waived = "w" in flags
+        self.hearing_recorded = "h" in flags
+
+
+class HistoryEntry(_Record):
+    """An event in a case's life. Append-only: never updated or deleted."""
+
+    id: int
+    case_id: int
+    seq: int
+    event: str
+    from_state: str | None
+    to_state: str
+    at: datetime
+    recorded_at: datetime
+    by: str
+    reason: str | None
+    basis: str | None
+    data: dict[str, Any]
+
+
+class Deadline(_Record):
+    """A time limit opened by an event; it belongs to the states in ``owner``.
+
+    ``rule`` and ``amount`` say how ``due`` was computed from ``start`` (so it can be
+    recomputed when a year's official holiday schedule is loaded); ``fixed`` means the
+    user gave the date.
+    """
+
+    id: int
+    case_id: int
+    kind: str
+    nature: str
+    owner: str
+    start: date
+    rule: str
+    amount: int
+    due: date
+    provisional: bool
+    status: str
+    opened_seq: int
+    closed_seq: int | None
+
+    def owned_by(self, state: CaseState) -> bool:
+        return state.value in self.owner.split(",")
+
+
+class Ban(_Record):
+    """An industry ban in the registry that the pre-appointment check (入职查询) consults."""
+
+    id: int
+    person_id: int
+    case_id: int | None
+    basis: str
+    judgment: str | None
+    scope: str
+    start: date
+    until: date | None
+    lifelong: bool
+    status: str
+    created_at: datetime
+    ended_at: datetime | None
+
+    def active_on(self, day: date) -> bool:
+        if self.status != "active" or day < self.start:
+            return False
+        return self.lifelong or self.until is None or day <= self.until
+
+
+class CalendarYear(_Record):
+    """An official holiday schedule an administrator loaded for one year."""
+
+    year: int
+    holidays: list[str]
+    workdays: list[str]
+    source: str
+    loaded_at: datetime
+    loaded_by: str

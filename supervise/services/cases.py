@@ -1,0 +1,592 @@
+"""Use cases for leadership cases: appoint, advance, show, list, next (service layer).
+
+Each public function is one transaction: the state change, its history row and its
+deadlines commit together or not at all. A lost update (two supervisors advancing the same
+case at once) is caught by the case's version column and reported as ``Conflict``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import and_, exists, select
+
+from supervise import model
+from supervise.adapters.database import UnitOfWork
+from supervise.adapters.orm import bans as bans_table
+from supervise.adapters.orm import cases as cases_table
+from supervise.adapters.orm import deadlines as deadlines_table
+from supervise.adapters.orm import history as history_table
+from supervise.adapters.orm import organizations as orgs_table
+from supervise.adapters.orm import persons as persons_table
+from supervise.bootstrap import App
+from supervise.clock import wall_clock
+from supervise.errors import Banned, InvalidInput, NotAllowed, NotFound
+from supervise.rules import (
+    MOVES,
+    PROPOSALS,
+    CaseFacts,
+    Law,
+    OpenDeadline,
+    Params,
+    check_params,
+    choose_basis,
+    deadlines_opened,
+    fitting_bases,
+    time_guard,
+)
+from supervise.services.registry import get_org, get_person
+from supervise.services.views import (
+    AdvanceResult,
+    CaseView,
+    DeadlineView,
+    HistoryView,
+    NextEvent,
+    OrgView,
+    PersonView,
+)
+from supervise.states import (
+    EVENTS,
+    INTERNAL_EVENTS,
+    NON_FINAL_STATES,
+    PROCEEDING_OPENERS,
+    RESTING_STATES,
+    RETURNING_EVENTS,
+    CaseState,
+    fire,
+    triggers_from,
+    user_triggers_from,
+)
+
+S = CaseState
+CASCADE_STATES = tuple(
+    s for s in NON_FINAL_STATES if s not in (S.BAN_PROPOSED, S.HEARING_SCHEDULED, S.BANNED)
+)
+
+
+def effective_time(app: App, at: datetime | None) -> datetime:
+    """When the event happened: ``--at`` or now; never in the future."""
+    now = app.clock.now()
+    if at is None:
+        return now
+    if at > now:
+        raise InvalidInput(
+            f"--at {at.isoformat()} is in the future (now is {now.isoformat()}); "
+            "record events when they have happened"
+        )
+    return at
+
+
+def _get_case(uow: UnitOfWork, case_id: int) -> model.Case:
+    case = uow.session.get(model.Case, case_id)
+    if case is None:
+        raise NotFound(f"no case with id {case_id}; see `supervise case list`")
+    return case
+
+
+def _open_deadlines(uow: UnitOfWork, case_id: int) -> list[model.Deadline]:
+    return list(
+        uow.session.scalars(
+            select(model.Deadline)
+            .where(deadlines_table.c.case_id == case_id, deadlines_table.c.status == "open")
+            .order_by(deadlines_table.c.due, deadlines_table.c.id)
+        )
+    )
+
+
+def _case_bans(uow: UnitOfWork, case_id: int) -> list[model.Ban]:
+    return list(
+        uow.session.scalars(
+            select(model.Ban).where(
+                bans_table.c.case_id == case_id, bans_table.c.status == "active"
+            )
+        )
+    )
+
+
+def _facts(uow: UnitOfWork, case: model.Case, org: model.Organization) -> CaseFacts:
+    open_deadlines = _open_deadlines(uow, case.id)
+    ban_ends: list[date | None] = []
+    if case.state is S.BANNED:
+        ban_ends = [None if b.lifelong else b.until for b in _case_bans(uow, case.id)]
+    return CaseFacts(
+        state=case.state,
+        org_kind=org.kind,
+        org_charity=org.charity,
+        proceeding_basis=case.proceeding_basis,
+        statement_waived=case.statement_waived,
+        hearing_recorded=case.hearing_recorded,
+        deadlines=[OpenDeadline(d.kind, d.due, d.provisional) for d in open_deadlines],
+        ban_ends=ban_ends,
+    )
+
+
+def active_bans(uow: UnitOfWork, person_id: int, on: date) -> list[model.Ban]:
+    rows = uow.session.scalars(
+        select(model.Ban).where(
+            bans_table.c.person_id == person_id, bans_table.c.status == "active"
+        )
+    )
+    return [b for b in rows if b.active_on(on)]
+
+
+def ban_covers(ban: model.Ban, org: model.Organization) -> bool:
+    return ban.scope == "all" or (ban.scope == "charity" and org.charity)
+
+
+def describe_ban(ban: model.Ban) -> str:
+    end = "lifelong" if ban.lifelong else f"until {ban.until.isoformat() if ban.until else '?'}"
+    source = f"case {ban.case_id}" if ban.case_id else f"judgment {ban.judgment}"
+    return f"ban {ban.id} ({ban.basis}, {source}, scope {ban.scope}) {end}"
+
+
+def appoint(app: App, org_id: int, person_id: int, role: str, at: datetime | None) -> CaseView:
+    """Open a case: the person takes the role, after the pre-appointment check (入职查询).
+
+    Raises:
+        Banned: the person is under an active ban covering this organization.
+    """
+    if role not in app.settings.roles:
+        raise InvalidInput(
+            f"unknown role {role!r}; configured roles: {', '.join(app.settings.roles)}"
+        )
+    when = effective_time(app, at)
+    with app.uow() as uow:
+        org = get_org(uow, org_id)
+        person = _lock_person(uow, person_id)
+        duplicate = uow.session.scalar(
+            select(cases_table.c.id).where(
+                cases_table.c.organization_id == org_id,
+                cases_table.c.person_id == person_id,
+                cases_table.c.role == role,
+                cases_table.c.state.in_(NON_FINAL_STATES),
+            )
+        )
+        if duplicate is not None:
+            raise NotAllowed(
+                f"person {person_id} already holds {role} in organization {org_id} "
+                f"(case {duplicate})"
+            )
+        case = model.Case(
+            organization_id=org.id,
+            person_id=person.id,
+            role=role,
+            state=S.APPOINTED,
+            stack="",
+            proceeding_basis=None,
+            statement_waived=False,
+            hearing_recorded=False,
+            supervisor=app.user,
+            last_event_at=when,
+            seq=1,
+            created_at=app.clock.now(),
+        )
+        uow.session.add(case)
+        # Write first: on SQLite this takes the write lock, so the ban check below cannot
+        # race a ban being imposed at the same moment (PostgreSQL: the person row lock).
+        uow.flush()
+        blocking = [b for b in active_bans(uow, person.id, when.date()) if ban_covers(b, org)]
+        if blocking:
+            raise Banned(
+                f"person {person.id} cannot be appointed: under {describe_ban(blocking[0])} "
+                "(入职查询, 未成年人保护法 Art. 62)",
+                bans=[b.id for b in blocking],
+            )
+        _add_history(uow, case, "appoint", None, S.APPOINTED, when, app.user, None, None, {})
+        uow.commit()
+        return _view(uow, case, org, person, detail=False)
+
+
+def _lock_person(uow: UnitOfWork, person_id: int) -> model.Person:
+    person = uow.session.scalar(
+        select(model.Person)
+        .where(persons_table.c.id == person_id)
+        .with_for_update()
+    )
+    if person is None:
+        raise NotFound(f"no person with id {person_id}; see `supervise person list`")
+    return person
+
+
+def advance(
+    app: App,
+    case_id: int,
+    event: str,
+    params: Params,
+    at: datetime | None = None,
+    by: str | None = None,
+) -> AdvanceResult:
+    """Apply ``event`` to the case at ``at`` (default now), in one transaction.
+
+    Raises:
+        NotFound, NotAllowed, GuardRefused, InvalidInput, Conflict.
+    """
+    if event in INTERNAL_EVENTS:
+        raise NotAllowed(f"{event} is applied by the program itself and cannot be asked for")
+    if event not in EVENTS or event == "appoint":
+        raise NotAllowed(
+            f"unknown event {event!r}; `supervise case next CASE` lists the allowed ones"
+        )
+    when = effective_time(app, at)
+    actor = by or app.user
+    law = app.law()
+    with app.uow() as uow:
+        case = _get_case(uow, case_id)
+        if event not in triggers_from(case.state):
+            fire(case, event)  # raises NotAllowed listing the allowed events
+        if when < case.last_event_at:
+            raise NotAllowed(
+                f"--at {when.isoformat()} is before the case's latest event "
+                f"({case.last_event_at.astimezone(app.settings.zone).isoformat()}); "
+                "events are recorded in order"
+            )
+        org = get_org(uow, case.organization_id)
+        person = get_person(uow, case.person_id)
+        facts = _facts(uow, case, org)
+        refusal = time_guard(event, facts, law, when)
+        if refusal is not None:
+            raise refusal.error(event)
+        check_params(event, facts, law, when, params)
+        basis = choose_basis(event, facts, law, params)
+        before, after = _apply(uow, law, case, event, params, when, actor, basis)
+        cascaded: list[int] = []
+        if event in ("impose_ban", "record_court_ban"):
+            cascaded = _impose(uow, app, law, case, person, params, when, actor, basis)
+        uow.commit()
+        view = _view(uow, case, org, person, detail=True)
+    return AdvanceResult(view, event, before, after, cascaded, user_triggers_from(after))
+
+
+def _apply(
+    uow: UnitOfWork,
+    law: Law,
+    case: model.Case,
+    event: str,
+    params: Params,
+    when: datetime,
+    actor: str,
+    basis: str | None,
+) -> tuple[CaseState, CaseState]:
+    """Move the case and keep its stack, proceeding facts, history and deadlines in step."""
+    opens_proceeding = event in PROPOSALS
+    before = case.state
+    if event in PROCEEDING_OPENERS:
+        case.push_return(before)
+    _, after = fire(case, event)
+    if event in RETURNING_EVENTS:
+        case.pop_return()
+    elif event not in PROCEEDING_OPENERS and after in RESTING_STATES:
+        case.stack = ""
+    if opens_proceeding:
+        case.proceeding_basis = basis
+        case.statement_waived = False
+        case.hearing_recorded = False
+    if event == "record_statement" and params.waiver:
+        case.statement_waived = True
+    if event == "record_hearing":
+        case.hearing_recorded = True
+    case.seq += 1
+    case.last_event_at = when
+    # Flush the version-checked UPDATE first: a concurrent advance of the same case fails
+    # here, before anything else is written.
+    uow.flush()
+    seq = case.seq
+    _add_history(uow, case, event, before, after, when, actor, params.reason, basis, _data(params))
+    _move_deadlines(uow, law, case, event, before, after, when, params, seq)
+    return before, after
+
+
+def _data(params: Params) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for key in ("date", "until", "start", "judgment", "reference"):
+        value = getattr(params, key)
+        if value is not None:
+            data["from" if key == "start" else key] = (
+                value.isoformat() if isinstance(value, date) else value
+            )
+    for flag in ("lifelong", "waiver", "absent"):
+        if getattr(params, flag):
+            data[flag] = True
+    return data
+
+
+def _add_history(
+    uow: UnitOfWork,
+    case: model.Case,
+    event: str,
+    before: CaseState | None,
+    after: CaseState,
+    when: datetime,
+    actor: str,
+    reason: str | None,
+    basis: str | None,
+    data: dict[str, Any],
+) -> None:
+    uow.session.add(
+        model.HistoryEntry(
+            case_id=case.id,
+            seq=case.seq,
+            event=event,
+            from_state=None if before is None else before.value,
+            to_state=after.value,
+            at=when,
+            recorded_at=wall_clock(),
+            by=actor,
+            reason=reason,
+            basis=basis,
+            data=data,
+        )
+    )
+
+
+def _move_deadlines(
+    uow: UnitOfWork,
+    law: Law,
+    case: model.Case,
+    event: str,
+    before: CaseState,
+    after: CaseState,
+    when: datetime,
+    params: Params,
+    seq: int,
+) -> None:
+    open_now = _open_deadlines(uow, case.id)
+    moved_kind = MOVES.get(event)
+    for deadline in open_now:
+        if moved_kind == deadline.kind:
+            deadline.status, deadline.closed_seq = "moved", seq
+        elif before is not after and deadline.owned_by(before) and not deadline.owned_by(after):
+            deadline.status, deadline.closed_seq = "closed", seq
+    if event in RETURNING_EVENTS:
+        left_at = uow.session.scalar(
+            select(history_table.c.seq)
+            .where(
+                history_table.c.case_id == case.id,
+                history_table.c.from_state == after.value,
+                history_table.c.to_state != after.value,
+            )
+            .order_by(history_table.c.seq.desc())
+            .limit(1)
+        )
+        if left_at is not None:
+            for deadline in uow.session.scalars(
+                select(model.Deadline).where(
+                    deadlines_table.c.case_id == case.id,
+                    deadlines_table.c.status == "closed",
+                    deadlines_table.c.closed_seq == left_at,
+                )
+            ):
+                if deadline.owned_by(after):
+                    deadline.status, deadline.closed_seq = "open", None
+        return
+    for new in deadlines_opened(event, before, after, law, when, params):
+        uow.session.add(
+            model.Deadline(
+                case_id=case.id,
+                kind=new.kind,
+                nature=new.nature,
+                owner=",".join(s.value for s in new.owner),
+                start=new.start,
+                rule=new.rule,
+                amount=new.amount,
+                due=new.due.day,
+                provisional=new.due.provisional,
+                status="open",
+                opened_seq=seq,
+                closed_seq=None,
+            )
+        )
+
+
+def _impose(
+    uow: UnitOfWork,
+    app: App,
+    law: Law,
+    case: model.Case,
+    person: model.Person,
+    params: Params,
+    when: datetime,
+    actor: str,
+    basis: str | None,
+) -> list[int]:
+    """Enter the ban in the registry and cascade it to the person's other posts in scope."""
+    assert basis is not None
+    rule = law.bases[basis].ban
+    assert rule is not None
+    _lock_person(uow, person.id)
+    start = params.start if params.start is not None else when.astimezone(law.zone).date()
+    uow.session.add(
+        model.Ban(
+            person_id=person.id,
+            case_id=case.id,
+            basis=basis,
+            judgment=params.judgment,
+            scope=rule.scope,
+            start=start,
+            until=None if params.lifelong else params.until,
+            lifelong=params.lifelong,
+            status="active",
+            created_at=app.clock.now(),
+            ended_at=None,
+        )
+    )
+    others = uow.session.execute(
+        select(model.Case, model.Organization)
+        .join(orgs_table, orgs_table.c.id == cases_table.c.organization_id)
+        .where(
+            cases_table.c.person_id == person.id,
+            cases_table.c.id != case.id,
+            cases_table.c.state.in_(CASCADE_STATES),
+        )
+        .order_by(cases_table.c.id)
+    ).all()
+    cascaded: list[int] = []
+    for other, org in others:
+        if rule.scope == "charity" and not org.charity:
+            continue
+        cascade = Params(reason=f"ban in case {case.id} ({basis}): a banned person may not serve")
+        _apply(uow, law, other, "ban_cascade", cascade, when, actor, basis)
+        cascaded.append(other.id)
+    return cascaded
+
+
+def _view(
+    uow: UnitOfWork,
+    case: model.Case,
+    org: model.Organization,
+    person: model.Person,
+    *,
+    detail: bool,
+) -> CaseView:
+    deadlines: list[DeadlineView] = []
+    entries: list[HistoryView] = []
+    if detail:
+        deadlines = [
+            DeadlineView(d.kind, d.due, d.provisional, d.nature)
+            for d in _open_deadlines(uow, case.id)
+        ]
+        entries = [
+            HistoryView(
+                h.seq,
+                h.event,
+                h.from_state,
+                h.to_state,
+                h.at,
+                h.recorded_at,
+                h.by,
+                h.reason,
+                h.basis,
+                h.data,
+            )
+            for h in uow.session.scalars(
+                select(model.HistoryEntry)
+                .where(history_table.c.case_id == case.id)
+                .order_by(history_table.c.seq)
+            )
+        ]
+    return CaseView(
+        case.id,
+        case.state,
+        OrgView.of(org),
+        PersonView.of(person),
+        case.role,
+        case.supervisor,
+        deadlines,
+        entries,
+    )
+
+
+def show_case(app: App, case_id: int) -> CaseView:
+    with app.uow() as uow:
+        case = _get_case(uow, case_id)
+        org = get_org(uow, case.organization_id)
+        person = get_person(uow, case.person_id)
+        return _view(uow, case, org, person, detail=True)
+
+
+def list_cases(
+    app: App,
+    *,
+    state: str | None = None,
+    org_id: int | None = None,
+    person_id: int | None = None,
+    overdue: bool = False,
+    limit: int = 100,
+) -> list[CaseView]:
+    """Cases matching every filter given, oldest first; each filter is served by an index."""
+    query = (
+        select(model.Case, model.Organization, model.Person)
+        .join(orgs_table, orgs_table.c.id == cases_table.c.organization_id)
+        .join(persons_table, persons_table.c.id == cases_table.c.person_id)
+        .order_by(cases_table.c.id)
+        .limit(limit)
+    )
+    if state is not None:
+        try:
+            query = query.where(cases_table.c.state == CaseState(state))
+        except ValueError as exc:
+            names = ", ".join(s.value for s in CaseState)
+            raise InvalidInput(f"unknown state {state!r}; states: {names}") from exc
+    if org_id is not None:
+        query = query.where(cases_table.c.organization_id == org_id)
+    if person_id is not None:
+        query = query.where(cases_table.c.person_id == person_id)
+    if overdue:
+        today = app.clock.today()
+        query = query.where(
+            exists().where(
+                and_(
+                    deadlines_table.c.case_id == cases_table.c.id,
+                    deadlines_table.c.status == "open",
+                    deadlines_table.c.due < today,
+                    deadlines_table.c.nature.in_(("office", "term")),
+                )
+            )
+        )
+    with app.uow() as uow:
+        return [
+            _view(uow, case, org, person, detail=False)
+            for case, org, person in uow.session.execute(query).all()
+        ]
+
+
+def next_events(app: App, case_id: int) -> tuple[CaseView, list[NextEvent]]:
+    """Every event defined from the case's state, with whether its guards pass now."""
+    law = app.law()
+    now = app.clock.now()
+    with app.uow() as uow:
+        case = _get_case(uow, case_id)
+        org = get_org(uow, case.organization_id)
+        person = get_person(uow, case.person_id)
+        facts = _facts(uow, case, org)
+        view = _view(uow, case, org, person, detail=True)
+    out: list[NextEvent] = []
+    for event in user_triggers_from(view.state):
+        refusal = time_guard(event, facts, law, now)
+        bases = fitting_bases(event, facts, law)
+        reason = None if refusal is None else f"{refusal.rule} ({refusal.basis})"
+        if refusal is None and event in PROCEEDING_OPENERS and event in PROPOSALS and not bases:
+            reason = "no configured legal basis allows this penalty for this organization"
+        out.append(
+            NextEvent(
+                event,
+                reason is None,
+                reason,
+                None if refusal is None else refusal.earliest,
+                bases,
+                EVENTS[event].needs,
+            )
+        )
+    return view, out
+
+
+def history_of(uow: UnitOfWork, case_ids: Sequence[int]) -> list[model.HistoryEntry]:
+    return list(
+        uow.session.scalars(
+            select(model.HistoryEntry)
+            .where(history_table.c.case_id.in_(case_ids))
+            .order_by(history_table.c.case_id, history_table.c.seq)
+        )
+    )

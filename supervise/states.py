@@ -1,0 +1,301 @@
+"""The leadership-case state machine: the single source of truth for states and events.
+
+Domain layer: imports ``transitions`` (the state-machine library) and nothing from the
+database, CLI or mail layers.
+
+One ``transitions.Machine`` is built here, at import, and shared by every case
+(``CASE_MACHINE``). Cases are never added to it as models: :func:`fire` calls the shared
+machine's event with the case as argument, so loading a case costs nothing and the machine
+keeps no reference to it. ``case next``, validation, ``supervise graph`` and the display
+names all read the tables below.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol, cast
+
+from transitions import EventData, Machine, MachineError
+
+from supervise.errors import NotAllowed
+
+
+class CaseState(enum.Enum):
+    """Where a leader's appointment stands on the supervision ladder.
+
+    APPOINTED: the person holds the post (任职); nothing pending.
+    INTERVIEW_SCHEDULED: a supervisory interview (约谈) is fixed for a date. Not a penalty.
+    RECTIFYING: the organization must rectify (整改) by a deadline, after an interview.
+    WARNING_PROPOSED: the party was told a warning is proposed (事先告知, 行政处罚法 Art. 44)
+        and may state and defend itself; the 90-day decision clock runs.
+    WARNED: a warning (警告) was imposed on the organization; rectification follows.
+    REPLACEMENT_PROPOSED: prior notice that replacement of the leader will be ordered.
+    REPLACEMENT_ORDERED: the organization must replace the leader (责令撤换) by a deadline.
+    REPLACED: final; the organization confirmed the replacement.
+    BAN_PROPOSED: prior notice of an industry ban with the right to ask for a hearing.
+    HEARING_SCHEDULED: a hearing (听证) was asked for and is fixed for a date.
+    BANNED: the person is under an industry ban (从业禁止); the ban is in the registry.
+    BAN_ENDED: final; the ban's term ended.
+    BAN_REVOKED: final; the ban was set aside on review or in court.
+    LEFT: final; the person left the post (resignation or end of term).
+    """
+
+    APPOINTED = "appointed"
+    INTERVIEW_SCHEDULED = "interview_scheduled"
+    RECTIFYING = "rectifying"
+    WARNING_PROPOSED = "warning_proposed"
+    WARNED = "warned"
+    REPLACEMENT_PROPOSED = "replacement_proposed"
+    REPLACEMENT_ORDERED = "replacement_ordered"
+    REPLACED = "replaced"
+    BAN_PROPOSED = "ban_proposed"
+    HEARING_SCHEDULED = "hearing_scheduled"
+    BANNED = "banned"
+    BAN_ENDED = "ban_ended"
+    BAN_REVOKED = "ban_revoked"
+    LEFT = "left"
+
+
+S = CaseState
+
+FINAL_STATES: frozenset[CaseState] = frozenset({S.REPLACED, S.BAN_ENDED, S.BAN_REVOKED, S.LEFT})
+NON_FINAL_STATES: tuple[CaseState, ...] = tuple(s for s in S if s not in FINAL_STATES)
+
+STATE_NAMES: dict[CaseState, tuple[str, str]] = {
+    S.APPOINTED: ("任职", "appointed"),
+    S.INTERVIEW_SCHEDULED: ("约谈已安排", "interview scheduled"),
+    S.RECTIFYING: ("整改中", "rectifying"),
+    S.WARNING_PROPOSED: ("拟警告（已事先告知）", "warning proposed"),
+    S.WARNED: ("已警告", "warned"),
+    S.REPLACEMENT_PROPOSED: ("拟责令撤换（已事先告知）", "replacement proposed"),
+    S.REPLACEMENT_ORDERED: ("已责令撤换", "replacement ordered"),
+    S.REPLACED: ("已撤换", "replaced"),
+    S.BAN_PROPOSED: ("拟从业禁止（已告知听证权利）", "ban proposed"),
+    S.HEARING_SCHEDULED: ("听证已安排", "hearing scheduled"),
+    S.BANNED: ("从业禁止中", "banned"),
+    S.BAN_ENDED: ("从业禁止期满", "ban ended"),
+    S.BAN_REVOKED: ("从业禁止已撤销", "ban revoked"),
+    S.LEFT: ("已离任", "left"),
+}
+
+# Entering one of these starts a proceeding that a cancel_*/drop_* event can abandon,
+# returning the case to where it was; see the return stack in ``Case``.
+PROCEEDING_OPENERS: frozenset[str] = frozenset(
+    {"schedule_interview", "propose_warning", "propose_replacement", "propose_ban"}
+)
+RETURNING_EVENTS: frozenset[str] = frozenset(
+    {"cancel_interview", "drop_warning", "drop_replacement", "drop_ban"}
+)
+# States a case rests in: no proceeding is open, so nothing remains to return to.
+RESTING_STATES: frozenset[CaseState] = frozenset(
+    {S.APPOINTED, S.RECTIFYING, S.WARNED, S.REPLACEMENT_ORDERED, S.BANNED} | FINAL_STATES
+)
+# Events that only the program itself fires (never from the CLI).
+INTERNAL_EVENTS: frozenset[str] = frozenset({"ban_cascade"})
+
+
+@dataclass(frozen=True)
+class EventInfo:
+    """Display names and the CLI inputs an event needs."""
+
+    zh: str
+    en: str
+    needs: tuple[str, ...] = ()
+
+
+EVENTS: dict[str, EventInfo] = {
+    "appoint": EventInfo("任职", "appoint"),
+    "schedule_interview": EventInfo("安排约谈", "schedule interview", ("date",)),
+    "reschedule_interview": EventInfo("改期约谈", "reschedule interview", ("date",)),
+    "cancel_interview": EventInfo("取消约谈", "cancel interview", ("reason",)),
+    "record_interview": EventInfo("记录约谈", "record interview"),
+    "accept_rectification": EventInfo("验收整改", "accept rectification"),
+    "propose_warning": EventInfo("事先告知拟警告", "propose warning"),
+    "record_statement": EventInfo("记录陈述申辩", "record statement"),
+    "issue_warning": EventInfo("作出警告决定", "issue warning"),
+    "drop_warning": EventInfo("不予警告", "drop warning", ("reason",)),
+    "propose_replacement": EventInfo("事先告知拟责令撤换", "propose replacement"),
+    "order_replacement": EventInfo("责令撤换", "order replacement"),
+    "drop_replacement": EventInfo("不予责令撤换", "drop replacement", ("reason",)),
+    "confirm_replacement": EventInfo("确认已撤换", "confirm replacement"),
+    "propose_ban": EventInfo("事先告知拟从业禁止", "propose ban"),
+    "request_hearing": EventInfo("申请听证", "request hearing", ("date",)),
+    "reschedule_hearing": EventInfo("改期听证", "reschedule hearing", ("date",)),
+    "record_hearing": EventInfo("记录听证", "record hearing"),
+    "impose_ban": EventInfo("作出从业禁止决定", "impose ban", ("until",)),
+    "record_court_ban": EventInfo("登记法院从业禁止", "record court ban", ("judgment", "from")),
+    "drop_ban": EventInfo("不予从业禁止", "drop ban", ("reason",)),
+    "lift_ban": EventInfo("从业禁止期满", "lift ban"),
+    "revoke_warning": EventInfo("撤销警告", "revoke warning", ("reason", "reference")),
+    "revoke_ban": EventInfo("撤销从业禁止", "revoke ban", ("reason", "reference")),
+    "leave": EventInfo("离任", "leave", ("reason",)),
+    "ban_cascade": EventInfo("因从业禁止责令撤换", "ban cascade"),
+}
+
+
+class StatefulCase(Protocol):
+    """What the machine needs of a case: its state and its return stack."""
+
+    state: CaseState
+
+    @property
+    def return_state(self) -> CaseState | None: ...
+
+
+def _returns_to(target: CaseState) -> Callable[[EventData], bool]:
+    def condition(event: EventData) -> bool:
+        model = cast(StatefulCase, event.model)
+        return model.return_state is target
+
+    condition.__name__ = f"returns_to_{target.value}"
+    return condition
+
+
+def _t(trigger: str, source: Iterable[CaseState] | CaseState, dest: CaseState) -> dict[str, Any]:
+    src = [source] if isinstance(source, CaseState) else list(source)
+    return {"trigger": trigger, "source": src, "dest": dest}
+
+
+def _returning(
+    trigger: str, source: Iterable[CaseState], targets: Iterable[CaseState]
+) -> list[dict[str, Any]]:
+    """One transition per possible return state; the case's return stack picks which fires."""
+    src = list(source)
+    return [
+        {"trigger": trigger, "source": src, "dest": t, "conditions": [_returns_to(t)]}
+        for t in targets
+    ]
+
+
+_BAN_PROPOSABLE = tuple(
+    s for s in NON_FINAL_STATES if s not in (S.BAN_PROPOSED, S.HEARING_SCHEDULED, S.BANNED)
+)
+
+TRANSITIONS: list[dict[str, Any]] = [
+    _t("schedule_interview", (S.APPOINTED, S.RECTIFYING, S.WARNED), S.INTERVIEW_SCHEDULED),
+    _t("reschedule_interview", S.INTERVIEW_SCHEDULED, S.INTERVIEW_SCHEDULED),
+    *_returning("cancel_interview", [S.INTERVIEW_SCHEDULED], (S.APPOINTED, S.RECTIFYING, S.WARNED)),
+    _t("record_interview", S.INTERVIEW_SCHEDULED, S.RECTIFYING),
+    _t("accept_rectification", (S.RECTIFYING, S.WARNED), S.APPOINTED),
+    _t("propose_warning", (S.APPOINTED, S.INTERVIEW_SCHEDULED, S.RECTIFYING), S.WARNING_PROPOSED),
+    _t("record_statement", S.WARNING_PROPOSED, S.WARNING_PROPOSED),
+    _t("record_statement", S.REPLACEMENT_PROPOSED, S.REPLACEMENT_PROPOSED),
+    _t("record_statement", S.BAN_PROPOSED, S.BAN_PROPOSED),
+    _t("issue_warning", S.WARNING_PROPOSED, S.WARNED),
+    *_returning(
+        "drop_warning",
+        [S.WARNING_PROPOSED],
+        (S.APPOINTED, S.INTERVIEW_SCHEDULED, S.RECTIFYING),
+    ),
+    _t("propose_replacement", (S.RECTIFYING, S.WARNED), S.REPLACEMENT_PROPOSED),
+    _t("order_replacement", S.REPLACEMENT_PROPOSED, S.REPLACEMENT_ORDERED),
+    *_returning("drop_replacement", [S.REPLACEMENT_PROPOSED], (S.RECTIFYING, S.WARNED)),
+    _t("confirm_replacement", S.REPLACEMENT_ORDERED, S.REPLACED),
+    _t("propose_ban", _BAN_PROPOSABLE, S.BAN_PROPOSED),
+    _t("request_hearing", S.BAN_PROPOSED, S.HEARING_SCHEDULED),
+    _t("reschedule_hearing", S.HEARING_SCHEDULED, S.HEARING_SCHEDULED),
+    _t("record_hearing", S.HEARING_SCHEDULED, S.HEARING_SCHEDULED),
+    _t("impose_ban", (S.BAN_PROPOSED, S.HEARING_SCHEDULED), S.BANNED),
+    _t("record_court_ban", NON_FINAL_STATES, S.BANNED),
+    *_returning("drop_ban", [S.BAN_PROPOSED, S.HEARING_SCHEDULED], _BAN_PROPOSABLE),
+    _t("lift_ban", S.BANNED, S.BAN_ENDED),
+    _t("revoke_warning", S.WARNED, S.APPOINTED),
+    _t("revoke_ban", S.BANNED, S.BAN_REVOKED),
+    _t("leave", (S.APPOINTED, S.INTERVIEW_SCHEDULED, S.RECTIFYING, S.WARNED), S.LEFT),
+    _t("ban_cascade", _BAN_PROPOSABLE, S.REPLACEMENT_ORDERED),
+]
+
+# The one machine. model=None: cases are passed to each event, never registered.
+CASE_MACHINE = Machine(
+    model=None,
+    states=CaseState,
+    transitions=TRANSITIONS,
+    initial=None,
+    auto_transitions=False,
+    send_event=True,
+    model_attribute="state",
+)
+
+
+def triggers_from(state: CaseState) -> list[str]:
+    """Every event defined from ``state``, in table order (guards not evaluated)."""
+    seen: dict[str, None] = {}
+    for t in TRANSITIONS:
+        if state in t["source"]:
+            seen[t["trigger"]] = None
+    return list(seen)
+
+
+def user_triggers_from(state: CaseState) -> list[str]:
+    """The events a user may ask for from ``state`` (internal ones left out)."""
+    return [t for t in triggers_from(state) if t not in INTERNAL_EVENTS]
+
+
+def fire(case: StatefulCase, trigger: str) -> tuple[CaseState, CaseState]:
+    """Move ``case`` by ``trigger`` on the shared machine; return (from, to).
+
+    Raises:
+        NotAllowed: the event is unknown, or not defined from the case's state; the
+            message lists the events that are.
+    """
+    before = case.state
+    event = CASE_MACHINE.events.get(trigger)
+    if event is None or trigger not in triggers_from(before):
+        allowed = ", ".join(user_triggers_from(before)) or "none (final state)"
+        what = "unknown event" if trigger not in EVENTS else "event"
+        raise NotAllowed(
+            f"{what} {trigger} is not allowed from state {before.value}; allowed: {allowed}",
+            state=before.value,
+            event=trigger,
+        )
+    try:
+        moved = event.trigger(case)
+    except MachineError as exc:  # pragma: no cover - triggers_from() checked the source
+        raise NotAllowed(str(exc.value)) from exc
+    if not moved:
+        raise NotAllowed(
+            f"event {trigger} has nowhere to return to from state {before.value}",
+            state=before.value,
+            event=trigger,
+        )
+    return before, case.state
+
+
+def state_label(state: CaseState) -> str:
+    zh, en = STATE_NAMES[state]
+    return f"{zh} {en}"
+
+
+def mermaid() -> str:
+    """The state diagram as Mermaid, drawn by transitions' own Mermaid support."""
+    from transitions.extensions.diagrams import GraphMachine
+
+    class _Drawing:
+        state: Any = None
+
+    drawing = _Drawing()
+    graph_machine = GraphMachine(
+        model=drawing,
+        states=[s.value for s in CaseState],
+        transitions=[
+            {
+                "trigger": t["trigger"],
+                "source": [s.value for s in t["source"]],
+                "dest": t["dest"].value,
+            }
+            for t in TRANSITIONS
+        ],
+        initial=CaseState.APPOINTED.value,
+        auto_transitions=False,
+        graph_engine="mermaid",
+        show_state_attributes=False,
+        title="supervise: leadership case",
+    )
+    text = str(graph_machine.get_graph().draw(None))
+    for state in CaseState:
+        text = text.replace(
+            f'state "{state.value}" as', f'state "{STATE_NAMES[state][0]} {state.value}" as'
+        )
+    return text
