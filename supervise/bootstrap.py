@@ -15,7 +15,7 @@ from datetime import date
 from sqlalchemy import Engine, select
 
 from supervise.adapters.database import UnitOfWork, check_schema, make_engine, session_factory
-from supervise.adapters.orm import calendar_years
+from supervise.adapters.orm import calendar_years, start_mappers
 from supervise.clock import Clock
 from supervise.config import Settings
 from supervise.rules import Law
@@ -95,6 +95,7 @@ def bootstrap(
     environ: Mapping[str, str] | None = None,
 ) -> App:
     env = os.environ if environ is None else environ
+    start_mappers()
     return App(
         settings=settings,
         db_url=db_url,

@@ -42,6 +42,11 @@ def _compact(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 
+def _shown(number: str) -> str:
+    # Error messages reach terminals and logs: never echo a whole ID number.
+    return number[:6] + "*" * 8 + number[-4:]
+
+
 def _id_check_char(first17: str) -> str:
     """Return the GB 11643-1999 check character for 17 digits."""
     total = sum(int(char) * weight for char, weight in zip(first17, _ID_WEIGHTS, strict=True))
@@ -55,12 +60,12 @@ def validate_id_number(text: str) -> str:
         number = number[:-1] + "X"
     if len(number) != 18:
         raise InvalidInput(
-            f"id number {number or repr(text)}: has {len(number)} characters, "
+            f"id number: has {len(number)} characters, "
             "a 居民身份证号码 has 18 (GB 11643-1999); check the number"
         )
     if any(char not in _DIGITS for char in number[:17]) or number[17] not in _ID_CHECK_CHARS:
         raise InvalidInput(
-            f"id number {number}: must be 17 digits followed by a digit or X "
+            f"id number {_shown(number)}: must be 17 digits followed by a digit or X "
             "(GB 11643-1999); check the number"
         )
     birth_text = number[6:14]
@@ -71,13 +76,13 @@ def validate_id_number(text: str) -> str:
         birth = None
     if birth is None or not _EARLIEST_BIRTH <= birth <= _LATEST_BIRTH:
         raise InvalidInput(
-            f"id number {number}: characters 7-14 ({birth_text}) are not a birth date between "
+            f"id number {_shown(number)}: characters 7-14 are not a birth date between "
             "1900-01-01 and 2100-12-31 (GB 11643-1999); check the number"
         )
     expected = _id_check_char(number[:17])
     if number[17] != expected:
         raise InvalidInput(
-            f"id number {number}: check character should be {expected} (GB 11643-1999); "
+            f"id number {_shown(number)}: check character should be {expected} (GB 11643-1999); "
             "check the number"
         )
     return number

@@ -36,10 +36,13 @@ def calendar_load(app: App, path: Path, as_json: bool) -> None:
         return
     click.echo(f"{year.year}: {year.source}")
     for c in changes:
-        mark = " (still provisional)" if c.provisional else ""
-        click.echo(
-            f"  case {c.case}: {c.kind} {c.old_due.isoformat()} -> {c.new_due.isoformat()}{mark}"
+        mark = " (still provisional)" if c.provisional else " (official)"
+        change = (
+            f"{c.old_due.isoformat()} -> {c.new_due.isoformat()}"
+            if c.old_due != c.new_due
+            else f"{c.new_due.isoformat()} confirmed"
         )
+        click.echo(f"  case {c.case}: {c.kind} {change}{mark}")
     click.echo(f"{len(changes)} deadline(s) recomputed")
 
 

@@ -120,8 +120,13 @@ def load(app: App, path: Path) -> tuple[YearView, list[Recomputed]]:
                     by=app.user,
                     reason=(
                         f"official {schedule.year} schedule loaded ({schedule.source}): "
-                        f"{DEADLINE_KINDS[deadline.kind][1]} {old_due.isoformat()} -> "
-                        f"{due_day.isoformat()}"
+                        f"{DEADLINE_KINDS[deadline.kind][1]} ({deadline.kind}) "
+                        + (
+                            f"{old_due.isoformat()} -> {due_day.isoformat()}"
+                            if old_due != due_day
+                            else f"{due_day.isoformat()} confirmed"
+                        )
+                        + (" (still provisional)" if provisional else "")
                     ),
                     basis=None,
                     data={

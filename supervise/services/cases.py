@@ -23,7 +23,7 @@ from supervise.adapters.orm import organizations as orgs_table
 from supervise.adapters.orm import persons as persons_table
 from supervise.bootstrap import App
 from supervise.clock import wall_clock
-from supervise.errors import Banned, InvalidInput, NotAllowed, NotFound
+from supervise.errors import Banned, Conflict, InvalidInput, NotAllowed, NotFound
 from supervise.rules import (
     MOVES,
     PROPOSALS,
@@ -61,6 +61,8 @@ from supervise.states import (
 )
 
 S = CaseState
+# What ending a banned case does to its bans in the registry.
+BAN_ENDINGS = {"lift_ban": "ended", "revoke_ban": "revoked"}
 CASCADE_STATES = tuple(
     s for s in NON_FINAL_STATES if s not in (S.BAN_PROPOSED, S.HEARING_SCHEDULED, S.BANNED)
 )
@@ -250,11 +252,19 @@ def advance(
             raise refusal.error(event)
         check_params(event, facts, law, when, params)
         basis = choose_basis(event, facts, law, params)
-        before, after = _apply(uow, law, case, event, params, when, actor, basis)
-        cascaded: list[int] = []
-        if event in ("impose_ban", "record_court_ban"):
-            cascaded = _impose(uow, app, law, case, person, params, when, actor, basis)
-        uow.commit()
+        try:
+            before, after = _apply(uow, law, case, event, params, when, actor, basis)
+            cascaded: list[int] = []
+            if event in ("impose_ban", "record_court_ban"):
+                cascaded = _impose(uow, app, law, case, person, params, when, actor, basis)
+            elif event in BAN_ENDINGS:
+                for ban in _case_bans(uow, case.id):
+                    ban.status, ban.ended_at = BAN_ENDINGS[event], when
+            uow.commit()
+        except Conflict as exc:
+            raise Conflict(
+                f"case {case_id} was changed by someone else; reload and retry", case=case_id
+            ) from exc
         view = _view(uow, case, org, person, detail=True)
     return AdvanceResult(view, event, before, after, cascaded, user_triggers_from(after))
 

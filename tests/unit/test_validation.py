@@ -92,7 +92,7 @@ def test_id_number_wrong_check_character(wrong: str) -> None:
     with pytest.raises(InvalidInput) as caught:
         validate_id_number("11010519491231002" + wrong)
     assert str(caught.value) == (
-        f"id number 11010519491231002{wrong}: check character should be X (GB 11643-1999); "
+        f"id number 110105********002{wrong}: check character should be X (GB 11643-1999); "
         "check the number"
     )
 

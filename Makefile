@@ -1,0 +1,46 @@
+# supervise: `make demo` (install into .venv + scripted demo on SQLite), `make test` (whole suite).
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+EXTRAS ?= pg,pdf,test,dev
+DEBIAN_PACKAGES := fonts-noto-cjk poppler-utils libharfbuzz-subset0
+
+.PHONY: demo test install system-deps lint typecheck bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python system-deps
+	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
+
+# PDF notices need CJK fonts, pdftotext and HarfBuzz's subsetter (8 s a page without it).
+system-deps:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	  echo "installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else \
+	  echo "PDF notices need these Debian packages; run: sudo apt-get install$$missing" >&2; \
+	fi
+
+demo: install
+	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/demo.sh
+
+test: install
+	$(BIN)/pytest -q
+
+lint: install
+	$(BIN)/ruff check supervise tests bench
+	$(BIN)/mypy
+
+typecheck: lint
+
+bench: install
+	$(BIN)/python bench/run.py --quick
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .demo

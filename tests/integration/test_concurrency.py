@@ -1,0 +1,90 @@
+"""Two supervisors advance the same case at once, as two real processes: exactly one wins.
+
+The test holds the database's write lock (SQLite: BEGIN IMMEDIATE; PostgreSQL: the case
+row locked FOR UPDATE) while both processes start, read the case and queue their writes;
+then it lets go. One commits; the other finds the case's version changed and must report
+a conflict, without writing anything.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+
+from sqlalchemy import create_engine, text
+
+from supervise.rules import Params
+from supervise.services import cases
+from tests.conftest import MakeApp
+from tests.integration.ladder import open_case
+
+NOW = "2026-11-27T10:00:00+08:00"
+
+
+@contextmanager
+def write_lock(db_url: str, case_id: int) -> Iterator[None]:
+    if db_url.startswith("sqlite"):
+        conn = sqlite3.connect(db_url.removeprefix("sqlite:///"), isolation_level=None)
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            conn.execute("ROLLBACK")
+            conn.close()
+        return
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        trans = conn.begin()
+        conn.execute(text("SELECT id FROM cases WHERE id = :id FOR UPDATE"), {"id": case_id})
+        try:
+            yield
+        finally:
+            trans.rollback()
+    engine.dispose()
+
+
+def test_two_processes_same_case_exactly_one_wins(make_app: MakeApp, db_url: str) -> None:
+    app = make_app()
+    case_id = open_case(app)
+    cases.advance(app, case_id, "schedule_interview", Params(date=date(2026, 12, 10)))
+    env = {**os.environ, "SUPERVISE_NOW": NOW, "SUPERVISE_DB": db_url}
+    env.pop("SUPERVISE_CONFIG", None)
+    command = [
+        sys.executable,
+        "-m",
+        "supervise",
+        "case",
+        "advance",
+        str(case_id),
+        "record_interview",
+        "--reason",
+        "约谈记录",
+        "--json",
+    ]
+    with write_lock(db_url, case_id):
+        procs = [
+            subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            for _ in range(2)
+        ]
+        # Both must have read the case and be waiting on the lock before it is released.
+        time.sleep(4)
+        assert all(p.poll() is None for p in procs), [p.communicate() for p in procs]
+    results = [p.communicate(timeout=60) + (p.returncode,) for p in procs]
+    codes = sorted(r[2] for r in results)
+    assert codes == [0, 1], results
+    loser = next(r for r in results if r[2] == 1)
+    error = json.loads(loser[1])
+    assert error == {
+        "error": "conflict",
+        "message": f"case {case_id} was changed by someone else; reload and retry",
+    }
+    shown = cases.show_case(app, case_id)
+    assert [h.event for h in shown.history].count("record_interview") == 1
+    assert [d.kind for d in shown.deadlines] == ["rectification"]
