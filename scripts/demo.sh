@@ -8,9 +8,26 @@ say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 run() { printf '$ supervise %s\n' "$*"; supervise "$@"; }
 at() { export SUPERVISE_NOW="$1"; printf '\n(the clock now reads %s)\n' "$1"; }
 
+# What the notices say comes with each event (--facts, --place, --details FILE.yaml).
+cat > interview.yaml <<'YAML'
+interviewers: [张三, 王五]
+materials: 年度工作报告、财务报表
+YAML
+cat > record.yaml <<'YAML'
+interviewers: [张三, 王五]
+requirements: 三十日内补报2025年度工作报告，并健全年报工作制度
+YAML
+cat > evidence.yaml <<'YAML'
+evidence: 年度检查记录、约谈笔录、整改期满核查记录
+YAML
+cat > hearing.yaml <<'YAML'
+chair: 赵六
+YAML
+
 at 2026-11-27T09:00:00+08:00
 say "Create the database (supervise.db in this folder) and check the set-up"
 run init
+run user add zhangsan --email zhangsan@example.org --role supervisor
 run doctor || true
 
 say "Register a children's service charity, a social group, and a leader who serves in both"
@@ -22,35 +39,51 @@ run person add --name 李四 --id-number 500103198001010016 --email lisi@example
 run appoint --org 1 --person 1 --role 秘书长
 run appoint --org 2 --person 1 --role 理事
 
-say "Case 1: an interview (约谈), then rectification"
-run case advance 1 schedule_interview --date 2026-12-03 --reason "未按期报送年度工作报告"
-run case advance 1 record_interview --reason "约谈记录：负责人承认未按期报送，承诺整改" \
-  --at 2026-12-03T10:30:00+08:00 || true
+say "Case 1: an interview (约谈); its notice is numbered and must be served"
+run case advance 1 schedule_interview --date 2026-12-03 --reason "未按期报送年度工作报告" \
+  --facts "未按期报送2025年度工作报告" --place "渝中区民政局301会议室" --details interview.yaml
+run notice serve 1 --method direct --on 2026-11-27
 at 2026-12-03T15:00:00+08:00
-run case advance 1 record_interview --reason "约谈记录：负责人承认未按期报送，承诺整改"
+run case advance 1 record_interview --reason "负责人承认未按期报送，承诺整改" \
+  --facts "未按期报送2025年度工作报告" --place "渝中区民政局301会议室" --details record.yaml
+run notice serve 3 --method direct --on 2026-12-03
 
-say "Rectification not done: propose a warning (事先告知); the decision must wait for the window"
+say "Rectification not done: propose a warning (事先告知); the decision waits for the window"
 at 2027-01-06T09:00:00+08:00
-run case advance 1 propose_warning --reason "逾期未整改"
+run case advance 1 propose_warning --reason "逾期未整改" --facts "经约谈后逾期未整改" --details evidence.yaml
 run case next 1
-run case advance 1 issue_warning || true
+run notice serve 4 --method mail --on 2027-01-06
+run case advance 1 issue_warning --facts "经约谈后逾期未整改" --details evidence.yaml || true
 
-say "The window closes; the warning issues (the 2027 dates are provisional until the State Council publishes)"
+say "The window closes; the warning decision issues (2027 dates are provisional until published)"
 at 2027-01-12T09:00:00+08:00
-run case advance 1 issue_warning
+run case advance 1 issue_warning --facts "经约谈后逾期未整改" --details evidence.yaml
+run notice list --case 1
 
 say "Case 2: the same person is proposed for an industry ban under 慈善法 Art. 112; a hearing is asked for"
-run case advance 2 propose_ban --reason "挪用慈善财产"
-run case advance 2 request_hearing --date 2027-01-25
+run case advance 2 propose_ban --reason "挪用慈善财产" --facts "挪用定向捐赠款项用于非慈善目的" --details evidence.yaml
+run notice serve 6 --method direct --on 2027-01-12
+run case advance 2 request_hearing --date 2027-01-25 --place "渝北区民政局听证室" --details hearing.yaml
 at 2027-01-25T16:00:00+08:00
 run case advance 2 record_hearing --reason "听证笔录：当事人陈述申辩，未提出新证据"
-run case advance 2 impose_ban --until 2030-01-24
+run case advance 2 impose_ban --until 2030-01-24 --facts "挪用定向捐赠款项用于非慈善目的" --details evidence.yaml
 say "The ban reached case 1 too: a banned person may not manage a charity"
 run case show 1
 
 say "The pre-appointment check (入职查询) finds the ban; appointing is refused"
 run bans check --id-number 500103198001010016
 run appoint --org 1 --person 1 --role 理事 || true
+
+say "Print the ban decision as PDF, and check a file against the record"
+if run notice render 8 --format pdf -o ban-decision.pdf; then
+  run notice verify 8 ban-decision.pdf
+else
+  echo "(PDF rendering needs WeasyPrint and fonts-noto-cjk: see README)"
+fi
+
+say "What is due, per supervisor, and the reminders a sweep would send (written to ./outbox)"
+run agenda --days 30
+run remind run
 
 say "The 2027 holiday schedule is published: load it and the provisional deadlines are recomputed"
 cat > 2027.yaml <<'YAML'
@@ -61,5 +94,4 @@ workdays: [2027-02-07, 2027-02-20]
 YAML
 run calendar load 2027.yaml
 run case list
-run graph | head -5
 printf '\nDemo finished: the database is .demo/supervise.db; try `supervise --db .demo/supervise.db case show 2`.\n'

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import types
 import typing
 from collections.abc import Mapping
@@ -23,7 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from supervise.errors import ConfigError
+from supervise.errors import ConfigError, SuperviseError
 
 ORG_KINDS: dict[str, str] = {
     "social-group": "社会团体",
@@ -31,6 +32,7 @@ ORG_KINDS: dict[str, str] = {
     "foundation": "基金会",
 }
 PENALTIES = ("warning", "replacement", "ban", "court_ban")
+_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class Periods:
     replacement: Period
     hearing_request: Period
     hearing_notice: Period
+    service: Period
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,78 @@ class OfficeSettings:
 
 
 @dataclass(frozen=True)
+class SmtpConfig:
+    """YAML ``mail.smtp``: how to reach the SMTP server."""
+
+    host: str = "127.0.0.1"
+    port: int = 25
+    security: Literal["none", "starttls", "ssl"] = "none"
+    user: str | None = None
+    # Only the name of the environment variable holding the password, never the password.
+    password_env: str | None = None
+    timeout: float = 10.0
+
+
+@dataclass(frozen=True)
+class MailFileConfig:
+    """YAML ``mail.file``: the folder the file transport writes .eml files into."""
+
+    dir: str = "outbox"
+
+
+@dataclass(frozen=True)
+class MailConfig:
+    """YAML ``mail``: which transport delivers reminder e-mails, and from which address."""
+
+    transport: Literal["smtp", "file"] = "file"
+    sender: str = field(default="supervise@example.org", metadata={"key": "from"})
+    smtp: SmtpConfig = field(default_factory=SmtpConfig)
+    file: MailFileConfig = field(default_factory=MailFileConfig)
+
+
+@dataclass(frozen=True)
+class DigestConfig:
+    """YAML ``reminders.digest``: the morning digest per supervisor."""
+
+    cron: str = "30 8 * * *"  # crontab fields, in the configured time zone; working days only
+    days: int = 10
+
+
+@dataclass(frozen=True)
+class DeliveryConfig:
+    """YAML ``reminders.delivery``: retries of messages the mail server did not take."""
+
+    max_attempts: int = 10
+    backoff_seconds: int = 300
+    backoff_max_seconds: int = 21600
+
+
+PARTY_RECIPIENTS = ("organization", "person")
+
+
+@dataclass(frozen=True)
+class RemindersSettings:
+    """YAML ``reminders``: when the scheduler writes to whom."""
+
+    before_workdays: tuple[int, ...] = (3, 0)
+    send_from: str = "08:00"
+    repeat_every_workdays: int = 3
+    parties: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    sweep_every_minutes: int = 5
+    digest: DigestConfig = field(default_factory=DigestConfig)
+    delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
+
+
+@dataclass(frozen=True)
+class NoticeSettings:
+    """Official notices: an office's template folder, the PDF font, number patterns."""
+
+    template_dir: str | None = None
+    font: str | None = None
+    numbers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Settings:
     timezone: str
     database: DatabaseSettings
@@ -97,6 +172,9 @@ class Settings:
     periods: Periods
     bases: dict[str, Basis]
     office: OfficeSettings
+    mail: MailConfig = field(default_factory=MailConfig)
+    reminders: RemindersSettings = field(default_factory=RemindersSettings)
+    notices: NoticeSettings = field(default_factory=lambda: NoticeSettings())
     source: tuple[str, ...] = field(default=(), metadata={"internal": True})
 
     @property
@@ -194,6 +272,91 @@ def _check(settings: Settings) -> None:
             raise ConfigError(f"config key bases.{key}.ban: need 0 <= min_years <= max_years")
     if not settings.roles:
         raise ConfigError("config key roles: list at least one role")
+    _check_mail(settings.mail)
+    _check_reminders(settings.reminders)
+    _check_notices(settings.notices)
+
+
+def _check_notices(notices: NoticeSettings) -> None:
+    if not notices.numbers:
+        return  # keep ordinary commands from importing the notice package
+    from supervise.notices import NOTICE_TYPES, validate_pattern
+
+    for key, pattern in notices.numbers.items():
+        if key not in NOTICE_TYPES:
+            raise ConfigError(
+                f"config key notices.numbers.{key}: unknown notice type; "
+                f"types: {', '.join(NOTICE_TYPES)}"
+            )
+        try:
+            validate_pattern(pattern)
+        except SuperviseError as exc:
+            raise ConfigError(f"config key notices.numbers.{key}: {exc.message}") from exc
+
+
+def _check_mail(mail: MailConfig) -> None:
+    local, at, domain = mail.sender.rpartition("<")[2].rstrip(">").strip().partition("@")
+    if not (local and at and domain) or any(c.isspace() for c in local + domain):
+        raise ConfigError(f"config key mail.from: {mail.sender!r} is not an e-mail address")
+    smtp = mail.smtp
+    if not smtp.host:
+        raise ConfigError("config key mail.smtp.host: give the SMTP server's host name")
+    if not 0 < smtp.port < 65536:
+        raise ConfigError(f"config key mail.smtp.port: {smtp.port} is not a port number")
+    if smtp.timeout <= 0:
+        raise ConfigError("config key mail.smtp.timeout: give a positive number of seconds")
+    if smtp.user is not None and not smtp.password_env:
+        raise ConfigError(
+            "config key mail.smtp.password_env: mail.smtp.user is set, so name the "
+            "environment variable that holds the password"
+        )
+    if not mail.file.dir:
+        raise ConfigError("config key mail.file.dir: give a folder")
+
+
+def _check_reminders(reminders: RemindersSettings) -> None:
+    from supervise.rules import DEADLINE_KINDS  # rules imports this module at import time
+
+    for offset in reminders.before_workdays:
+        if offset < 0:
+            raise ConfigError(
+                "config key reminders.before_workdays: offsets are working days before the "
+                f"deadline, 0 or more (got {offset})"
+            )
+    if len(set(reminders.before_workdays)) != len(reminders.before_workdays):
+        raise ConfigError("config key reminders.before_workdays: an offset is listed twice")
+    if not _HHMM.match(reminders.send_from):
+        raise ConfigError(
+            f"config key reminders.send_from: {reminders.send_from!r} is not a time; use HH:MM"
+        )
+    positive = {
+        "reminders.repeat_every_workdays": reminders.repeat_every_workdays,
+        "reminders.sweep_every_minutes": reminders.sweep_every_minutes,
+        "reminders.digest.days": reminders.digest.days,
+        "reminders.delivery.max_attempts": reminders.delivery.max_attempts,
+        "reminders.delivery.backoff_seconds": reminders.delivery.backoff_seconds,
+        "reminders.delivery.backoff_max_seconds": reminders.delivery.backoff_max_seconds,
+    }
+    for key, value in positive.items():
+        if value < 1:
+            raise ConfigError(f"config key {key}: must be 1 or more (got {value})")
+    if len(reminders.digest.cron.split()) != 5:
+        raise ConfigError(
+            f"config key reminders.digest.cron: {reminders.digest.cron!r} is not a crontab "
+            "expression of five fields (minute hour day month weekday), e.g. '30 8 * * *'"
+        )
+    for kind, recipients in reminders.parties.items():
+        if kind not in DEADLINE_KINDS:
+            raise ConfigError(
+                f"config key reminders.parties.{kind}: unknown deadline kind; "
+                f"use {', '.join(DEADLINE_KINDS)}"
+            )
+        for who in recipients:
+            if who not in PARTY_RECIPIENTS:
+                raise ConfigError(
+                    f"config key reminders.parties.{kind}: unknown recipient {who!r}; "
+                    f"use {', '.join(PARTY_RECIPIENTS)}"
+                )
 
 
 def build(cls: Any, data: Any, path: str) -> Any:
@@ -202,7 +365,9 @@ def build(cls: Any, data: Any, path: str) -> Any:
     if not isinstance(data, Mapping):
         raise ConfigError(f"config key {label}: expected a mapping of keys")
     hints = typing.get_type_hints(cls)
-    known = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
+    # A field's YAML key is its name unless metadata {"key": ...} says otherwise (``from``
+    # cannot be a Python field name).
+    known = {_yaml_key(f): f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
     for key in data:
         if key not in known:
             where = f"{path}.{key}" if path else str(key)
@@ -210,14 +375,18 @@ def build(cls: Any, data: Any, path: str) -> Any:
                 f"unknown config key {where}; known keys here: {', '.join(sorted(known))}"
             )
     values: dict[str, Any] = {}
-    for name, fld in known.items():
-        where = f"{path}.{name}" if path else name
-        if name not in data:
+    for key, fld in known.items():
+        where = f"{path}.{key}" if path else key
+        if key not in data:
             if fld.default is dataclasses.MISSING and fld.default_factory is dataclasses.MISSING:
                 raise ConfigError(f"config key {where} is missing")
             continue
-        values[name] = _convert(hints[name], data[name], where)
+        values[fld.name] = _convert(hints[fld.name], data[key], where)
     return cls(**values)
+
+
+def _yaml_key(fld: dataclasses.Field[Any]) -> str:
+    return str(fld.metadata.get("key", fld.name))
 
 
 def _convert(hint: Any, value: Any, where: str) -> Any:
@@ -263,7 +432,21 @@ def _convert(hint: Any, value: Any, where: str) -> Any:
 
 
 def settings_as_dict(settings: Settings) -> dict[str, Any]:
-    """The effective settings as plain data, for ``config show``."""
-    data = dataclasses.asdict(settings)
-    data.pop("source", None)
+    """The effective settings as plain data under their YAML keys, for ``config show``."""
+    data = _plain(settings)
+    assert isinstance(data, dict)
     return data
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            _yaml_key(f): _plain(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if not f.metadata.get("internal")
+        }
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value

@@ -138,9 +138,11 @@ class Deadline(_Record):
     status: str
     opened_seq: int
     closed_seq: int | None
+    notice_id: int | None
 
     def owned_by(self, state: CaseState) -> bool:
-        return state.value in self.owner.split(",")
+        # "*": a duty to serve a notice, which no change of state discharges.
+        return self.owner == "*" or state.value in self.owner.split(",")
 
 
 class Ban(_Record):
@@ -174,3 +176,89 @@ class CalendarYear(_Record):
     source: str
     loaded_at: datetime
     loaded_by: str
+
+
+class User(_Record):
+    """A member of the office in the user directory: who gets reminders and escalations.
+
+    ``name`` is what cases record as their supervisor (``--as USER``); escalations go to
+    ``reports_to`` and only there.
+    """
+
+    id: int
+    name: str
+    email: str
+    role: str
+    reports_to_id: int | None
+    created_at: datetime
+    version: int
+
+
+class OutboxMessage(_Record):
+    """One e-mail the scheduler owes someone, from queueing to delivery.
+
+    Unique per (deadline, kind, step, recipient), or per (recipient, day) for a digest, so a
+    second queueing of the same message is impossible. ``status`` is pending, sent, failed,
+    superseded (a later step of the same deadline was sent instead, after downtime) or
+    cancelled (the deadline closed before the message could be delivered). ``notice_id`` is
+    where a notice to attach will be named (notices issue).
+    """
+
+    id: int
+    kind: str
+    deadline_id: int | None
+    case_id: int | None
+    step: int
+    recipient: str
+    day: date | None
+    step_on: date
+    address: str | None
+    subject: str | None
+    body_text: str | None
+    body_html: str | None
+    message_id: str
+    notice_id: int | None
+    status: str
+    late: bool
+    queued_at: datetime
+    attempts: int
+    next_attempt_at: datetime | None
+    last_error: str | None
+    sent_at: datetime | None
+    sent_by: str | None
+
+
+class Notice(_Record):
+    """An official document a transition produced, frozen as issued (snapshot and HTML)."""
+
+    id: int
+    case_id: int
+    history_seq: int
+    type: str
+    number: str
+    year: int
+    seq: int
+    created_at: datetime
+    snapshot: dict[str, Any]
+    template_version: str
+    html: str
+    html_sha256: str
+    pdf_sha256: str | None
+    pdf_text_sha256: str | None
+    served_on: date | None
+    service_method: str | None
+    status: str
+
+
+class NoticeService(_Record):
+    """One service (送达) of a notice; a returned first attempt is followed by another."""
+
+    id: int
+    notice_id: int
+    method: str
+    delivered_on: date
+    served_on: date
+    receipt_sha256: str | None
+    consent: str | None
+    recorded_at: datetime
+    by: str

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from supervise.clock import start_of_day
@@ -46,7 +47,13 @@ DEADLINE_KINDS: dict[str, tuple[str, str]] = {
     "hearing_request": ("window", "听证申请期限"),
     "hearing": ("office", "听证日期"),
     "ban_end": ("term", "从业禁止期满"),
+    "service": ("office", "文书送达期限"),
 }
+# Windows the law counts from the day the notice is served (送达), not from the action:
+# until their notice is served they wait, and do not run.
+FROM_SERVICE: frozenset[str] = frozenset(
+    {"defence_window", "hearing_request", "rectification", "replacement"}
+)
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,7 @@ class Params:
     reason: str | None = None
     basis: str | None = None
     reference: str | None = None
+    details: Mapping[str, Any] = field(default_factory=dict)  # for the event's notices
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,7 @@ class OpenDeadline:
     kind: str
     due: date
     provisional: bool
+    waiting: bool = False  # counted from service, and its notice is not served yet
 
 
 @dataclass(frozen=True)
@@ -84,6 +93,10 @@ class CaseFacts:
     hearing_recorded: bool
     deadlines: Sequence[OpenDeadline] = ()
     ban_ends: Sequence[date | None] = ()  # active bans of this case; None = lifelong
+
+    def waiting(self, kind: str) -> bool:
+        found = self.deadline(kind)
+        return found is not None and found.waiting
 
     def deadline(self, kind: str) -> OpenDeadline | None:
         for d in self.deadlines:
@@ -234,6 +247,8 @@ def time_guard(event: str, facts: CaseFacts, law: Law, at: datetime) -> Refusal 
     periods = law.periods
     if event in ("issue_warning", "order_replacement") and not facts.statement_waived:
         window = facts.deadline("defence_window")
+        if window is not None and window.waiting:
+            return _unserved("statement-and-defence", periods.defence_window.basis)
         if window is not None and today <= window.due:
             return Refusal(
                 f"the statement-and-defence window is open until {window.due.isoformat()}; "
@@ -245,6 +260,8 @@ def time_guard(event: str, facts: CaseFacts, law: Law, at: datetime) -> Refusal 
     if event == "impose_ban":
         if facts.state is S.BAN_PROPOSED:
             window = facts.deadline("hearing_request")
+            if window is not None and window.waiting:
+                return _unserved("hearing-request", periods.hearing_request.basis)
             if window is not None and today <= window.due:
                 return Refusal(
                     f"the hearing-request window is open until {window.due.isoformat()}",
@@ -258,7 +275,7 @@ def time_guard(event: str, facts: CaseFacts, law: Law, at: datetime) -> Refusal 
             )
     if event == "request_hearing":
         window = facts.deadline("hearing_request")
-        if window is not None and today > window.due:
+        if window is not None and not window.waiting and today > window.due:
             return Refusal(
                 f"the hearing-request window closed on {window.due.isoformat()}",
                 periods.hearing_request.basis,
@@ -279,12 +296,19 @@ def time_guard(event: str, facts: CaseFacts, law: Law, at: datetime) -> Refusal 
     return None
 
 
-def check_params(event: str, facts: CaseFacts, law: Law, at: datetime, params: Params) -> None:
-    """Refuse missing or out-of-range inputs for ``event``.
+def _unserved(window: str, basis: str) -> Refusal:
+    return Refusal(
+        f"the prior notice has not been served, so the {window} window has not started; "
+        "serve it first (`supervise notice list --case N`, then `supervise notice serve`)",
+        basis,
+    )
+
+
+def require_inputs(event: str, params: Params) -> None:
+    """Refuse an event given without the options it always needs (before any reading).
 
     Raises:
-        InvalidInput: a required option is missing or contradicts another.
-        GuardRefused: a date or term the law does not allow.
+        InvalidInput: naming the missing option.
     """
     needs = EVENTS[event].needs
     if "reason" in needs and not params.reason:
@@ -295,6 +319,22 @@ def check_params(event: str, facts: CaseFacts, law: Law, at: datetime, params: P
         )
     if "date" in needs and params.date is None:
         raise InvalidInput(f"{event} needs --date YYYY-MM-DD")
+    if event == "record_statement" and not (params.reason or params.waiver):
+        raise InvalidInput(
+            "record_statement needs --reason TEXT (the party's statement) or --waiver"
+        )
+    if event == "record_hearing" and not (params.reason or params.absent):
+        raise InvalidInput("record_hearing needs --reason TEXT (the hearing record) or --absent")
+
+
+def check_params(event: str, facts: CaseFacts, law: Law, at: datetime, params: Params) -> None:
+    """Refuse dates and terms the law does not allow for ``event``.
+
+    Raises:
+        InvalidInput: options that contradict each other.
+        GuardRefused: a date or term the law does not allow.
+    """
+    require_inputs(event, params)
     today = at.astimezone(law.zone).date()
     if event in ("schedule_interview", "reschedule_interview"):
         assert params.date is not None
@@ -302,12 +342,6 @@ def check_params(event: str, facts: CaseFacts, law: Law, at: datetime, params: P
     if event in ("request_hearing", "reschedule_hearing"):
         assert params.date is not None
         _check_notice(event, today, params.date, law.periods.hearing_notice, law, "hearing")
-    if event == "record_statement" and not (params.reason or params.waiver):
-        raise InvalidInput(
-            "record_statement needs --reason TEXT (the party's statement) or --waiver"
-        )
-    if event == "record_hearing" and not (params.reason or params.absent):
-        raise InvalidInput("record_hearing needs --reason TEXT (the hearing record) or --absent")
     if event in ("impose_ban", "record_court_ban"):
         _check_ban_term(event, facts, law, today, params)
 

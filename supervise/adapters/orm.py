@@ -165,6 +165,8 @@ deadlines = Table(
     Column("status", String(10), nullable=False),
     Column("opened_seq", Integer, nullable=False),
     Column("closed_seq", Integer),
+    # The notice a window counts from (or that must be served); added in revision 0003.
+    Column("notice_id", Integer, index=True),
     Index("ix_deadlines_status_due", "status", "due"),
     Index("ix_deadlines_case_status", "case_id", "status"),
     Index("ix_deadlines_provisional", "provisional", "status"),
@@ -198,6 +200,97 @@ calendar_years = Table(
     Column("loaded_by", String(100), nullable=False),
 )
 
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("email", String(254), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("reports_to_id", ForeignKey("users.id")),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("deadline_id", ForeignKey("deadlines.id")),
+    Column("case_id", ForeignKey("cases.id")),
+    Column("step", Integer, nullable=False),
+    Column("recipient", String(120), nullable=False),
+    Column("day", Date),
+    Column("step_on", Date, nullable=False),
+    Column("address", String(254)),
+    Column("subject", Text),
+    Column("body_text", Text),
+    Column("body_html", Text),
+    Column("message_id", String(200), nullable=False),
+    # The notice to attach (notices issue); no foreign key until that table exists.
+    Column("notice_id", Integer),
+    Column("status", String(12), nullable=False),
+    Column("late", Boolean, nullable=False),
+    Column("queued_at", UtcDateTime, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UtcDateTime),
+    Column("last_error", Text),
+    Column("sent_at", UtcDateTime),
+    Column("sent_by", String(100)),
+    # The outbox key: a second queueing of the same message is impossible. NULLs are
+    # distinct, so digests (no deadline) and deadline messages (no day) never collide.
+    UniqueConstraint("deadline_id", "kind", "step", "recipient"),
+    UniqueConstraint("recipient", "day"),
+    Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+)
+
+notices = Table(
+    "notices",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", ForeignKey("cases.id"), nullable=False, index=True),
+    Column("history_seq", Integer, nullable=False),
+    Column("type", String(30), nullable=False),
+    Column("number", String(100), nullable=False, unique=True),
+    Column("year", Integer, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False, index=True),
+    Column("snapshot", JSON, nullable=False),
+    Column("template_version", String(40), nullable=False),
+    Column("html", Text, nullable=False),
+    Column("html_sha256", String(64), nullable=False),
+    Column("pdf_sha256", String(64)),
+    Column("pdf_text_sha256", String(64)),
+    Column("served_on", Date),
+    Column("service_method", String(12)),
+    Column("status", String(12), nullable=False),
+    # Numbers are sequential per type and year and never reused.
+    UniqueConstraint("type", "year", "seq"),
+)
+
+notice_services = Table(
+    "notice_services",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("notice_id", ForeignKey("notices.id"), nullable=False, index=True),
+    Column("method", String(12), nullable=False),
+    Column("delivered_on", Date, nullable=False),
+    Column("served_on", Date, nullable=False),
+    Column("receipt_sha256", String(64)),
+    Column("consent", Text),
+    Column("recorded_at", UtcDateTime, nullable=False),
+    Column("by", String(100), nullable=False),
+)
+
+number_sequences = Table(
+    "number_sequences",
+    metadata,
+    Column("type", String(30), primary_key=True),
+    Column("year", Integer, primary_key=True, autoincrement=False),
+    Column("last", Integer, nullable=False),
+)
+
 mapper_registry = registry(metadata=metadata)
 _mapped = False
 
@@ -217,4 +310,8 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(model.Deadline, deadlines)
     mapper_registry.map_imperatively(model.Ban, bans)
     mapper_registry.map_imperatively(model.CalendarYear, calendar_years)
+    mapper_registry.map_imperatively(model.Notice, notices)
+    mapper_registry.map_imperatively(model.NoticeService, notice_services)
+    mapper_registry.map_imperatively(model.User, users, version_id_col=users.c.version)
+    mapper_registry.map_imperatively(model.OutboxMessage, outbox)
     _mapped = True

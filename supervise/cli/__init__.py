@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from supervise.cli import admin, bans, calendar, cases, registry
+from supervise.cli import admin, bans, calendar, cases, notice, registry, remind, users
 from supervise.cli.base import cli, main
 
-__all__ = ["admin", "bans", "calendar", "cases", "cli", "main", "registry"]
+__all__ = [
+    "admin",
+    "bans",
+    "calendar",
+    "cases",
+    "cli",
+    "main",
+    "notice",
+    "registry",
+    "remind",
+    "users",
+]

@@ -27,8 +27,10 @@ def init(app: App, as_json: bool) -> None:
         emit_json({"database": app.db_url, "from": before, "schema": after})
     elif before == after:
         click.echo(f"database {app.db_url} is up to date (schema {after})")
-    else:
+    elif before is None:
         click.echo(f"database {app.db_url} initialised at schema {after}")
+    else:
+        click.echo(f"database {app.db_url} upgraded from schema {before} to {after}")
 
 
 @cli.group()

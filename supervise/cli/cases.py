@@ -2,19 +2,52 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import click
+import yaml
 
 from supervise.bootstrap import App
 from supervise.cli.base import cli, emit_json, json_option, pass_app
 from supervise.clock import parse_date, parse_when
+from supervise.errors import InvalidInput
 from supervise.rules import DEADLINE_KINDS, Params
 from supervise.services import cases as service
-from supervise.services.views import CaseView
+from supervise.services.views import CaseView, DeadlineView
 from supervise.states import EVENTS, STATE_NAMES
 
 
 def _at(app: App, value: str | None) -> object:
     return None if value is None else parse_when(value, app.settings.zone, "--at")
+
+
+def _due(d: DeadlineView) -> str:
+    if d.waiting:
+        return f"waits until notice {d.notice} is served"
+    mark = " (provisional: holidays not announced yet)" if d.provisional else ""
+    return f"{d.due.isoformat()}{mark}"
+
+
+def read_details(path: Path | None, *, facts: str | None, place: str | None) -> dict[str, Any]:
+    """The notice fields from --details FILE.yaml, with --facts and --place added."""
+    details: dict[str, Any] = {}
+    if path is not None:
+        try:
+            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise InvalidInput(f"cannot read --details {path}: {exc.strerror}") from exc
+        except yaml.YAMLError as exc:
+            raise InvalidInput(f"--details {path} is not valid YAML: {exc}") from exc
+        if loaded is not None and not isinstance(loaded, dict):
+            raise InvalidInput(f"--details {path} must hold a mapping of field names to values")
+        details = dict(loaded or {})
+    for key, value in (("facts", facts), ("place", place)):
+        if value is not None:
+            if key in details and details[key] != value:
+                raise InvalidInput(f"--{key} and the {key} field of --details disagree; give one")
+            details[key] = value
+    return details
 
 
 def print_case(app: App, view: CaseView, *, detail: bool) -> None:
@@ -30,12 +63,7 @@ def print_case(app: App, view: CaseView, *, detail: bool) -> None:
     if view.deadlines:
         click.echo("  open deadlines:")
         for d in view.deadlines:
-            mark = (
-                "  (provisional: the year's holidays are not announced yet)"
-                if d.provisional
-                else ""
-            )
-            click.echo(f"    {d.due.isoformat()}  {d.kind} {DEADLINE_KINDS[d.kind][1]}{mark}")
+            click.echo(f"    {_due(d):<12}  {d.kind} {DEADLINE_KINDS[d.kind][1]}")
     else:
         click.echo("  open deadlines: none")
     click.echo("  history:")
@@ -92,6 +120,15 @@ def case() -> None:
 @click.option("--reason", metavar="TEXT", help="Why; the statement or record text.")
 @click.option("--basis", metavar="KEY", help="Legal basis key (see `config show`).")
 @click.option("--reference", metavar="REF", help="Review decision or judgment setting aside.")
+@click.option("--facts", metavar="TEXT", help="The facts, for the event's notice.")
+@click.option("--place", metavar="TEXT", help="The place of an interview or hearing.")
+@click.option(
+    "--details",
+    "details_file",
+    metavar="FILE.yaml",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Any field the event's notice uses (evidence, interviewers, chair, ...).",
+)
 @click.option("--at", "at", metavar="WHEN", help="When it happened (default now).")
 @json_option
 @pass_app
@@ -109,15 +146,22 @@ def advance(
     reason: str | None,
     basis: str | None,
     reference: str | None,
+    facts: str | None,
+    place: str | None,
+    details_file: Path | None,
     at: str | None,
     as_json: bool,
 ) -> None:
     """Apply EVENT to CASE (`case next CASE` lists what is possible).
 
+    Events that produce a notice take its content with --facts, --place and --details
+    (a YAML file of the notice's fields); missing or unknown fields are refused by name.
+
     \b
     Example:
-        supervise case advance 1 schedule_interview --date 2026-12-10 --reason 未按期年检
-        supervise case advance 1 impose_ban --until 2029-12-31
+        supervise case advance 1 schedule_interview --date 2026-12-10 \\
+            --facts 未按期报送年度工作报告 --place 区民政局301室 --details interview.yaml
+        supervise case advance 1 impose_ban --until 2029-12-31 --details ban.yaml
     """
     zone = app.settings.zone
     params = Params(
@@ -131,6 +175,7 @@ def advance(
         reason=reason,
         basis=basis,
         reference=reference,
+        details=read_details(details_file, facts=facts, place=place),
     )
     when = None if at is None else parse_when(at, zone, "--at")
     result = service.advance(app, case_id, event, params, when)
@@ -145,9 +190,10 @@ def advance(
         click.echo(
             f"case {other}: ban_cascade -> replacement_ordered (banned person may not serve)"
         )
+    for notice_id, notice_type, number in result.notices:
+        click.echo(f"  notice {notice_id}: {number} ({notice_type})")
     for d in result.case.deadlines:
-        mark = " (provisional)" if d.provisional else ""
-        click.echo(f"  deadline {d.kind} ({DEADLINE_KINDS[d.kind][1]}): {d.due.isoformat()}{mark}")
+        click.echo(f"  deadline {d.kind} ({DEADLINE_KINDS[d.kind][1]}): {_due(d)}")
     click.echo(f"  next: {', '.join(result.next_events) or 'none (final state)'}")
 
 

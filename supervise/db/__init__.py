@@ -7,5 +7,5 @@ migration scripts.
 
 from __future__ import annotations
 
-KNOWN_REVISIONS: tuple[str, ...] = ("0001",)
+KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003")
 SCHEMA_HEAD = KNOWN_REVISIONS[-1]

@@ -9,6 +9,8 @@ from supervise.adapters.database import make_engine, schema_version
 from supervise.bootstrap import App
 from supervise.db import KNOWN_REVISIONS, SCHEMA_HEAD
 from supervise.errors import DatabaseProblem, SuperviseError
+from supervise.services.outbox_admin import mail_check
+from supervise.services.users import directory_check
 
 
 def init(app: App) -> tuple[str | None, str]:
@@ -45,13 +47,15 @@ class Check:
 
 
 def doctor(app: App) -> list[Check]:
-    """Check the database and the calendar's coverage of the next 12 months."""
+    """Check the database, the calendar's coverage of the next 12 months, the mail
+    transport (the SMTP server answers) and the user directory."""
     checks: list[Check] = []
     try:
         app.engine()
         checks.append(Check("database", True, f"{app.db_url} at schema {SCHEMA_HEAD}"))
     except SuperviseError as exc:
         checks.append(Check("database", False, exc.message))
+        checks.append(Check("mail", *mail_check(app)))
         return checks
     calendar = app.calendar()
     today = app.clock.today()
@@ -69,4 +73,17 @@ def doctor(app: App) -> list[Check]:
         )
     else:
         checks.append(Check("calendar", True, "official schedules cover the next 12 months"))
+    checks.append(Check("mail", *mail_check(app)))
+    checks.append(Check("users", *directory_check(app)))
+    checks.append(Check("fonts", *fonts_check(app)))
     return checks
+
+
+def fonts_check(app: App) -> tuple[bool, str]:
+    """Whether PDF notices can be printed: WeasyPrint, a CJK font, HarfBuzz's subsetter."""
+    from supervise.notices import check_fonts
+
+    problems = check_fonts(app.settings.notices.font)
+    if problems:
+        return False, "; ".join(problems)
+    return True, "PDF notices can be rendered (CJK font and WeasyPrint found)"

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import select
 
 from supervise import model
 from supervise.adapters.database import UnitOfWork
@@ -25,6 +25,7 @@ from supervise.bootstrap import App
 from supervise.clock import wall_clock
 from supervise.errors import Banned, Conflict, InvalidInput, NotAllowed, NotFound
 from supervise.rules import (
+    FROM_SERVICE,
     MOVES,
     PROPOSALS,
     CaseFacts,
@@ -35,8 +36,10 @@ from supervise.rules import (
     choose_basis,
     deadlines_opened,
     fitting_bases,
+    require_inputs,
     time_guard,
 )
+from supervise.services import notices as notice_service
 from supervise.services.registry import get_org, get_person
 from supervise.services.views import (
     AdvanceResult,
@@ -89,10 +92,14 @@ def _get_case(uow: UnitOfWork, case_id: int) -> model.Case:
 
 
 def _open_deadlines(uow: UnitOfWork, case_id: int) -> list[model.Deadline]:
+    """Deadlines that run, and windows waiting for their notice to be served."""
     return list(
         uow.session.scalars(
             select(model.Deadline)
-            .where(deadlines_table.c.case_id == case_id, deadlines_table.c.status == "open")
+            .where(
+                deadlines_table.c.case_id == case_id,
+                deadlines_table.c.status.in_(("open", "waiting")),
+            )
             .order_by(deadlines_table.c.due, deadlines_table.c.id)
         )
     )
@@ -120,7 +127,10 @@ def _facts(uow: UnitOfWork, case: model.Case, org: model.Organization) -> CaseFa
         proceeding_basis=case.proceeding_basis,
         statement_waived=case.statement_waived,
         hearing_recorded=case.hearing_recorded,
-        deadlines=[OpenDeadline(d.kind, d.due, d.provisional) for d in open_deadlines],
+        deadlines=[
+            OpenDeadline(d.kind, d.due, d.provisional, d.status == "waiting")
+            for d in open_deadlines
+        ],
         ban_ends=ban_ends,
     )
 
@@ -203,9 +213,7 @@ def appoint(app: App, org_id: int, person_id: int, role: str, at: datetime | Non
 
 def _lock_person(uow: UnitOfWork, person_id: int) -> model.Person:
     person = uow.session.scalar(
-        select(model.Person)
-        .where(persons_table.c.id == person_id)
-        .with_for_update()
+        select(model.Person).where(persons_table.c.id == person_id).with_for_update()
     )
     if person is None:
         raise NotFound(f"no person with id {person_id}; see `supervise person list`")
@@ -238,6 +246,7 @@ def advance(
         case = _get_case(uow, case_id)
         if event not in triggers_from(case.state):
             fire(case, event)  # raises NotAllowed listing the allowed events
+        require_inputs(event, params)
         if when < case.last_event_at:
             raise NotAllowed(
                 f"--at {when.isoformat()} is before the case's latest event "
@@ -252,21 +261,31 @@ def advance(
             raise refusal.error(event)
         check_params(event, facts, law, when, params)
         basis = choose_basis(event, facts, law, params)
+        # The notice's content is checked last: a legal refusal says more than a missing field.
+        details = notice_service.prepare(event, params, when, app.settings.zone)
         try:
             before, after = _apply(uow, law, case, event, params, when, actor, basis)
             cascaded: list[int] = []
+            ban: model.Ban | None = None
             if event in ("impose_ban", "record_court_ban"):
-                cascaded = _impose(uow, app, law, case, person, params, when, actor, basis)
+                cascaded, ban = _impose(uow, app, law, case, person, params, when, actor, basis)
             elif event in BAN_ENDINGS:
                 for ban in _case_bans(uow, case.id):
                     ban.status, ban.ended_at = BAN_ENDINGS[event], when
+            issued = notice_service.issue(
+                uow,
+                notice_service.IssueContext(
+                    app, law, case, org, person, event, case.seq, when, basis, details, ban
+                ),
+            )
+            notices = [(n.id, n.type, n.number) for n in issued]
             uow.commit()
         except Conflict as exc:
             raise Conflict(
                 f"case {case_id} was changed by someone else; reload and retry", case=case_id
             ) from exc
         view = _view(uow, case, org, person, detail=True)
-    return AdvanceResult(view, event, before, after, cascaded, user_triggers_from(after))
+    return AdvanceResult(view, event, before, after, cascaded, user_triggers_from(after), notices)
 
 
 def _apply(
@@ -389,7 +408,7 @@ def _move_deadlines(
                 )
             ):
                 if deadline.owned_by(after):
-                    deadline.status, deadline.closed_seq = "open", None
+                    deadline.status, deadline.closed_seq = _reopened_status(uow, deadline), None
         return
     for new in deadlines_opened(event, before, after, law, when, params):
         uow.session.add(
@@ -410,6 +429,14 @@ def _move_deadlines(
         )
 
 
+def _reopened_status(uow: UnitOfWork, deadline: model.Deadline) -> str:
+    """A window reopens waiting if its notice has still not been served."""
+    if deadline.notice_id is None or deadline.kind not in FROM_SERVICE:
+        return "open"
+    notice = uow.session.get(model.Notice, deadline.notice_id)
+    return "waiting" if notice is not None and notice.served_on is None else "open"
+
+
 def _impose(
     uow: UnitOfWork,
     app: App,
@@ -420,28 +447,27 @@ def _impose(
     when: datetime,
     actor: str,
     basis: str | None,
-) -> list[int]:
+) -> tuple[list[int], model.Ban]:
     """Enter the ban in the registry and cascade it to the person's other posts in scope."""
     assert basis is not None
     rule = law.bases[basis].ban
     assert rule is not None
     _lock_person(uow, person.id)
     start = params.start if params.start is not None else when.astimezone(law.zone).date()
-    uow.session.add(
-        model.Ban(
-            person_id=person.id,
-            case_id=case.id,
-            basis=basis,
-            judgment=params.judgment,
-            scope=rule.scope,
-            start=start,
-            until=None if params.lifelong else params.until,
-            lifelong=params.lifelong,
-            status="active",
-            created_at=app.clock.now(),
-            ended_at=None,
-        )
+    ban = model.Ban(
+        person_id=person.id,
+        case_id=case.id,
+        basis=basis,
+        judgment=params.judgment,
+        scope=rule.scope,
+        start=start,
+        until=None if params.lifelong else params.until,
+        lifelong=params.lifelong,
+        status="active",
+        created_at=app.clock.now(),
+        ended_at=None,
     )
+    uow.session.add(ban)
     others = uow.session.execute(
         select(model.Case, model.Organization)
         .join(orgs_table, orgs_table.c.id == cases_table.c.organization_id)
@@ -459,7 +485,7 @@ def _impose(
         cascade = Params(reason=f"ban in case {case.id} ({basis}): a banned person may not serve")
         _apply(uow, law, other, "ban_cascade", cascade, when, actor, basis)
         cascaded.append(other.id)
-    return cascaded
+    return cascaded, ban
 
 
 def _view(
@@ -474,7 +500,7 @@ def _view(
     entries: list[HistoryView] = []
     if detail:
         deadlines = [
-            DeadlineView(d.kind, d.due, d.provisional, d.nature)
+            DeadlineView(d.kind, d.due, d.provisional, d.nature, d.status, d.notice_id)
             for d in _open_deadlines(uow, case.id)
         ]
         entries = [
@@ -545,10 +571,11 @@ def list_cases(
         query = query.where(cases_table.c.person_id == person_id)
     if overdue:
         today = app.clock.today()
+        # IN over the (status, due) index: its cost follows the overdue deadlines, where a
+        # correlated EXISTS would scan every case.
         query = query.where(
-            exists().where(
-                and_(
-                    deadlines_table.c.case_id == cases_table.c.id,
+            cases_table.c.id.in_(
+                select(deadlines_table.c.case_id).where(
                     deadlines_table.c.status == "open",
                     deadlines_table.c.due < today,
                     deadlines_table.c.nature.in_(("office", "term")),

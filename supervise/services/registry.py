@@ -7,13 +7,15 @@ commits. Edits keep the old values in the ``edits`` table forever.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 
 from supervise import model
 from supervise.adapters.database import UnitOfWork
+from supervise.adapters.orm import edits as edits_table
+from supervise.adapters.orm import organizations as orgs_table
+from supervise.adapters.orm import persons as persons_table
 from supervise.bootstrap import App
 from supervise.clock import wall_clock
 from supervise.config import ORG_KINDS
@@ -50,7 +52,7 @@ def add_org(app: App, data: OrgInput) -> OrgView:
     now = app.clock.now()
     with app.uow() as uow:
         existing = uow.session.scalar(
-            select(model.Organization).where(model.Organization.credit_code == code)  # type: ignore[arg-type]
+            select(model.Organization).where(orgs_table.c.credit_code == code)
         )
         if existing is not None:
             raise Conflict(
@@ -90,8 +92,8 @@ def get_person(uow: UnitOfWork, person_id: int) -> model.Person:
 def _edits(uow: UnitOfWork, entity: str, entity_id: int, app: App) -> list[dict[str, Any]]:
     rows = uow.session.scalars(
         select(model.Edit)
-        .where(model.Edit.entity == entity, model.Edit.entity_id == entity_id)  # type: ignore[arg-type]
-        .order_by(model.Edit.id)  # type: ignore[arg-type]
+        .where(edits_table.c.entity == entity, edits_table.c.entity_id == entity_id)
+        .order_by(edits_table.c.id)
     )
     return [
         {
@@ -113,45 +115,51 @@ def show_org(app: App, org_id: int) -> OrgView:
 
 def list_orgs(app: App, district: str | None = None, limit: int = 1000) -> list[OrgView]:
     with app.uow() as uow:
-        query = select(model.Organization).order_by(model.Organization.id).limit(limit)  # type: ignore[arg-type]
+        query = select(model.Organization).order_by(orgs_table.c.id).limit(limit)
         if district:
-            query = query.where(model.Organization.district == district)  # type: ignore[arg-type]
+            query = query.where(orgs_table.c.district == district)
         return [OrgView.of(o) for o in uow.session.scalars(query)]
 
 
-def _record_edit(
-    uow: UnitOfWork, app: App, entity: str, entity_id: int, changes: dict[str, Any], at: datetime
-) -> None:
-    uow.session.add(
-        model.Edit(
-            entity=entity,
-            entity_id=entity_id,
-            at=at,
-            recorded_at=wall_clock(),
-            by=app.user,
-            changes=changes,
-        )
-    )
-
-
-def edit_org(app: App, org_id: int, updates: dict[str, Any]) -> OrgView:
-    """Change name, contact e-mail or township; the old values stay in the history."""
+def _clean_updates(updates: dict[str, Any], options: str) -> dict[str, Any]:
     clean = {k: v for k, v in updates.items() if v is not None}
     if not clean:
-        raise InvalidInput("nothing to change; give --name, --email or --township")
+        raise InvalidInput(f"nothing to change; give {options}")
     if "email" in clean:
         clean["email"] = validate_email(clean["email"])
     if "name" in clean:
         clean["name"] = _text(clean["name"], "--name")
+    return clean
+
+
+def _apply_edit(uow: UnitOfWork, app: App, entity: str, record: Any, clean: dict[str, Any]) -> None:
+    """Change ``record`` and keep the old and new values in the ``edits`` table."""
+    changes = {
+        k: {"old": getattr(record, k), "new": v}
+        for k, v in clean.items()
+        if getattr(record, k) != v
+    }
+    for key, value in clean.items():
+        setattr(record, key, value)
+    if changes:
+        uow.session.add(
+            model.Edit(
+                entity=entity,
+                entity_id=record.id,
+                at=app.clock.now(),
+                recorded_at=wall_clock(),
+                by=app.user,
+                changes=changes,
+            )
+        )
+
+
+def edit_org(app: App, org_id: int, updates: dict[str, Any]) -> OrgView:
+    """Change name, contact e-mail or township; the old values stay in the history."""
+    clean = _clean_updates(updates, "--name, --email or --township")
     with app.uow() as uow:
         org = get_org(uow, org_id)
-        changes = {
-            k: {"old": getattr(org, k), "new": v} for k, v in clean.items() if getattr(org, k) != v
-        }
-        for key, value in clean.items():
-            setattr(org, key, value)
-        if changes:
-            _record_edit(uow, app, "organization", org_id, changes, app.clock.now())
+        _apply_edit(uow, app, "organization", org, clean)
         uow.commit()
         return OrgView.of(org)
 
@@ -175,9 +183,7 @@ def add_person(app: App, name: str, id_number: str, email: str | None) -> Person
 
 
 def find_by_id_number(uow: UnitOfWork, number: str) -> model.Person | None:
-    return uow.session.scalar(
-        select(model.Person).where(model.Person.id_number == number)  # type: ignore[arg-type]
-    )
+    return uow.session.scalar(select(model.Person).where(persons_table.c.id_number == number))
 
 
 def show_person(app: App, person_id: int) -> PersonView:
@@ -188,7 +194,7 @@ def show_person(app: App, person_id: int) -> PersonView:
 
 def list_persons(app: App, limit: int = 1000) -> list[PersonView]:
     with app.uow() as uow:
-        query = select(model.Person).order_by(model.Person.id).limit(limit)  # type: ignore[arg-type]
+        query = select(model.Person).order_by(persons_table.c.id).limit(limit)
         return [PersonView.of(p) for p in uow.session.scalars(query)]
 
 
@@ -202,30 +208,17 @@ def find_persons(app: App, name: str | None, id_number: str | None) -> list[Pers
         assert name is not None
         query = (
             select(model.Person)
-            .where(model.Person.name.contains(name.strip()))  # type: ignore[attr-defined]
-            .order_by(model.Person.id)  # type: ignore[arg-type]
+            .where(persons_table.c.name.contains(name.strip()))
+            .order_by(persons_table.c.id)
         )
         return [PersonView.of(p) for p in uow.session.scalars(query)]
 
 
 def edit_person(app: App, person_id: int, updates: dict[str, Any]) -> PersonView:
-    clean = {k: v for k, v in updates.items() if v is not None}
-    if not clean:
-        raise InvalidInput("nothing to change; give --name or --email")
-    if "email" in clean:
-        clean["email"] = validate_email(clean["email"])
-    if "name" in clean:
-        clean["name"] = _text(clean["name"], "--name")
+    """Change a person's name or e-mail; the old values stay in the history."""
+    clean = _clean_updates(updates, "--name or --email")
     with app.uow() as uow:
         person = get_person(uow, person_id)
-        changes = {
-            k: {"old": getattr(person, k), "new": v}
-            for k, v in clean.items()
-            if getattr(person, k) != v
-        }
-        for key, value in clean.items():
-            setattr(person, key, value)
-        if changes:
-            _record_edit(uow, app, "person", person_id, changes, app.clock.now())
+        _apply_edit(uow, app, "person", person, clean)
         uow.commit()
         return PersonView.of(person)

@@ -103,17 +103,25 @@ class DeadlineView:
     provisional: bool
     nature: str
     status: str = "open"
+    notice: int | None = None
 
     @property
     def label(self) -> str:
         return DEADLINE_KINDS[self.kind][1]
 
+    @property
+    def waiting(self) -> bool:
+        """A window that starts only when its notice is served."""
+        return self.status == "waiting"
+
     def as_json(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
-            "due": self.due.isoformat(),
+            "due": None if self.waiting else self.due.isoformat(),
             "provisional": self.provisional,
             "nature": self.nature,
+            "waiting_for_service": self.waiting,
+            "notice": self.notice,
         }
 
 
@@ -210,6 +218,7 @@ class AdvanceResult:
     to_state: CaseState
     cascaded: list[int]
     next_events: list[str]
+    notices: list[tuple[int, str, str]] = field(default_factory=list)
 
     def as_json(self, zone: ZoneInfo) -> dict[str, Any]:
         data = self.case.as_json(zone, detail=True)
@@ -220,6 +229,7 @@ class AdvanceResult:
                 "to": self.to_state.value,
                 "cascaded": self.cascaded,
                 "next": self.next_events,
+                "notices": [{"id": i, "type": t, "number": n} for i, t, n in self.notices],
             }
         )
         return data

@@ -76,19 +76,53 @@ def world(run: Run) -> dict[str, int | str]:
     return {"org": org["id"], "person": person["id"], "case": case["id"], "number": number}
 
 
-def test_case_json_shapes(run: Run, world: dict[str, int | str]) -> None:
+def test_case_json_shapes(run: Run, world: dict[str, int | str], tmp_path: Path) -> None:
     case = str(world["case"])
-    advanced = ok(run("case", "advance", case, "propose_warning", "--reason", "未年检", "--json"))
+    details = tmp_path / "warning.yaml"
+    details.write_text("evidence: 年检记录\n", encoding="utf-8")
+    advanced = ok(
+        run(
+            "case",
+            "advance",
+            case,
+            "propose_warning",
+            "--reason",
+            "未年检",
+            "--facts",
+            "未按规定年检",
+            "--details",
+            str(details),
+            "--json",
+        )
+    )
     assert isinstance(advanced, dict) and advanced["state"] == "warning_proposed"
+    [notice] = advanced["notices"]
+    assert notice["type"] == "warning_prior_notice"
+    assert notice["number"] == "渝民社罚告〔2026〕1号"
     shown = ok(run("case", "show", case, "--json"))
     assert isinstance(shown, dict)
     assert {"id", "state", "organization", "person", "role", "deadlines", "history"} <= set(shown)
     assert shown["person"]["id_number_masked"].count("*") == 8
-    assert {d["kind"] for d in shown["deadlines"]} == {"defence_window", "decision"}
+    assert {d["kind"] for d in shown["deadlines"]} == {"defence_window", "decision", "service"}
     assert set(shown["deadlines"][0]) >= {"kind", "due", "provisional"}
+    window = next(d for d in shown["deadlines"] if d["kind"] == "defence_window")
+    assert window["due"] is None and window["waiting_for_service"] is True
     last = shown["history"][-1]
     assert set(last) >= {"event", "from", "to", "at", "recorded_at", "by", "reason", "basis"}
     assert last["at"] == NOW and last["by"] == "zhang" and last["basis"] == "shetuan-30"
+    served = ok(
+        run(
+            "notice",
+            "serve",
+            str(notice["id"]),
+            "--method",
+            "direct",
+            "--on",
+            "2026-11-27",
+            "--json",
+        )
+    )
+    assert isinstance(served, dict) and served["windows"] == {"defence_window": "2026-12-02"}
     nxt = ok(run("case", "next", case, "--json"))
     assert isinstance(nxt, list)
     issue = next(e for e in nxt if e["event"] == "issue_warning")
@@ -367,3 +401,28 @@ def test_docs_state_diagram_is_fresh() -> None:
     docs = (Path(__file__).parents[2] / "docs" / "states.md").read_text(encoding="utf-8")
     result = CliRunner().invoke(cli, ["graph"])
     assert result.stdout in docs, "docs/states.md is stale: regenerate it with `supervise graph`"
+
+
+def test_edits_keep_the_old_values(run: Run, world: dict[str, int | str]) -> None:
+    org = str(world["org"])
+    edited = ok(
+        run(
+            "org", "edit", org, "--name", "新名称儿童服务中心", "--township", "解放碑街道", "--json"
+        )
+    )
+    assert isinstance(edited, dict) and edited["name"] == "新名称儿童服务中心"
+    shown = ok(run("org", "show", org, "--json"))
+    assert isinstance(shown, dict)
+    [edit] = shown["history"]
+    assert edit["by"] == "zhang"
+    assert edit["changes"]["name"] == {"old": "某某儿童服务中心", "new": "新名称儿童服务中心"}
+    assert edit["changes"]["township"] == {"old": None, "new": "解放碑街道"}
+    nothing = run("org", "edit", org)
+    assert nothing.exit_code == 2 and "nothing to change" in nothing.stderr
+    bad = run("person", "edit", str(world["person"]), "--email", "not-an-address")
+    assert bad.exit_code == 2
+    person = ok(run("person", "edit", str(world["person"]), "--email", "li@example.org", "--json"))
+    assert isinstance(person, dict) and person["email"] == "li@example.org"
+    history = ok(run("person", "show", str(world["person"]), "--json"))
+    assert isinstance(history, dict)
+    assert history["history"][0]["changes"] == {"email": {"old": None, "new": "li@example.org"}}

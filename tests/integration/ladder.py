@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
+from typing import Any
 
 from supervise.bootstrap import App
 from supervise.rules import Params
@@ -11,6 +13,38 @@ from supervise.states import CaseState
 from tests.conftest import new_org, new_person
 
 S = CaseState
+
+_CASE_FACTS = {
+    "facts": "未按规定报送年度工作报告，经约谈后逾期未整改",
+    "evidence": "年检记录；约谈笔录",
+}
+_INTERVIEW = {
+    "facts": "未按规定报送年度工作报告",
+    "place": "渝中区民政局301会议室",
+    "interviewers": ["张三", "王五"],
+}
+# The content of each event's notices (what --facts/--place/--details would give).
+DETAILS: dict[str, dict[str, Any]] = {
+    "schedule_interview": _INTERVIEW,
+    "reschedule_interview": _INTERVIEW,
+    "record_interview": {**_INTERVIEW, "requirements": "三十日内补报年度工作报告"},
+    "propose_warning": _CASE_FACTS,
+    "issue_warning": _CASE_FACTS,
+    "propose_replacement": _CASE_FACTS,
+    "order_replacement": _CASE_FACTS,
+    "propose_ban": _CASE_FACTS,
+    "impose_ban": _CASE_FACTS,
+    "request_hearing": {"place": "渝中区民政局听证室", "chair": "赵六"},
+    "reschedule_hearing": {"place": "渝中区民政局听证室", "chair": "赵六"},
+}
+
+
+def advance(app: App, case_id: int, event: str, params: Params, at: datetime | None = None) -> Any:
+    """cases.advance with the event's notice content filled in when the test gives none."""
+    if not params.details and event in DETAILS:
+        params = dataclasses.replace(params, details=DETAILS[event])
+    return cases.advance(app, case_id, event, params, at)
+
 
 # How to reach each state from `appointed` with the default settings at 2026-11-27, as
 # (event, params) steps. Dates lie far enough ahead for every notice-period guard; windows
@@ -78,7 +112,7 @@ def open_case(
 
 def drive(app: App, case_id: int, state: CaseState, at: datetime | None = None) -> None:
     for event, params in PATHS[state]:
-        cases.advance(app, case_id, event, params, at)
+        advance(app, case_id, event, params, at)
     assert cases.show_case(app, case_id).state is state
 
 
@@ -95,3 +129,23 @@ PATHS[S.BAN_ENDED] = [
     ),
     ("lift_ban", Params()),
 ]
+
+
+def serve_all(app: App, case_id: int, on: date | None = None, method: str = "direct") -> None:
+    """Serve every unserved notice of the case (the windows they start begin that day)."""
+    from supervise.services import notices
+
+    for view in notices.list_notices(app, case_id):
+        if (
+            view.served_on is None
+            and view.status == "active"
+            and view.type not in notices.NOT_SERVED
+        ):
+            notices.serve(app, view.id, method, on or app.clock.today())
+
+
+def kinds(app: App, case_id: int, *, service: bool = False) -> list[str]:
+    """The kinds of the case's open deadlines (service duties left out unless asked)."""
+    return [
+        d.kind for d in cases.show_case(app, case_id).deadlines if service or d.kind != "service"
+    ]

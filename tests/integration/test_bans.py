@@ -15,7 +15,7 @@ from supervise.services.registry import show_person
 from supervise.states import CaseState
 from tests.conftest import new_org, new_person
 from tests.factories import id_number
-from tests.integration.ladder import drive, open_case
+from tests.integration.ladder import advance, drive, open_case
 
 S = CaseState
 
@@ -23,10 +23,10 @@ S = CaseState
 def _banned_by_charity_law(app: App, person: int) -> int:
     """Impose a 慈善法 Art. 112 ban (scope: charities) through a hearing on a charity post."""
     case_id = open_case(app, kind="foundation", charity=True, person_id=person)
-    cases.advance(app, case_id, "propose_ban", Params())
-    cases.advance(app, case_id, "request_hearing", Params(date=date(2026, 12, 15)))
-    cases.advance(app, case_id, "record_hearing", Params(reason="听证笔录"))
-    result = cases.advance(app, case_id, "impose_ban", Params(until=date(2028, 11, 30)))
+    advance(app, case_id, "propose_ban", Params())
+    advance(app, case_id, "request_hearing", Params(date=date(2026, 12, 15)))
+    advance(app, case_id, "record_hearing", Params(reason="听证笔录"))
+    result = advance(app, case_id, "impose_ban", Params(until=date(2028, 11, 30)))
     assert result.to_state is S.BANNED
     return case_id
 
@@ -61,7 +61,7 @@ def test_court_ban_cascades_everywhere(app: App) -> None:
     person = new_person(app)
     plain = open_case(app, kind="social-group", charity=False, person_id=person)
     main = open_case(app, kind="service-org", charity=False, person_id=person)
-    result = cases.advance(
+    result = advance(
         app,
         main,
         "record_court_ban",
@@ -157,9 +157,7 @@ def test_revoked_and_ended_bans_stop_blocking(app: App) -> None:
     case_id = _banned_by_charity_law(app, person)
     number_view = bans.list_bans(app)
     assert len(number_view) == 1
-    cases.advance(
-        app, case_id, "revoke_ban", Params(reason="复议撤销", reference="渝府复〔2026〕9号")
-    )
+    advance(app, case_id, "revoke_ban", Params(reason="复议撤销", reference="渝府复〔2026〕9号"))
     assert bans.list_bans(app, active_only=True) == []
     charity = new_org(app, kind="foundation", charity=True)
     assert cases.appoint(app, charity, person, "理事长", None).state is S.APPOINTED
@@ -169,7 +167,7 @@ def test_lift_ban_only_after_the_term(app: App) -> None:
     person = new_person(app)
     case_id = _banned_by_charity_law(app, person)
     with pytest.raises(GuardRefused, match="runs until 2028-11-30"):
-        cases.advance(app, case_id, "lift_ban", Params())
+        advance(app, case_id, "lift_ban", Params())
     app.clock = Clock(app.clock.zone, datetime.fromisoformat("2028-12-01T08:00:00+08:00"))
-    assert cases.advance(app, case_id, "lift_ban", Params()).to_state is S.BAN_ENDED
+    assert advance(app, case_id, "lift_ban", Params()).to_state is S.BAN_ENDED
     assert bans.list_bans(app, active_only=True) == []

@@ -12,7 +12,7 @@ from supervise.errors import InvalidInput
 from supervise.rules import Params
 from supervise.services import calendar, cases
 from tests.conftest import MakeApp
-from tests.integration.ladder import open_case
+from tests.integration.ladder import advance, open_case, serve_all
 
 SCHEDULE_2027 = """\
 year: 2027
@@ -25,7 +25,8 @@ workdays: [2027-02-06, 2027-02-20]
 def test_loading_a_year_recomputes_provisional_deadlines(make_app: MakeApp, tmp_path: Path) -> None:
     app = make_app(now="2026-12-28T09:00:00+08:00")
     case_id = open_case(app)
-    cases.advance(app, case_id, "propose_ban", Params())
+    advance(app, case_id, "propose_ban", Params())
+    serve_all(app, case_id, date(2026, 12, 28))
     shown = {d.kind: d for d in cases.show_case(app, case_id).deadlines}
     # Mon 28 Dec + 5 working days: 29, 30, 31 Dec, then 2027 (provisional): 1 Jan is a
     # statutory holiday, so Mon 4 and Tue 5 Jan.

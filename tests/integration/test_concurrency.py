@@ -17,13 +17,15 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 
+import yaml
 from sqlalchemy import create_engine, text
 
 from supervise.rules import Params
-from supervise.services import cases
+from supervise.services import cases, notices
 from tests.conftest import MakeApp
-from tests.integration.ladder import open_case
+from tests.integration.ladder import DETAILS, advance, open_case
 
 NOW = "2026-11-27T10:00:00+08:00"
 
@@ -50,12 +52,16 @@ def write_lock(db_url: str, case_id: int) -> Iterator[None]:
     engine.dispose()
 
 
-def test_two_processes_same_case_exactly_one_wins(make_app: MakeApp, db_url: str) -> None:
+def test_two_processes_same_case_exactly_one_wins(
+    make_app: MakeApp, db_url: str, tmp_path: Path
+) -> None:
     app = make_app()
     case_id = open_case(app)
-    cases.advance(app, case_id, "schedule_interview", Params(date=date(2026, 12, 10)))
+    advance(app, case_id, "schedule_interview", Params(date=date(2026, 12, 10)))
     env = {**os.environ, "SUPERVISE_NOW": NOW, "SUPERVISE_DB": db_url}
     env.pop("SUPERVISE_CONFIG", None)
+    details = tmp_path / "record.yaml"
+    details.write_text(yaml.safe_dump(DETAILS["record_interview"], allow_unicode=True), "utf-8")
     command = [
         sys.executable,
         "-m",
@@ -66,6 +72,8 @@ def test_two_processes_same_case_exactly_one_wins(make_app: MakeApp, db_url: str
         "record_interview",
         "--reason",
         "约谈记录",
+        "--details",
+        str(details),
         "--json",
     ]
     with write_lock(db_url, case_id):
@@ -87,4 +95,7 @@ def test_two_processes_same_case_exactly_one_wins(make_app: MakeApp, db_url: str
     }
     shown = cases.show_case(app, case_id)
     assert [h.event for h in shown.history].count("record_interview") == 1
-    assert [d.kind for d in shown.deadlines] == ["rectification"]
+    assert sorted(d.kind for d in shown.deadlines) == ["rectification", "service"]
+    # The loser's notices were rolled back with it: their numbers were not used up.
+    numbers = [n.number for n in notices.list_notices(app, case_id)]
+    assert numbers == ["渝民社约〔2026〕1号", "渝民社约记〔2026〕1号", "渝民社整改〔2026〕1号"]

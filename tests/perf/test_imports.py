@@ -1,0 +1,154 @@
+"""Reading commands import nothing heavy (issue 5, target 3).
+
+`case show` and `case list` must answer in about the time Python takes to import
+SQLAlchemy and click, so they may not load WeasyPrint, APScheduler, Alembic or Jinja2.
+The check runs the real command under ``python -X importtime`` and reads the modules it
+imported from stderr; a failure names the chain of imports that pulled the package in.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from supervise.bootstrap import bootstrap
+from supervise.clock import Clock
+from supervise.config import load_settings
+from supervise.services import cases
+from tests.conftest import NOW, new_org, new_person
+
+HEAVY = ("weasyprint", "apscheduler", "alembic", "jinja2")
+
+
+@dataclass(frozen=True)
+class Imported:
+    """One line of ``-X importtime``: a module, its nesting depth and cumulative µs."""
+
+    name: str
+    depth: int
+    cumulative_us: int
+
+
+def parse_importtime(stderr: str) -> list[Imported]:
+    """The modules in ``-X importtime`` output, in the order Python printed them.
+
+    Python prints a module after everything it imported, one level deeper per nesting:
+    ``import time: self [us] | cumulative | <2 spaces per level>name``.
+    """
+    out = []
+    for line in stderr.splitlines():
+        if not line.startswith("import time:"):
+            continue
+        parts = line.split("|")
+        if len(parts) != 3 or not parts[1].strip().isdigit():
+            continue  # the header line
+        raw = parts[2].rstrip()
+        name = raw.lstrip()
+        out.append(Imported(name, (len(raw) - len(name) - 1) // 2, int(parts[1])))
+    return out
+
+
+def import_chain(modules: list[Imported], index: int) -> list[str]:
+    """``modules[index]`` and each module that imported it, up to the top level."""
+    chain = [modules[index].name]
+    depth = modules[index].depth
+    for later in modules[index + 1 :]:
+        if later.depth < depth:
+            chain.append(later.name)
+            depth = later.depth
+    return chain
+
+
+def heavy_imports(modules: list[Imported]) -> dict[str, list[str]]:
+    """For each heavy package imported, the chain through which it first came in."""
+    found: dict[str, list[str]] = {}
+    for i, module in enumerate(modules):
+        top = module.name.split(".")[0]
+        if top in HEAVY and top not in found:
+            # The outermost module of the package that was imported from outside it.
+            j = i
+            for k in range(i + 1, len(modules)):
+                if modules[k].depth < modules[j].depth:
+                    if modules[k].name.split(".")[0] != top:
+                        break
+                    j = k
+            found[top] = import_chain(modules, j)
+    return found
+
+
+def test_parse_importtime_follows_the_nesting() -> None:
+    stderr = "\n".join(
+        [
+            "import time: self [us] | cumulative | imported package",
+            "import time:        10 |         10 |       jinja2.utils",
+            "import time:        20 |         30 |     jinja2",
+            "import time:         5 |         35 |   supervise.adapters.mail_render",
+            "import time:         5 |          5 |   supervise.errors",
+            "import time:         1 |         41 | supervise.cli",
+            "Error: something printed by the program itself",
+        ]
+    )
+    modules = parse_importtime(stderr)
+    assert [m.name for m in modules][:2] == ["jinja2.utils", "jinja2"]
+    assert heavy_imports(modules) == {
+        "jinja2": ["jinja2", "supervise.adapters.mail_render", "supervise.cli"]
+    }
+
+
+@pytest.fixture
+def small_db(sqlite_url: str) -> Iterator[str]:
+    """An initialised SQLite database holding one case (id 1)."""
+    settings = load_settings(None, environ={})
+    app = bootstrap(settings, db_url=sqlite_url, user="zhang", environ={})
+    app.clock = Clock(settings.zone, NOW)
+    try:
+        org, person = new_org(app), new_person(app)
+        assert cases.appoint(app, org, person, "秘书长", None).id == 1
+    finally:
+        app.close()
+    yield sqlite_url.removeprefix("sqlite:///")
+
+
+def run_importtime(args: list[str], cwd: Path) -> list[Imported]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SUPERVISE_")}
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "supervise", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=120,
+        check=False,
+    )
+    errors = [line for line in done.stderr.splitlines() if not line.startswith("import time:")]
+    assert done.returncode == 0, f"supervise {' '.join(args)} failed: {errors[-20:]}"
+    return parse_importtime(done.stderr)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["case", "show", "1"],
+        ["case", "show", "1", "--json"],
+        ["case", "list"],
+        ["case", "list", "--state", "appointed"],
+        ["case", "list", "--overdue", "--json"],
+    ],
+    ids=lambda c: " ".join(c),
+)
+def test_reading_commands_import_nothing_heavy(
+    command: list[str], small_db: str, tmp_path: Path
+) -> None:
+    modules = run_importtime(["--db", small_db, *command], tmp_path)
+    assert any(m.name == "supervise.services.cases" for m in modules)
+    heavy = heavy_imports(modules)
+    explained = "; ".join(f"{pkg} <- {' <- '.join(chain[1:])}" for pkg, chain in heavy.items())
+    assert not heavy, f"`supervise {' '.join(command)}` imports {explained}"

@@ -1,0 +1,116 @@
+"""Fixtures for the reminder tests: a real SMTP server, a config pointing at it, a small office.
+
+The office: ``wang`` (director), ``zhang`` (supervisor, reports to wang) and ``li``
+(supervisor, reports to wang); cases are appointed by zhang unless a test says otherwise.
+"""
+
+from __future__ import annotations
+
+import email
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage
+from email.policy import default as default_policy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from supervise.bootstrap import App
+from supervise.services import users
+from tests.conftest import MakeApp
+from tests.smtp_server import SmtpTestServer
+
+SENDER = "supervise@mzj.example.gov.cn"
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpTestServer]:
+    server = SmtpTestServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def write_config(path: Path, server: SmtpTestServer | None, **sections: Any) -> Path:
+    data: dict[str, Any] = {
+        "mail": {
+            "transport": "smtp",
+            "from": SENDER,
+            "smtp": {
+                "host": server.host if server else "127.0.0.1",
+                "port": server.port if server else 25,
+                "timeout": 5,
+            },
+        },
+        # Digests only where a test asks for them (they have their own tests).
+        "reminders": {"digest": {"cron": "59 23 * * *"}},
+    }
+    for key, value in sections.items():
+        data[key] = {**data.get(key, {}), **value}
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def mail_config(tmp_path: Path, smtp_server: SmtpTestServer) -> Path:
+    return write_config(tmp_path / "office.yaml", smtp_server)
+
+
+OfficeApp = Callable[..., App]
+
+
+@pytest.fixture
+def office(make_app: MakeApp, mail_config: Path) -> OfficeApp:
+    """make_app with the mail config: office(now=..., user=..., config=...)."""
+
+    def build(now: datetime | str = "2026-11-27T10:00:00+08:00", **kwargs: Any) -> App:
+        kwargs.setdefault("config", mail_config)
+        return make_app(now=now, **kwargs)
+
+    return build
+
+
+@pytest.fixture
+def app(office: OfficeApp) -> App:
+    """The office at 2026-11-27 10:00 (a Friday), with its directory filled in."""
+    built = office()
+    users.add_user(built, "wang", "wang@mzj.example.gov.cn", role="director")
+    users.add_user(built, "zhang", "zhang@mzj.example.gov.cn", reports_to="wang")
+    users.add_user(built, "li", "li@mzj.example.gov.cn", reports_to="wang")
+    return built
+
+
+@dataclass(frozen=True)
+class Mail:
+    to: list[str]
+    subject: str
+    text: str
+    html: str
+    message_id: str
+    message: EmailMessage
+
+
+def received(server: SmtpTestServer) -> list[Mail]:
+    out: list[Mail] = []
+    for m in server.messages:
+        msg = email.message_from_bytes(m.content, policy=default_policy)
+        assert isinstance(msg, EmailMessage)
+        text_part = msg.get_body(preferencelist=("plain",))
+        html_part = msg.get_body(preferencelist=("html",))
+        assert text_part is not None and html_part is not None
+        out.append(
+            Mail(
+                to=list(m.rcpt_tos),
+                subject=str(msg["Subject"]),
+                text=text_part.get_content(),
+                html=html_part.get_content(),
+                message_id=str(msg["Message-ID"]),
+                message=msg,
+            )
+        )
+    return out

@@ -1,0 +1,144 @@
+"""The morning digest (working days by the office's calendar, 调休 included) and the agenda."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from supervise.bootstrap import App
+from supervise.errors import ConfigError
+from supervise.rules import Params
+from supervise.services import cases, digest, sweep
+from supervise.services.digest import digest_time
+from tests.conftest import new_org, new_person
+from tests.integration.ladder import advance
+from tests.reminders.conftest import OfficeApp, write_config
+from tests.reminders.helpers import ZHANG, mails, rows
+from tests.smtp_server import SmtpTestServer
+
+
+@pytest.fixture
+def digest_office(office: OfficeApp, tmp_path: Path, smtp_server: SmtpTestServer) -> OfficeApp:
+    config = write_config(tmp_path / "digest.yaml", smtp_server,
+                          reminders={"digest": {"cron": "30 8 * * *", "days": 10}})
+
+    def build(now: str = "2026-11-27T10:00:00+08:00", **kwargs: object) -> App:
+        kwargs.setdefault("config", config)
+        return office(now=now, **kwargs)
+
+    return build
+
+
+def interview(app: App, day: date, user: str | None = None) -> int:
+    org = new_org(app)
+    person = new_person(app)
+    case_id = cases.appoint(app, org, person, "秘书长", None).id
+    advance(app, case_id, "schedule_interview", Params(date=day))
+    return case_id
+
+
+def test_digest_lists_due_and_overdue_once_a_working_day(
+    app: App, digest_office: OfficeApp, smtp_server: SmtpTestServer
+) -> None:
+    earlier = digest_office(now="2026-11-16T10:00:00+08:00")
+    overdue_case = interview(earlier, date(2026, 11, 20))  # passed a week ago
+    soon = interview(app, date(2026, 12, 4))
+    later = interview(app, date(2026, 12, 31))  # beyond the 10 days
+    other = digest_office(user="li")
+    interview(other, date(2027, 1, 8))  # li: nothing within 10 days, nothing overdue
+
+    sweep.run_once(digest_office(now="2026-11-27T08:29:00+08:00"))
+    assert mails(smtp_server, "每日汇总") == []  # before 08:30
+    sweep.run_once(digest_office(now="2026-11-27T08:30:00+08:00"))
+    [mail] = mails(smtp_server, "每日汇总")
+    assert mail.to == [ZHANG]
+    overdue_part, due_part = mail.text.split("二、")
+    # The counts in the subject are those of the lists (the overdue service deadline of the
+    # interview notice, 7 working days after 11-16, is there too).
+    n_overdue = len(re.findall(r"^\d+\. 案件", overdue_part, re.M))
+    n_due = len(re.findall(r"^\d+\. 案件", due_part, re.M))
+    assert (n_overdue, n_due) >= (1, 1)
+    assert mail.subject == (
+        f"【supervise】每日汇总 2026-11-27：10日内到期 {n_due} 项，已逾期 {n_overdue} 项"
+    )
+    assert f"案件{overdue_case} 约谈日期 2026-11-20 届满，已逾期 7 天" in overdue_part
+    assert f"案件{soon} 约谈日期 2026-12-04 届满" in due_part
+    assert f"案件{later} " not in mail.text
+    assert f">{soon}</td>" in mail.html and "2026-12-04" in mail.html
+    # Later runs the same day send no second digest; a Saturday has none.
+    sweep.run_once(digest_office(now="2026-11-27T16:00:00+08:00"))
+    sweep.run_once(digest_office(now="2026-11-28T09:00:00+08:00"))
+    sweep.run_once(digest_office(now="2026-11-29T09:00:00+08:00"))
+    assert len(mails(smtp_server, "每日汇总")) == 1
+    sweep.run_once(digest_office(now="2026-11-30T08:45:00+08:00"))  # Monday
+    monday = mails(smtp_server, "每日汇总 2026-11-30")
+    # By Monday li's interview notice must be served within the 10 days (12-08): li too.
+    assert sorted(m.to[0] for m in monday) == ["li@mzj.example.gov.cn", ZHANG]
+    digests = [m for m in rows(app) if m.kind == "digest"]
+    assert sorted((m.recipient, m.step_on) for m in digests) == [
+        ("user:li", date(2026, 11, 30)),
+        ("user:zhang", date(2026, 11, 27)),
+        ("user:zhang", date(2026, 11, 30)),
+    ]
+
+
+def test_digest_follows_the_make_up_working_days(
+    digest_office: OfficeApp, smtp_server: SmtpTestServer
+) -> None:
+    from supervise.services import users
+
+    feb = digest_office(now="2026-02-09T10:00:00+08:00")
+    users.add_user(feb, "wang", "wang@mzj.example.gov.cn", role="director")
+    users.add_user(feb, "zhang", ZHANG, reports_to="wang")
+    interview(feb, date(2026, 2, 24))
+    # 2026-02-14 is a Saturday worked in place of a Spring Festival day (调休);
+    # 2026-02-16 is a Monday off.
+    for day in ("2026-02-14", "2026-02-15", "2026-02-16"):
+        sweep.run_once(digest_office(now=f"{day}T09:00:00+08:00"))
+    assert [m.subject.split()[1][:10] for m in mails(smtp_server, "每日汇总")] == ["2026-02-14"]
+
+
+def test_digest_time_comes_from_the_cron_setting(
+    digest_office: OfficeApp, tmp_path: Path, smtp_server: SmtpTestServer
+) -> None:
+    config = write_config(tmp_path / "c.yaml", smtp_server,
+                          reminders={"digest": {"cron": "0 14 * * mon-fri"}})
+    friday = digest_office(config=config)
+    assert digest_time(friday, date(2026, 11, 27)).isoformat() == (  # type: ignore[union-attr]
+        "2026-11-27T14:00:00+08:00"
+    )
+    assert digest_time(friday, date(2026, 11, 28)) is None  # Saturday
+    # A make-up Saturday is a working day, but this cron says mon-fri: no digest then.
+    assert digest_time(friday, date(2026, 2, 14)) is None
+    numeric = write_config(tmp_path / "n.yaml", smtp_server,
+                           reminders={"digest": {"cron": "30 8 * * 1-5"}})
+    with pytest.raises(ConfigError, match="names"):
+        digest_time(digest_office(config=numeric), date(2026, 11, 27))
+
+
+def test_nobody_with_nothing_gets_a_digest(
+    app: App, digest_office: OfficeApp, smtp_server: SmtpTestServer
+) -> None:
+    sweep.run_once(digest_office(now="2026-11-27T09:00:00+08:00"))
+    assert mails(smtp_server, "每日汇总") == []
+
+
+def test_agenda_per_supervisor(app: App, office: OfficeApp) -> None:
+    earlier = office(now="2026-11-16T10:00:00+08:00")
+    overdue_case = interview(earlier, date(2026, 11, 20))
+    soon = interview(app, date(2026, 12, 4))
+    next_year = interview(office(user="li"), date(2027, 1, 6))
+    items = digest.agenda(app, days=10)
+    got = [(i.case, i.kind, i.overdue, i.supervisor) for i in items if i.kind == "interview"]
+    assert got == [(overdue_case, "interview", True, "zhang"), (soon, "interview", False, "zhang")]
+    assert [i.case for i in digest.agenda(app, days=60, user="li") if i.kind == "interview"] == [
+        next_year
+    ]
+    [provisional] = [i for i in digest.agenda(app, days=60, user="li") if i.kind == "interview"]
+    assert provisional.provisional  # 2027's holidays are not announced yet
+    data = provisional.as_json()
+    assert {"case", "kind", "due", "provisional", "overdue", "supervisor"} <= set(data)
+    assert data["due"] == "2027-01-06" and data["person_id_masked"].count("*") == 8

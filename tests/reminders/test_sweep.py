@@ -1,0 +1,300 @@
+"""The sweep against a real SMTP server: reminders, overdue and escalation, windows, catch-up.
+
+The office (see conftest): zhang supervises the cases and reports to wang; li is another
+supervisor. 2026-11-27 is a Friday; an interview fixed for Friday 2026-12-04 gets reminders
+on Tuesday 12-01 (3 working days before) and on 12-04, then overdue notices and
+escalations on Monday 12-07, Thursday 12-10 and Tuesday 12-15 (every 3 working days).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from supervise.adapters.mail import message_id
+from supervise.bootstrap import App
+from supervise.rules import Params
+from supervise.services import bans, cases, sweep, users
+from supervise.services.outbox import outbox_key
+from supervise.states import CaseState
+from tests.integration.ladder import advance, open_case
+from tests.reminders.conftest import SENDER, OfficeApp, received, write_config
+from tests.reminders.helpers import LI, WANG, ZHANG, mails, rows, run, serve_all
+from tests.smtp_server import SmtpTestServer
+
+INTERVIEW = "约谈日期"
+
+
+def interview_case(app: App, day: date = date(2026, 12, 4)) -> int:
+    case_id = open_case(app)
+    advance(app, case_id, "schedule_interview", Params(date=day))
+    return case_id
+
+
+def test_reminder_before_the_deadline_names_everything_and_goes_once(
+    app: App, office: OfficeApp, smtp_server: SmtpTestServer
+) -> None:
+    case_id = interview_case(app)
+    view = cases.show_case(app, case_id)
+    run(office, "2026-11-30T09:00:00+08:00")
+    assert mails(smtp_server, INTERVIEW) == []  # Monday: 4 working days before
+    run(office, "2026-12-01T07:59:00+08:00")
+    assert mails(smtp_server, INTERVIEW) == []  # reminders go out from 08:00
+    report = run(office, "2026-12-01T08:00:00+08:00")
+    assert [(q.kind, q.case, q.recipient) for q in report.queue.queued] == [
+        ("reminder", case_id, "user:zhang")
+    ]
+    [mail] = mails(smtp_server, INTERVIEW)
+    assert mail.to == [ZHANG]
+    assert mail.subject == f"【supervise】提醒：案件{case_id} 约谈日期 2026-12-04 届满"
+    for body in (mail.text, mail.html):
+        assert view.organization.name in body
+        assert view.person.name in body and view.person.id_number_masked in body
+        assert "约谈已安排" in body and "interview_scheduled" in body  # the case state
+        assert "2026-12-04" in body and "到期前3个工作日" in body
+        assert "约谈通知期" in body  # the legal basis of the period
+        assert f"supervise case advance {case_id} record_interview" in body
+        assert "暂定" not in body and "迟发" not in body
+    key = outbox_key("reminder", _deadline_id(app, case_id), 3, "user:zhang", None)
+    assert mail.message_id == message_id(key, "mzj.example.gov.cn")
+    # Again, the same minute and later the same day: nothing new.
+    run(office, "2026-12-01T08:00:00+08:00")
+    run(office, "2026-12-01T16:00:00+08:00")
+    assert len(mails(smtp_server, INTERVIEW)) == 1
+    run(office, "2026-12-04T08:30:00+08:00")
+    [_, on_the_day] = mails(smtp_server, INTERVIEW)
+    assert "到期当日" in on_the_day.text and on_the_day.to == [ZHANG]
+
+
+def _deadline_id(app: App, case_id: int, kind: str = "interview") -> int:
+    from sqlalchemy import select
+
+    from supervise.adapters.orm import deadlines
+
+    with app.uow() as uow:
+        found = uow.session.scalar(
+            select(deadlines.c.id).where(deadlines.c.case_id == case_id, deadlines.c.kind == kind)
+        )
+    assert found is not None
+    return int(found)
+
+
+def test_overdue_escalates_to_reports_to_only_repeating_until_the_case_moves_on(
+    app: App, office: OfficeApp, smtp_server: SmtpTestServer
+) -> None:
+    case_id = interview_case(app)
+    for day in ("2026-12-01", "2026-12-04", "2026-12-07", "2026-12-08", "2026-12-09",
+                "2026-12-10", "2026-12-11", "2026-12-14", "2026-12-15"):
+        run(office, f"{day}T09:00:00+08:00")
+    overdue = mails(smtp_server, "逾期：", INTERVIEW)
+    escalations = mails(smtp_server, "督办", INTERVIEW)
+    assert [m.to for m in overdue] == [[ZHANG]] * 3
+    assert [m.to for m in escalations] == [[WANG]] * 3  # never li, never zhang
+    assert all(LI not in m.to for m in received(smtp_server))
+    assert [m.subject.split("：")[0] for m in escalations] == [
+        "【supervise】督办（第1次）", "【supervise】督办（第2次）", "【supervise】督办（第3次）"
+    ]
+    assert "已逾期 3 天" in overdue[0].subject  # 12-07 is 3 days after 12-04
+    assert "已逾期 11 天" in escalations[2].subject  # 12-15
+    assert "承办人 zhang" in escalations[0].subject
+    assert "每 3 个工作日" in escalations[0].text
+    assert f"supervise case advance {case_id} record_interview" in escalations[0].text
+    assert not any("迟发" in m.subject for m in overdue + escalations)  # all on time
+    # The case moves on: the deadline closes and the repeats stop.
+    advance(office(now="2026-12-15T10:00:00+08:00"), case_id, "record_interview",
+            Params(reason="约谈记录"))
+    run(office, "2026-12-18T09:00:00+08:00")
+    run(office, "2026-12-23T09:00:00+08:00")
+    assert len(mails(smtp_server, INTERVIEW)) == 2 + 3 + 3
+
+
+def test_window_closed_names_what_is_now_possible_and_never_escalates(
+    app: App, office: OfficeApp, smtp_server: SmtpTestServer
+) -> None:
+    case_id = open_case(app, charity=True)
+    advance(app, case_id, "propose_ban", Params())
+    serve_all(app, case_id, date(2026, 11, 27))
+    # The hearing-request window: 5 working days from service, closes 2026-12-04.
+    assert {d.kind: d.due for d in cases.show_case(app, case_id).deadlines}[
+        "hearing_request"
+    ] == date(2026, 12, 4)
+    for day in ("2026-12-04", "2026-12-07", "2026-12-10", "2026-12-15"):
+        run(office, f"{day}T09:00:00+08:00")
+    window = mails(smtp_server, "听证申请期限")
+    kinds = [m.subject.split("：")[0] for m in window]
+    assert kinds == ["【supervise】提醒", "【supervise】期限届满"]
+    closed = window[1]
+    assert closed.to == [ZHANG]
+    assert closed.subject == (
+        f"【supervise】期限届满：案件{case_id} 听证申请期限已于 2026-12-04 届满，"
+        "可执行 impose_ban 或 drop_ban"
+    )
+    assert f"supervise case advance {case_id} impose_ban --until YYYY-MM-DD" in closed.text
+    assert not mails(smtp_server, "督办", "听证申请期限")
+    assert not mails(smtp_server, "逾期", "听证申请期限")
+
+
+def test_defence_window_closed_allows_the_decision(
+    app: App, office: OfficeApp, smtp_server: SmtpTestServer
+) -> None:
+    case_id = open_case(app)
+    advance(app, case_id, "propose_warning", Params())
+    serve_all(app, case_id, date(2026, 11, 27))
+    run(office, "2026-12-03T09:00:00+08:00")  # the 3-working-day window closed 12-02
+    [closed] = mails(smtp_server, "期限届满", "陈述申辩期限")
+    assert "可执行 issue_warning 或 drop_warning" in closed.subject
+    # A reminder of the window was due on 12-02: it comes late, superseded by the close.
+    assert not mails(smtp_server, "提醒", "陈述申辩期限")
+    assert "迟发" in closed.subject
+
+
+def test_catch_up_after_downtime_sends_only_the_latest_step_and_says_it_is_late(
+    app: App, office: OfficeApp, smtp_server: SmtpTestServer
+) -> None:
+    case_id = interview_case(app)
+    run(office, "2026-12-01T09:00:00+08:00")
+    # The scheduler was off from 12-02 to 12-07: the 12-04 reminder and the 12-07 overdue
+    # step were never sent. On 12-08 only the latest step goes, late.
+    report = run(office, "2026-12-08T09:00:00+08:00")
+    interview_mails = mails(smtp_server, INTERVIEW)
+    assert [m.subject.split("：")[0] for m in interview_mails] == [
+        "【supervise】提醒", "【supervise】逾期", "【supervise】督办（第1次）"
+    ]
+    for mail in interview_mails[1:]:
+        assert "（迟发）" in mail.subject
+        assert "提醒程序曾停止运行，本邮件系迟发" in mail.text
+        assert "提醒程序曾停止运行" in mail.html
+    statuses = [(m.kind, m.status, m.late) for m in rows(app, case=case_id)
+                if m.step_on <= date(2026, 12, 7) and m.kind != "serve_notice"]
+    assert ("reminder", "superseded", False) in statuses
+    assert statuses.count(("overdue", "sent", True)) == 1
+    assert statuses.count(("escalation", "sent", True)) == 1
+    assert report.queue.superseded >= 1
+
+
+def test_first_run_long_after_the_deadline_sends_one_message_per_recipient(
+    app: App, office: OfficeApp, smtp_server: SmtpTestServer
+) -> None:
+    case_id = interview_case(app)
+    run(office, "2026-12-16T09:00:00+08:00")  # repeat 3 fell on 12-15
+    interview_mails = mails(smtp_server, INTERVIEW)
+    assert sorted(m.subject.split("：")[0] for m in interview_mails) == [
+        "【supervise】督办（第3次）", "【supervise】逾期"
+    ]
+    superseded = [m for m in rows(app, case=case_id) if m.status == "superseded"]
+    # reminders at 3 and 0 days, overdue and escalation repeats 1 and 2
+    assert {(m.kind, m.step) for m in superseded if m.kind != "serve_notice"} >= {
+        ("reminder", 3), ("reminder", 0), ("overdue", 1), ("overdue", 2),
+        ("escalation", 1), ("escalation", 2),
+    }
+
+
+def test_ban_end_lifts_the_ban_as_scheduler(
+    app: App, office: OfficeApp, smtp_server: SmtpTestServer
+) -> None:
+    case_id = open_case(app)
+    advance(app, case_id, "record_court_ban", Params(
+        judgment="(2023)渝0103刑初7号", start=date(2023, 12, 1), until=date(2026, 11, 30)))
+    person = cases.show_case(app, case_id).person
+    run(office, "2026-11-30T23:00:00+08:00")  # the last day of the ban: still banned
+    assert cases.show_case(app, case_id).state is CaseState.BANNED
+    report = run(office, "2026-12-01T00:10:00+08:00")
+    assert [(x.case, x.until) for x in report.lifted] == [(case_id, date(2026, 11, 30))]
+    view = cases.show_case(app, case_id)
+    assert view.state is CaseState.BAN_ENDED
+    last = view.history[-1]
+    assert (last.event, last.by, last.to_state) == ("lift_ban", "scheduler", "ban_ended")
+    assert last.at.isoformat() == "2026-11-30T16:00:00+00:00"  # 24:00 of its last day
+    later = office(now="2026-12-01T00:10:00+08:00")
+    with later.uow() as uow:
+        from sqlalchemy import select
+
+        from supervise.adapters.orm import persons
+
+        number = uow.session.scalar(select(persons.c.id_number).where(
+            persons.c.id == person.id))
+    assert number is not None
+    assert bans.check(later, number) == []
+    assert [b.status for b in bans.list_bans(later) if b.case == case_id] == ["ended"]
+    assert run(office, "2026-12-01T00:20:00+08:00").lifted == []
+    assert not mails(smtp_server, "从业禁止期满")  # no reminders for a ban's end
+
+
+def test_parties_get_reminders_only_where_configured(
+    app: App, office: OfficeApp, smtp_server: SmtpTestServer, tmp_path: Path
+) -> None:
+    case_id = interview_case(app)
+    config = write_config(tmp_path / "parties.yaml", smtp_server,
+                          reminders={"parties": {"interview": ["organization"]}})
+    # Default (no parties): only the supervisor.
+    run(office, "2026-12-01T09:00:00+08:00")
+    assert [m.to for m in mails(smtp_server, INTERVIEW)] == [[ZHANG]]
+    # The organization has no contact e-mail yet: said, not dropped silently.
+    report = sweep.run_once(office(now="2026-12-04T09:00:00+08:00", config=config))
+    assert any("has no contact e-mail" in p and "org edit" in p for p in report.problems)
+    from supervise.services import registry
+
+    org_id = cases.show_case(app, case_id).organization.id
+    registry.edit_org(app, org_id, {"email": "office@org.example.cn"})
+    sweep.run_once(office(now="2026-12-04T09:10:00+08:00", config=config))
+    to_org = [m for m in mails(smtp_server, INTERVIEW) if m.to == ["office@org.example.cn"]]
+    assert len(to_org) == 1
+    assert "supervise case" not in to_org[0].text  # no commands for the organization
+    # Only reminders: the overdue notice and escalation stay inside the office.
+    sweep.run_once(office(now="2026-12-07T09:00:00+08:00", config=config))
+    assert len([m for m in mails(smtp_server, INTERVIEW)
+                if m.to == ["office@org.example.cn"]]) == 1
+
+
+def test_supervisor_missing_from_the_directory_is_reported_and_caught_up(
+    app: App, office: OfficeApp, smtp_server: SmtpTestServer
+) -> None:
+    stranger = office(user="zhao")
+    case_id = interview_case(stranger)
+    report = run(office, "2026-12-01T09:00:00+08:00")
+    assert any(p.startswith(f"case {case_id}: its supervisor zhao is not in the user directory")
+               and "supervise user add zhao" in p for p in report.problems)
+    assert mails(smtp_server, INTERVIEW) == []
+    users.add_user(app, "zhao", "zhao@mzj.example.gov.cn")
+    report = run(office, "2026-12-07T09:00:00+08:00")
+    # zhao has no reports-to: the overdue notice goes, the escalation is reported.
+    assert [m.to for m in mails(smtp_server, INTERVIEW)] == [["zhao@mzj.example.gov.cn"]]
+    assert any("zhao has no reports-to" in p for p in report.problems)
+    users.edit_user(app, "zhao", reports_to="wang")
+    run(office, "2026-12-07T09:05:00+08:00")
+    assert [m.to for m in mails(smtp_server, "督办", INTERVIEW)] == [[WANG]]
+
+
+def test_reassigned_case_reminds_its_new_supervisor(
+    app: App, office: OfficeApp, smtp_server: SmtpTestServer
+) -> None:
+    case_id = interview_case(app)
+    users.assign_case(app, case_id, "li")
+    run(office, "2026-12-01T09:00:00+08:00")
+    assert [m.to for m in mails(smtp_server, INTERVIEW)] == [[LI]]
+
+
+def test_a_message_whose_deadline_closed_before_delivery_is_cancelled(
+    app: App, office: OfficeApp, smtp_server: SmtpTestServer
+) -> None:
+    case_id = interview_case(app)
+    smtp_server.stop()
+    report = run(office, "2026-12-01T09:00:00+08:00")
+    assert report.delivery.server_error and "connection refused" in report.delivery.server_error
+    advance(office(now="2026-12-01T09:30:00+08:00"), case_id, "cancel_interview",
+            Params(reason="改期"))
+    smtp_server.start()
+    report = run(office, "2026-12-01T10:00:00+08:00")
+    cancelled = [m for m in rows(app, case=case_id) if m.status == "cancelled"]
+    assert [m.kind for m in cancelled] == ["reminder"]
+    assert mails(smtp_server, INTERVIEW) == []
+
+
+def test_sender_and_message_id_come_from_config(app: App, office: OfficeApp,
+                                                smtp_server: SmtpTestServer) -> None:
+    interview_case(app)
+    run(office, "2026-12-01T09:00:00+08:00")
+    [mail] = mails(smtp_server, INTERVIEW)
+    assert mail.message["From"] == SENDER
+    assert mail.message_id.endswith("@mzj.example.gov.cn>")
+    assert mail.message["Auto-Submitted"] == "auto-generated"
