@@ -20,6 +20,7 @@ from supervise.bootstrap import App
 from supervise.clock import wall_clock
 from supervise.errors import InvalidInput
 from supervise.rules import DEADLINE_KINDS, recompute
+from supervise.services import history
 from supervise.workdays import WorkCalendar, YearSchedule, parse_year_schedule
 
 
@@ -106,36 +107,29 @@ def load(app: App, path: Path) -> tuple[YearView, list[Recomputed]]:
             changes.append(Recomputed(case.id, deadline.kind, deadline.due, due_day, provisional))
             old_due = deadline.due
             deadline.due, deadline.provisional = due_day, provisional
-            case.seq += 1
-            uow.flush()
-            uow.session.add(
-                model.HistoryEntry(
-                    case_id=case.id,
-                    seq=case.seq,
-                    event="recompute_deadline",
-                    from_state=case.state.value,
-                    to_state=case.state.value,
-                    at=now,
-                    recorded_at=wall_clock(),
-                    by=app.user,
-                    reason=(
-                        f"official {schedule.year} schedule loaded ({schedule.source}): "
-                        f"{DEADLINE_KINDS[deadline.kind][1]} ({deadline.kind}) "
-                        + (
-                            f"{old_due.isoformat()} -> {due_day.isoformat()}"
-                            if old_due != due_day
-                            else f"{due_day.isoformat()} confirmed"
-                        )
-                        + (" (still provisional)" if provisional else "")
-                    ),
-                    basis=None,
-                    data={
-                        "kind": deadline.kind,
-                        "old_due": old_due.isoformat(),
-                        "new_due": due_day.isoformat(),
-                        "provisional": provisional,
-                    },
-                )
+            change = (
+                f"{old_due.isoformat()} -> {due_day.isoformat()}"
+                if old_due != due_day
+                else f"{due_day.isoformat()} confirmed"
+            )
+            history.append(
+                uow,
+                case,
+                "recompute_deadline",
+                at=now,
+                by=app.user,
+                before=case.state,
+                reason=(
+                    f"official {schedule.year} schedule loaded ({schedule.source}): "
+                    f"{DEADLINE_KINDS[deadline.kind][1]} ({deadline.kind}) {change}"
+                    + (" (still provisional)" if provisional else "")
+                ),
+                data={
+                    "kind": deadline.kind,
+                    "old_due": old_due.isoformat(),
+                    "new_due": due_day.isoformat(),
+                    "provisional": provisional,
+                },
             )
         uow.commit()
     app.forget_calendar()

@@ -22,7 +22,6 @@ from supervise.adapters.orm import history as history_table
 from supervise.adapters.orm import organizations as orgs_table
 from supervise.adapters.orm import persons as persons_table
 from supervise.bootstrap import App
-from supervise.clock import wall_clock
 from supervise.errors import Banned, Conflict, InvalidInput, NotAllowed, NotFound
 from supervise.rules import (
     FROM_SERVICE,
@@ -39,6 +38,7 @@ from supervise.rules import (
     require_inputs,
     time_guard,
 )
+from supervise.services import history
 from supervise.services import notices as notice_service
 from supervise.services.registry import get_org, get_person
 from supervise.services.views import (
@@ -192,7 +192,7 @@ def appoint(app: App, org_id: int, person_id: int, role: str, at: datetime | Non
             hearing_recorded=False,
             supervisor=app.user,
             last_event_at=when,
-            seq=1,
+            seq=0,
             created_at=app.clock.now(),
         )
         uow.session.add(case)
@@ -206,7 +206,7 @@ def appoint(app: App, org_id: int, person_id: int, role: str, at: datetime | Non
                 "(入职查询, 未成年人保护法 Art. 62)",
                 bans=[b.id for b in blocking],
             )
-        _add_history(uow, case, "appoint", None, S.APPOINTED, when, app.user, None, None, {})
+        history.append(uow, case, "appoint", at=when, by=app.user, before=None)
         uow.commit()
         return _view(uow, case, org, person, detail=False)
 
@@ -316,13 +316,20 @@ def _apply(
         case.statement_waived = True
     if event == "record_hearing":
         case.hearing_recorded = True
-    case.seq += 1
     case.last_event_at = when
-    # Flush the version-checked UPDATE first: a concurrent advance of the same case fails
-    # here, before anything else is written.
-    uow.flush()
-    seq = case.seq
-    _add_history(uow, case, event, before, after, when, actor, params.reason, basis, _data(params))
+    # history.append flushes the version-checked UPDATE first: a concurrent advance of the
+    # same case fails there, before anything else is written.
+    seq = history.append(
+        uow,
+        case,
+        event,
+        at=when,
+        by=actor,
+        before=before,
+        reason=params.reason,
+        basis=basis,
+        data=_data(params),
+    )
     _move_deadlines(uow, law, case, event, before, after, when, params, seq)
     return before, after
 
@@ -339,35 +346,6 @@ def _data(params: Params) -> dict[str, Any]:
         if getattr(params, flag):
             data[flag] = True
     return data
-
-
-def _add_history(
-    uow: UnitOfWork,
-    case: model.Case,
-    event: str,
-    before: CaseState | None,
-    after: CaseState,
-    when: datetime,
-    actor: str,
-    reason: str | None,
-    basis: str | None,
-    data: dict[str, Any],
-) -> None:
-    uow.session.add(
-        model.HistoryEntry(
-            case_id=case.id,
-            seq=case.seq,
-            event=event,
-            from_state=None if before is None else before.value,
-            to_state=after.value,
-            at=when,
-            recorded_at=wall_clock(),
-            by=actor,
-            reason=reason,
-            basis=basis,
-            data=data,
-        )
-    )
 
 
 def _move_deadlines(

@@ -31,6 +31,7 @@ from supervise.clock import wall_clock
 from supervise.config import ORG_KINDS
 from supervise.errors import InvalidInput, NotAllowed, NotFound, SuperviseError
 from supervise.rules import FROM_SERVICE, Law, Params, period_due
+from supervise.services import history
 
 # Which documents each event produces (the notice type keys are part of the contract).
 EVENT_NOTICES: dict[str, tuple[str, ...]] = {
@@ -556,13 +557,12 @@ def serve(
         again = notice.served_on is not None
         previous = notice.served_on
         notice.served_on, notice.service_method = effective, method
-        case.seq += 1
-        uow.flush()
+        step = case.seq + 1  # the history row appended below
         for deadline in uow.session.scalars(
             select(model.Deadline).where(deadlines_table.c.notice_id == notice_id)
         ):
             if deadline.kind == "service" and deadline.status == "open":
-                deadline.status, deadline.closed_seq = "closed", case.seq
+                deadline.status, deadline.closed_seq = "closed", step
             elif deadline.kind in FROM_SERVICE and deadline.status in ("waiting", "open"):
                 period = getattr(app.settings.periods, deadline.kind)
                 rule, amount, due = period_due(law.calendar, effective, period)
@@ -588,26 +588,21 @@ def serve(
                 by=app.user,
             )
         )
-        uow.session.add(
-            model.HistoryEntry(
-                case_id=case.id,
-                seq=case.seq,
-                event="serve_notice",
-                from_state=case.state.value,
-                to_state=case.state.value,
-                at=app.clock.now(),
-                recorded_at=wall_clock(),
-                by=app.user,
-                reason=reason,
-                basis=None,
-                data={
-                    "notice": notice_id,
-                    "number": notice.number,
-                    "method": method,
-                    "served_on": effective.isoformat(),
-                    **({"windows": {k: d.isoformat() for k, d in started}} if started else {}),
-                },
-            )
+        history.append(
+            uow,
+            case,
+            "serve_notice",
+            at=app.clock.now(),
+            by=app.user,
+            before=case.state,
+            reason=reason,
+            data={
+                "notice": notice_id,
+                "number": notice.number,
+                "method": method,
+                "served_on": effective.isoformat(),
+                **({"windows": {k: d.isoformat() for k, d in started}} if started else {}),
+            },
         )
         uow.commit()
         return NoticeView.of(notice), started

@@ -280,13 +280,35 @@ def _deadline_open(uow: UnitOfWork, deadline_id: int) -> bool:
     return status == "open"
 
 
-def attachments_for(uow: UnitOfWork, row: model.OutboxMessage) -> list[tuple[str, bytes, str]]:
-    """Files to attach: the notice named by ``notice_id`` once the notices issue adds them."""
-    return []
+def attachments_for(
+    uow: UnitOfWork, row: model.OutboxMessage, font: str | None = None
+) -> list[tuple[str, bytes, str]]:
+    """The notice the message is about, as PDF (or as its HTML where PDFs cannot be made).
+
+    Rendered from the notice's stored HTML without recording anything: the mail carries a
+    copy, and a failure to make a PDF must never hold back a reminder.
+    """
+    if row.notice_id is None:
+        return []
+    notice = uow.session.get(model.Notice, row.notice_id)
+    if notice is None:
+        return []
+    name = f"{notice.number}.pdf"
+    try:
+        from supervise.notices import html_to_pdf
+
+        return [(name, html_to_pdf(notice.html, font_family=font), "application/pdf")]
+    except SuperviseError as exc:
+        logger.warning("notice %s attached as HTML: %s", notice.number, exc.message)
+        return [(name[:-4] + ".html", notice.html.encode("utf-8"), "text/html")]
 
 
 def _message(
-    uow: UnitOfWork, row: model.OutboxMessage, sender: str, zone: ZoneInfo
+    uow: UnitOfWork,
+    row: model.OutboxMessage,
+    sender: str,
+    zone: ZoneInfo,
+    font: str | None = None,
 ) -> EmailMessage:
     if not row.address or row.subject is None or row.body_text is None:
         raise InvalidInput(f"outbox message {row.id} has no address or no content")
@@ -298,7 +320,7 @@ def _message(
         html=row.body_html,
         key=row.message_id,
         date=row.queued_at.astimezone(zone),
-        attachments=attachments_for(uow, row),
+        attachments=attachments_for(uow, row, font),
     )
     # The Message-ID was fixed when the row was queued (from its outbox key); keep it even
     # if mail.from changed since.
@@ -340,7 +362,7 @@ def deliver(app: App, transport: MailTransport | None = None) -> DeliveryReport:
                 error: SuperviseError | None = down
                 if error is None:
                     try:
-                        courier.send(_message(uow, row, sender, zone))
+                        courier.send(_message(uow, row, sender, zone, settings.notices.font))
                     except MailDeliveryError as exc:
                         error = exc
                         if not refused_message(exc):

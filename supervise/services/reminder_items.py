@@ -98,6 +98,7 @@ class DeadlineRow:
     person_name: str
     person_masked: str
     person_email: str | None
+    notice_id: int | None = None  # the notice this deadline is about, attached to its mails
 
     @property
     def kind_zh(self) -> str:
@@ -116,6 +117,7 @@ def deadline_rows_query() -> Select[Any]:
             d.start,
             d.due,
             d.provisional,
+            d.notice_id,
             c.state,
             c.supervisor,
             c.role,
@@ -170,6 +172,7 @@ def to_rows(result: Iterable[Any]) -> list[DeadlineRow]:
                 person_name=r.person_name,
                 person_masked=mask_id_number(r.id_number),
                 person_email=r.person_email,
+                notice_id=r.notice_id,
             )
         )
     return out

@@ -198,6 +198,7 @@ class _Planner:
                     subject=subject,
                     body_text=text,
                     body_html=html,
+                    notice_id=row.notice_id,
                 )
             )
         return out

@@ -78,14 +78,17 @@ def summary(report: RunReport) -> str:
 
 def _log(report: RunReport, what: str) -> None:
     data = report.as_json()
-    busy = any(data[k] for k in ("queued", "superseded", "sent", "retrying", "failed",
-                                  "cancelled", "lifted"))
+    busy = any(
+        data[k]
+        for k in ("queued", "superseded", "sent", "retrying", "failed", "cancelled", "lifted")
+    )
     logger.log(logging.INFO if busy else logging.DEBUG, "%s: %s", what, summary(report))
     for problem in report.problems:
         logger.warning("%s", problem)
     if report.delivery.server_error:
-        logger.warning("mail server: %s; messages stay pending and are retried",
-                       report.delivery.server_error)
+        logger.warning(
+            "mail server: %s; messages stay pending and are retried", report.delivery.server_error
+        )
 
 
 def sweep_job(app: App) -> None:
@@ -110,7 +113,6 @@ def _job(name: str, app: App) -> Iterator[None]:
         yield
     except (OperationalError, InterfaceError) as exc:
         detail = (str(exc.orig if exc.orig is not None else exc).strip() or "?").splitlines()[0]
-        logger.error("%s skipped: the database is unavailable (%s); next run retries",
-                     name, detail)
+        logger.error("%s skipped: the database is unavailable (%s); next run retries", name, detail)
     except DatabaseProblem as exc:
         logger.error("%s skipped: %s", name, exc.message)

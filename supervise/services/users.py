@@ -21,6 +21,7 @@ from supervise.adapters.orm import users as users_table
 from supervise.bootstrap import App
 from supervise.clock import wall_clock
 from supervise.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from supervise.services import history
 from supervise.states import FINAL_STATES
 from supervise.validation import validate_email
 
@@ -260,23 +261,15 @@ def assign_case(app: App, case_id: int, name: str, reason: str | None = None) ->
         if previous == clean:
             raise NotAllowed(f"case {case_id} is already assigned to {clean}")
         case.supervisor = clean
-        case.seq += 1
-        # The version-checked UPDATE first: a concurrent advance of the case fails here.
-        uow.flush()
-        uow.session.add(
-            model.HistoryEntry(
-                case_id=case.id,
-                seq=case.seq,
-                event="assign",
-                from_state=case.state.value,
-                to_state=case.state.value,
-                at=max(now, case.last_event_at),
-                recorded_at=wall_clock(),
-                by=app.user,
-                reason=reason,
-                basis=None,
-                data={"from": previous, "to": clean},
-            )
+        history.append(
+            uow,
+            case,
+            "assign",
+            at=max(now, case.last_event_at),
+            by=app.user,
+            before=case.state,
+            reason=reason,
+            data={"from": previous, "to": clean},
         )
         uow.commit()
         return AssignResult(case.id, clean, previous, case.seq)

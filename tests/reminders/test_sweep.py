@@ -11,10 +11,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from supervise.adapters.mail import message_id
 from supervise.bootstrap import App
 from supervise.rules import Params
-from supervise.services import bans, cases, sweep, users
+from supervise.services import bans, cases, notices, sweep, users
 from supervise.services.outbox import outbox_key
 from supervise.states import CaseState
 from tests.integration.ladder import advance, open_case
@@ -83,8 +85,17 @@ def test_overdue_escalates_to_reports_to_only_repeating_until_the_case_moves_on(
     app: App, office: OfficeApp, smtp_server: SmtpTestServer
 ) -> None:
     case_id = interview_case(app)
-    for day in ("2026-12-01", "2026-12-04", "2026-12-07", "2026-12-08", "2026-12-09",
-                "2026-12-10", "2026-12-11", "2026-12-14", "2026-12-15"):
+    for day in (
+        "2026-12-01",
+        "2026-12-04",
+        "2026-12-07",
+        "2026-12-08",
+        "2026-12-09",
+        "2026-12-10",
+        "2026-12-11",
+        "2026-12-14",
+        "2026-12-15",
+    ):
         run(office, f"{day}T09:00:00+08:00")
     overdue = mails(smtp_server, "逾期：", INTERVIEW)
     escalations = mails(smtp_server, "督办", INTERVIEW)
@@ -92,7 +103,9 @@ def test_overdue_escalates_to_reports_to_only_repeating_until_the_case_moves_on(
     assert [m.to for m in escalations] == [[WANG]] * 3  # never li, never zhang
     assert all(LI not in m.to for m in received(smtp_server))
     assert [m.subject.split("：")[0] for m in escalations] == [
-        "【supervise】督办（第1次）", "【supervise】督办（第2次）", "【supervise】督办（第3次）"
+        "【supervise】督办（第1次）",
+        "【supervise】督办（第2次）",
+        "【supervise】督办（第3次）",
     ]
     assert "已逾期 3 天" in overdue[0].subject  # 12-07 is 3 days after 12-04
     assert "已逾期 11 天" in escalations[2].subject  # 12-15
@@ -101,8 +114,12 @@ def test_overdue_escalates_to_reports_to_only_repeating_until_the_case_moves_on(
     assert f"supervise case advance {case_id} record_interview" in escalations[0].text
     assert not any("迟发" in m.subject for m in overdue + escalations)  # all on time
     # The case moves on: the deadline closes and the repeats stop.
-    advance(office(now="2026-12-15T10:00:00+08:00"), case_id, "record_interview",
-            Params(reason="约谈记录"))
+    advance(
+        office(now="2026-12-15T10:00:00+08:00"),
+        case_id,
+        "record_interview",
+        Params(reason="约谈记录"),
+    )
     run(office, "2026-12-18T09:00:00+08:00")
     run(office, "2026-12-23T09:00:00+08:00")
     assert len(mails(smtp_server, INTERVIEW)) == 2 + 3 + 3
@@ -158,14 +175,19 @@ def test_catch_up_after_downtime_sends_only_the_latest_step_and_says_it_is_late(
     report = run(office, "2026-12-08T09:00:00+08:00")
     interview_mails = mails(smtp_server, INTERVIEW)
     assert [m.subject.split("：")[0] for m in interview_mails] == [
-        "【supervise】提醒", "【supervise】逾期", "【supervise】督办（第1次）"
+        "【supervise】提醒",
+        "【supervise】逾期",
+        "【supervise】督办（第1次）",
     ]
     for mail in interview_mails[1:]:
         assert "（迟发）" in mail.subject
         assert "提醒程序曾停止运行，本邮件系迟发" in mail.text
         assert "提醒程序曾停止运行" in mail.html
-    statuses = [(m.kind, m.status, m.late) for m in rows(app, case=case_id)
-                if m.step_on <= date(2026, 12, 7) and m.kind != "serve_notice"]
+    statuses = [
+        (m.kind, m.status, m.late)
+        for m in rows(app, case=case_id)
+        if m.step_on <= date(2026, 12, 7) and m.kind != "serve_notice"
+    ]
     assert ("reminder", "superseded", False) in statuses
     assert statuses.count(("overdue", "sent", True)) == 1
     assert statuses.count(("escalation", "sent", True)) == 1
@@ -179,13 +201,18 @@ def test_first_run_long_after_the_deadline_sends_one_message_per_recipient(
     run(office, "2026-12-16T09:00:00+08:00")  # repeat 3 fell on 12-15
     interview_mails = mails(smtp_server, INTERVIEW)
     assert sorted(m.subject.split("：")[0] for m in interview_mails) == [
-        "【supervise】督办（第3次）", "【supervise】逾期"
+        "【supervise】督办（第3次）",
+        "【supervise】逾期",
     ]
     superseded = [m for m in rows(app, case=case_id) if m.status == "superseded"]
     # reminders at 3 and 0 days, overdue and escalation repeats 1 and 2
     assert {(m.kind, m.step) for m in superseded if m.kind != "serve_notice"} >= {
-        ("reminder", 3), ("reminder", 0), ("overdue", 1), ("overdue", 2),
-        ("escalation", 1), ("escalation", 2),
+        ("reminder", 3),
+        ("reminder", 0),
+        ("overdue", 1),
+        ("overdue", 2),
+        ("escalation", 1),
+        ("escalation", 2),
     }
 
 
@@ -193,8 +220,12 @@ def test_ban_end_lifts_the_ban_as_scheduler(
     app: App, office: OfficeApp, smtp_server: SmtpTestServer
 ) -> None:
     case_id = open_case(app)
-    advance(app, case_id, "record_court_ban", Params(
-        judgment="(2023)渝0103刑初7号", start=date(2023, 12, 1), until=date(2026, 11, 30)))
+    advance(
+        app,
+        case_id,
+        "record_court_ban",
+        Params(judgment="(2023)渝0103刑初7号", start=date(2023, 12, 1), until=date(2026, 11, 30)),
+    )
     person = cases.show_case(app, case_id).person
     run(office, "2026-11-30T23:00:00+08:00")  # the last day of the ban: still banned
     assert cases.show_case(app, case_id).state is CaseState.BANNED
@@ -211,8 +242,7 @@ def test_ban_end_lifts_the_ban_as_scheduler(
 
         from supervise.adapters.orm import persons
 
-        number = uow.session.scalar(select(persons.c.id_number).where(
-            persons.c.id == person.id))
+        number = uow.session.scalar(select(persons.c.id_number).where(persons.c.id == person.id))
     assert number is not None
     assert bans.check(later, number) == []
     assert [b.status for b in bans.list_bans(later) if b.case == case_id] == ["ended"]
@@ -224,8 +254,11 @@ def test_parties_get_reminders_only_where_configured(
     app: App, office: OfficeApp, smtp_server: SmtpTestServer, tmp_path: Path
 ) -> None:
     case_id = interview_case(app)
-    config = write_config(tmp_path / "parties.yaml", smtp_server,
-                          reminders={"parties": {"interview": ["organization"]}})
+    config = write_config(
+        tmp_path / "parties.yaml",
+        smtp_server,
+        reminders={"parties": {"interview": ["organization"]}},
+    )
     # Default (no parties): only the supervisor.
     run(office, "2026-12-01T09:00:00+08:00")
     assert [m.to for m in mails(smtp_server, INTERVIEW)] == [[ZHANG]]
@@ -242,8 +275,7 @@ def test_parties_get_reminders_only_where_configured(
     assert "supervise case" not in to_org[0].text  # no commands for the organization
     # Only reminders: the overdue notice and escalation stay inside the office.
     sweep.run_once(office(now="2026-12-07T09:00:00+08:00", config=config))
-    assert len([m for m in mails(smtp_server, INTERVIEW)
-                if m.to == ["office@org.example.cn"]]) == 1
+    assert len([m for m in mails(smtp_server, INTERVIEW) if m.to == ["office@org.example.cn"]]) == 1
 
 
 def test_supervisor_missing_from_the_directory_is_reported_and_caught_up(
@@ -252,8 +284,11 @@ def test_supervisor_missing_from_the_directory_is_reported_and_caught_up(
     stranger = office(user="zhao")
     case_id = interview_case(stranger)
     report = run(office, "2026-12-01T09:00:00+08:00")
-    assert any(p.startswith(f"case {case_id}: its supervisor zhao is not in the user directory")
-               and "supervise user add zhao" in p for p in report.problems)
+    assert any(
+        p.startswith(f"case {case_id}: its supervisor zhao is not in the user directory")
+        and "supervise user add zhao" in p
+        for p in report.problems
+    )
     assert mails(smtp_server, INTERVIEW) == []
     users.add_user(app, "zhao", "zhao@mzj.example.gov.cn")
     report = run(office, "2026-12-07T09:00:00+08:00")
@@ -281,8 +316,9 @@ def test_a_message_whose_deadline_closed_before_delivery_is_cancelled(
     smtp_server.stop()
     report = run(office, "2026-12-01T09:00:00+08:00")
     assert report.delivery.server_error and "connection refused" in report.delivery.server_error
-    advance(office(now="2026-12-01T09:30:00+08:00"), case_id, "cancel_interview",
-            Params(reason="改期"))
+    advance(
+        office(now="2026-12-01T09:30:00+08:00"), case_id, "cancel_interview", Params(reason="改期")
+    )
     smtp_server.start()
     report = run(office, "2026-12-01T10:00:00+08:00")
     cancelled = [m for m in rows(app, case=case_id) if m.status == "cancelled"]
@@ -290,11 +326,28 @@ def test_a_message_whose_deadline_closed_before_delivery_is_cancelled(
     assert mails(smtp_server, INTERVIEW) == []
 
 
-def test_sender_and_message_id_come_from_config(app: App, office: OfficeApp,
-                                                smtp_server: SmtpTestServer) -> None:
+def test_sender_and_message_id_come_from_config(
+    app: App, office: OfficeApp, smtp_server: SmtpTestServer
+) -> None:
     interview_case(app)
     run(office, "2026-12-01T09:00:00+08:00")
     [mail] = mails(smtp_server, INTERVIEW)
     assert mail.message["From"] == SENDER
     assert mail.message_id.endswith("@mzj.example.gov.cn>")
     assert mail.message["Auto-Submitted"] == "auto-generated"
+
+
+def test_a_reminder_to_serve_a_notice_carries_the_notice(
+    app: App, office: OfficeApp, smtp_server: SmtpTestServer
+) -> None:
+    pytest.importorskip("weasyprint")
+    case_id = interview_case(app)
+    [notice] = notices.list_notices(app, case_id)
+    # The interview notice must be served within 7 working days: by Tue 8 Dec; reminded on
+    # Thu 3 Dec (3 working days before).
+    run(office, "2026-12-03T09:00:00+08:00")
+    [mail] = mails(smtp_server, "文书送达期限")
+    [attachment] = [part for part in mail.message.iter_attachments()]
+    assert attachment.get_filename() == f"{notice.number}.pdf"
+    assert attachment.get_content_type() == "application/pdf"
+    assert attachment.get_content().startswith(b"%PDF")
