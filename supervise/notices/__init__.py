@@ -18,6 +18,7 @@ from supervise.notices.pdf import (
     cjk_fonts,
     css_font_family,
     html_to_pdf,
+    render_pdf,
 )
 from supervise.notices.render import (
     FIELD_HELP,
@@ -55,6 +56,7 @@ __all__ = [
     "format_number",
     "get_notice_type",
     "html_to_pdf",
+    "render_pdf",
     "missing_glyphs",
     "validate_pattern",
     "validate_details",

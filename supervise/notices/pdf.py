@@ -187,7 +187,16 @@ def _import_weasyprint() -> Any:
 
 
 def html_to_pdf(html: str, *, font_family: str | None = None) -> bytes:
-    """Render one self-contained HTML notice to PDF bytes.
+    """Render one self-contained HTML notice to PDF bytes (see :func:`render_pdf`)."""
+    return render_pdf(html, font_family=font_family)[0]
+
+
+def render_pdf(html: str, *, font_family: str | None = None) -> tuple[bytes, str]:
+    """Render one self-contained HTML notice to PDF bytes, with the text as laid out.
+
+    The text comes from WeasyPrint's layout (every text box, in page order), at no cost
+    beside the rendering; it fingerprints what the PDF says, for checking that a later
+    render still says the same when the bytes differ (a new WeasyPrint or font build).
 
     ``font_family`` (a CSS family list, e.g. from the ``notices.font`` setting) replaces the
     families of the stylesheet everywhere. No URL is fetched except ``data:``: a notice is
@@ -210,12 +219,26 @@ def html_to_pdf(html: str, *, font_family: str | None = None) -> bytes:
         stylesheets = (
             [weasyprint.CSS(string=override_css, url_fetcher=fetcher)] if override_css else None
         )
-        document = weasyprint.HTML(string=html, url_fetcher=fetcher)
-        pdf = document.write_pdf(stylesheets=stylesheets)
+        document = weasyprint.HTML(string=html, url_fetcher=fetcher).render(
+            stylesheets=stylesheets
+        )
+        pdf = document.write_pdf()
     except (ValueError, TypeError, LookupError, OSError, AssertionError) as exc:
         raise SuperviseError(
             f"PDF rendering failed ({type(exc).__name__}: {exc}); check the notice template"
         ) from exc
     if not isinstance(pdf, bytes):
         raise SuperviseError("PDF rendering returned no document; check the notice template")
-    return pdf
+    return pdf, _laid_out_text(document)
+
+
+def _laid_out_text(document: Any) -> str:
+    text_box = importlib.import_module("weasyprint.formatting_structure.boxes").TextBox
+    parts: list[str] = []
+    for page in document.pages:
+        # Page._page_box is WeasyPrint's layout tree; no public API exposes the text.
+        root = getattr(page, "_page_box", None)
+        if root is None:  # pragma: no cover - a WeasyPrint without it: fall back to nothing
+            return ""
+        parts.extend(box.text for box in root.descendants() if isinstance(box, text_box))
+    return "".join("".join(parts).split())

@@ -275,7 +275,19 @@ def advance(
             issued = notice_service.issue(
                 uow,
                 notice_service.IssueContext(
-                    app, law, case, org, person, event, case.seq, when, basis, details, ban
+                    app,
+                    law,
+                    case,
+                    org,
+                    person,
+                    event,
+                    case.seq,
+                    when,
+                    # Notices of non-penalty steps (a hearing, a lifted or revoked ban) cite
+                    # the basis of the proceeding they belong to.
+                    basis or (ban.basis if ban else None) or case.proceeding_basis,
+                    details,
+                    ban,
                 ),
             )
             notices = [(n.id, n.type, n.number) for n in issued]

@@ -75,6 +75,18 @@ METHODS: dict[str, str] = {
 PUBLIC_NOTICE_DAYS = 30  # 民事诉讼法: served 30 days after publication
 SCOPE_ZH = {"charity": "担任慈善组织管理人员", "all": "从事密切接触未成年人的工作"}
 PENALTY_ZH = {"warning": "警告", "replacement": "责令撤换直接负责的主管人员", "ban": "从业禁止"}
+# The penalty a notice is about (a basis may allow several: shetuan-30 allows two).
+NOTICE_PENALTY = {
+    "warning_prior_notice": "warning",
+    "warning_decision": "warning",
+    "replacement_prior_notice": "replacement",
+    "replacement_order": "replacement",
+    "ban_prior_notice": "ban",
+    "hearing_notice": "ban",
+    "ban_decision": "ban",
+    "ban_lifted": "ban",
+}
+EVENT_PENALTY = {"revoke_warning": "warning", "revoke_ban": "ban"}
 
 
 def cn_date(day: date) -> str:
@@ -188,13 +200,17 @@ def issue(uow: UnitOfWork, ctx: IssueContext) -> list[model.Notice]:
         )
     )
     created: list[model.Notice] = []
-    for notice_type in EVENT_NOTICES.get(ctx.event, ()):
+    types = EVENT_NOTICES.get(ctx.event, ())
+    # Every window this event's notices start counts from service, in all its documents
+    # (the 约谈记录 states the rectification period the 整改通知书 starts).
+    starting = frozenset(STARTS[t] for t in types if t in STARTS)
+    for notice_type in types:
         _supersede(uow, ctx.case.id, notice_type, ctx.seq)
-        seq = _allocate_number(uow, notice_type, day.year)
-        pattern = app.settings.notices.numbers.get(notice_type) or _default_pattern(notice_type)
+        pattern = _pattern(app, notice_type)
+        seq = _allocate_number(uow, _series(app, pattern), day.year)
         number = format_number(pattern, year=day.year, seq=seq)
         starts = STARTS.get(notice_type)
-        snapshot = _context(ctx, notice_type, number, day, deadlines, starts)
+        snapshot = _context(ctx, notice_type, number, day, deadlines, starting)
         html = renderer.render_html(notice_type, snapshot)
         notice = model.Notice(
             case_id=ctx.case.id,
@@ -242,10 +258,17 @@ def issue(uow: UnitOfWork, ctx: IssueContext) -> list[model.Notice]:
     return created
 
 
-def _default_pattern(notice_type: str) -> str:
+def _pattern(app: App, notice_type: str) -> str:
     from supervise.notices import DEFAULT_PATTERNS
 
-    return DEFAULT_PATTERNS[notice_type]
+    return app.settings.notices.numbers.get(notice_type) or DEFAULT_PATTERNS[notice_type]
+
+
+def _series(app: App, pattern: str) -> str:
+    """The counter a pattern draws from: types sharing a pattern share one series."""
+    from supervise.notices import NOTICE_TYPES
+
+    return next(t for t in NOTICE_TYPES if _pattern(app, t) == pattern)
 
 
 def _supersede(uow: UnitOfWork, case_id: int, notice_type: str, seq: int) -> None:
@@ -274,27 +297,26 @@ def _context(
     number: str,
     day: date,
     deadlines: Sequence[model.Deadline],
-    starts: str | None,
+    starts: frozenset[str],
 ) -> dict[str, Any]:
     from supervise.notices import NOTICE_TYPES
 
     settings = ctx.app.settings
     periods = settings.periods
     basis = settings.bases.get(ctx.basis or "")
-    penalty = {"warning": "warning", "replacement": "replacement", "ban": "ban"}
     basis_view = None
     if basis is not None:
-        kind = next((penalty[p] for p in basis.allows if p in penalty), None)
+        kind = NOTICE_PENALTY.get(notice_type) or EVENT_PENALTY.get(ctx.event, "")
         basis_view = {
             "key": ctx.basis,
             "citation": basis.citation,
-            "penalty_zh": PENALTY_ZH.get(kind or "", ""),
+            "penalty_zh": PENALTY_ZH.get(kind, ""),
         }
     deadline_views: dict[str, Any] = {}
     for d in deadlines:
         period = getattr(periods, d.kind, None)
         from_service = d.kind in FROM_SERVICE and (
-            d.kind == starts and d.opened_seq == ctx.seq or d.status == "waiting"
+            d.kind in starts and d.opened_seq == ctx.seq or d.status == "waiting"
         )
         deadline_views[d.kind] = {
             "due_cn": None if from_service else cn_date(d.due),
@@ -458,11 +480,11 @@ def render(app: App, notice_id: int, fmt: str) -> Rendered:
         )
     if fmt == "html":
         return Rendered(view, html.encode("utf-8"), False)
-    from supervise.notices import html_to_pdf
+    from supervise.notices import render_pdf
 
-    pdf = html_to_pdf(html, font_family=app.settings.notices.font)
+    pdf, text = render_pdf(html, font_family=app.settings.notices.font)
     digest = hashlib.sha256(pdf).hexdigest()
-    text_digest = hashlib.sha256(pdf_text(pdf).encode("utf-8")).hexdigest()
+    text_digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     if pdf_sha is None:
         with app.uow() as uow:
             stored = _get(uow, notice_id)
@@ -477,16 +499,6 @@ def render(app: App, notice_id: int, fmt: str) -> Rendered:
             "(fonts or WeasyPrint changed?); install the fonts it was made with"
         )
     return Rendered(view, pdf, False)
-
-
-def pdf_text(pdf: bytes) -> str:
-    """The text layer of a PDF, whitespace-normalised, for comparing renders."""
-    import io
-
-    from pypdf import PdfReader
-
-    reader = PdfReader(io.BytesIO(pdf))
-    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
 
 
 def verify(app: App, notice_id: int, path: Path) -> bool:

@@ -302,3 +302,40 @@ def test_concurrent_issuers_never_share_or_skip_a_number(
     numbers = sorted(n.number for n in notices.list_notices(app))
     assert numbers == [f"渝民社罚告〔2026〕{i}号" for i in range(1, 5)]
     assert len({hashlib.sha256(n.encode()).hexdigest() for n in numbers}) == 4
+
+
+def _html(app: App, case_id: int, notice_type: str) -> str:
+    notice = next(n for n in notices.list_notices(app, case_id) if n.type == notice_type)
+    return notices.render(app, notice.id, "html").data.decode("utf-8")
+
+
+def test_documents_name_their_own_penalty_and_basis(app: App) -> None:
+    # shetuan-30 allows a warning and a replacement: each document names its own.
+    case_id = case_in(app, S.REPLACEMENT_ORDERED)
+    for notice_type in ("replacement_prior_notice", "replacement_order"):
+        html = _html(app, case_id, notice_type)
+        assert "责令撤换" in html and "：警告" not in html, notice_type
+    assert "：警告" in _html(app, case_id, "warning_decision")
+    heard = case_in(app, S.HEARING_SCHEDULED)
+    assert "慈善法》第一百一十二条" in _html(app, heard, "hearing_notice")
+
+
+def test_the_interview_record_counts_rectification_from_service(app: App) -> None:
+    case_id = case_in(app, S.RECTIFYING)
+    for notice_type in ("interview_record", "rectification_order"):
+        assert "自收到本文书之日起30日内" in _html(app, case_id, notice_type), notice_type
+
+
+def test_types_sharing_a_pattern_share_one_series(make_app: MakeApp, tmp_path: Path) -> None:
+    office = tmp_path / "office.yaml"
+    office.write_text(
+        "notices:\n  numbers:\n"
+        '    warning_decision: "渝民罚决字〔{year}〕第{seq}号"\n'
+        '    replacement_order: "渝民罚决字〔{year}〕第{seq}号"\n',
+        encoding="utf-8",
+    )
+    app = make_app(config=office)
+    case_id = case_in(app, S.REPLACEMENT_ORDERED)
+    numbers = {n.type: n.number for n in notices.list_notices(app, case_id)}
+    assert numbers["warning_decision"] == "渝民罚决字〔2026〕第1号"
+    assert numbers["replacement_order"] == "渝民罚决字〔2026〕第2号"
