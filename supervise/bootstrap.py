@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar, cast
 
 from sqlalchemy import Engine, select
 
@@ -20,6 +21,8 @@ from supervise.clock import Clock
 from supervise.config import Settings
 from supervise.rules import Law
 from supervise.workdays import WorkCalendar, YearSchedule
+
+T = TypeVar("T")
 
 
 def current_user(cli_value: str | None, environ: Mapping[str, str]) -> str:
@@ -44,6 +47,7 @@ class App:
     clock: Clock
     _engine: Engine | None = field(default=None, repr=False)
     _calendar: WorkCalendar | None = field(default=None, repr=False)
+    _cache: dict[str, object] = field(default_factory=dict, repr=False)
 
     def engine(self, *, checked: bool = True) -> Engine:
         if self._engine is None:
@@ -69,6 +73,12 @@ class App:
                     )
             self._calendar = WorkCalendar(schedules)
         return self._calendar
+
+    def cached(self, key: str, build: Callable[[], T]) -> T:
+        """One ``build()`` per App: costly helpers (a template environment) built once."""
+        if key not in self._cache:
+            self._cache[key] = build()
+        return cast(T, self._cache[key])
 
     def forget_calendar(self) -> None:
         self._calendar = None

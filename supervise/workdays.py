@@ -37,9 +37,6 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from types import MappingProxyType
 
-import chinese_calendar  # type: ignore[import-untyped]
-import holidays
-
 from supervise.errors import InvalidInput
 
 __all__ = [
@@ -193,6 +190,9 @@ def parse_year_schedule(data: object) -> YearSchedule:
 @lru_cache(maxsize=256)
 def _chinese_calendar_year(year: int) -> frozenset[date] | None:
     """Working days of ``year`` per chinese_calendar, or None if it does not cover the year."""
+    # Imported on first use: commands that compute no deadline never load the data.
+    import chinese_calendar  # type: ignore[import-untyped]
+
     working: set[date] = set()
     day = date(year, 1, 1)
     try:
@@ -212,6 +212,8 @@ def _chinese_calendar_year(year: int) -> frozenset[date] | None:
 @lru_cache(maxsize=256)
 def _provisional_year(year: int) -> frozenset[date]:
     """Working days of ``year`` guessed from weekends and ``holidays.China``."""
+    import holidays
+
     # Pinned language: otherwise the names follow the process locale.
     listed = holidays.country_holidays("CN", years=year, language="en_US")
     if not listed.start_year <= year <= listed.end_year:

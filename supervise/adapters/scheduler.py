@@ -99,9 +99,7 @@ def run_forever(
         name="reminder sweep",
         next_run_time=datetime.now(zone),
     )
-    scheduler.add_job(
-        guarded(digest), cron_trigger(cron, zone), id="digest", name="morning digest"
-    )
+    scheduler.add_job(guarded(digest), cron_trigger(cron, zone), id="digest", name="morning digest")
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         name = signal.Signals(signum).name

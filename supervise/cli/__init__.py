@@ -1,19 +1,11 @@
-"""The `supervise` command line (entry-point layer): one module per noun."""
+"""The `supervise` command line (entry-point layer): one module per noun.
+
+The modules are imported on demand by ``SuperviseGroup.get_command`` (see
+``COMMAND_MODULES`` in ``base``), so a command loads only what it needs.
+"""
 
 from __future__ import annotations
 
-from supervise.cli import admin, bans, calendar, cases, notice, registry, remind, users
 from supervise.cli.base import cli, main
 
-__all__ = [
-    "admin",
-    "bans",
-    "calendar",
-    "cases",
-    "cli",
-    "main",
-    "notice",
-    "registry",
-    "remind",
-    "users",
-]
+__all__ = ["cli", "main"]

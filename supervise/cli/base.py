@@ -8,11 +8,11 @@ status.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
 from collections.abc import Callable
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any, NoReturn, TypeVar
 
 import click
@@ -37,8 +37,38 @@ def _fail(ctx: click.Context, error: SuperviseError, as_json: bool) -> NoReturn:
     ctx.exit(error.exit_code)
 
 
+# Which module defines each top-level command: a command imports only its own module, so
+# `case show` never pays for the mail, scheduler or PDF code (tests/perf checks it).
+COMMAND_MODULES: dict[str, str] = {
+    "init": "admin",
+    "config": "admin",
+    "doctor": "admin",
+    "graph": "admin",
+    "org": "registry",
+    "person": "registry",
+    "appoint": "cases",
+    "case": "cases",
+    "bans": "bans",
+    "calendar": "calendar",
+    "notice": "notice",
+    "user": "users",
+    "agenda": "users",
+    "scheduler": "users",
+    "remind": "remind",
+}
+
+
 class SuperviseGroup(click.Group):
-    """A group that translates domain errors for all its subcommands."""
+    """A group that loads its commands' modules on demand and translates domain errors."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(COMMAND_MODULES) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
+            # Importing the module registers its commands on this group.
+            importlib.import_module(f"supervise.cli.{COMMAND_MODULES[cmd_name]}")
+        return self.commands.get(cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         rest = [*getattr(ctx, "_protected_args", []), *ctx.args]
@@ -62,13 +92,6 @@ class SuperviseGroup(click.Group):
             )
 
 
-def _version() -> str:
-    try:
-        return version("supervise")
-    except PackageNotFoundError:  # running from a source tree without installing
-        return "0+unknown"
-
-
 @click.group(
     cls=SuperviseGroup,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -83,7 +106,7 @@ def _version() -> str:
     help="Settings file layered over the defaults (env SUPERVISE_CONFIG).",
 )
 @click.option("--as", "user", metavar="USER", help="Who is acting (env SUPERVISE_USER).")
-@click.version_option(_version(), "--version", prog_name="supervise")
+@click.version_option(None, "--version", package_name="supervise", prog_name="supervise")
 @click.pass_context
 def cli(ctx: click.Context, db_url: str | None, config_path: str | None, user: str | None) -> None:
     """supervise: leadership cases of child-protection social organizations.

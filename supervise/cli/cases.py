@@ -286,3 +286,26 @@ def next_(app: App, case_id: int, as_json: bool) -> None:
             click.echo(f"         {e.reason}")
         if e.earliest:
             click.echo(f"         earliest: {e.earliest.astimezone(zone).isoformat()}")
+
+
+@case.command("assign")
+@click.argument("case_id", metavar="CASE", type=int)
+@click.argument("name", metavar="USER")
+@click.option("--reason", metavar="TEXT", help="Why (kept in the history).")
+@json_option
+@pass_app
+def case_assign(app: App, case_id: int, name: str, reason: str | None, as_json: bool) -> None:
+    """Make USER the supervisor of CASE (recorded in its history as `assign`).
+
+    \b
+    Example:
+        supervise case assign 12 li --reason 工作调整
+    """
+    from supervise.services import users
+
+    result = users.assign_case(app, case_id, name, reason)
+    if as_json:
+        emit_json(result.as_json())
+    else:
+        before = result.previous or "nobody"
+        click.echo(f"case {result.case}: supervisor {before} -> {result.supervisor}")

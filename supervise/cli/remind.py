@@ -42,8 +42,7 @@ def run(app: App, as_json: bool) -> None:
             case = f"case {q.case}" if q.case is not None else "-"
             late = " (late)" if q.late else ""
             click.echo(
-                f"queued   {q.kind:<13} {case:<10} {q.step_on.isoformat()} "
-                f"to {q.recipient}{late}"
+                f"queued   {q.kind:<13} {case:<10} {q.step_on.isoformat()} to {q.recipient}{late}"
             )
         for d in report.delivery.sent:
             click.echo(f"sent     {d.kind:<13} #{d.id} to {d.address}: {d.subject}")
@@ -79,9 +78,7 @@ def status(app: App, as_json: bool) -> None:
         emit_json(result.as_json(zone))
         return
     data = result.as_json(zone)
-    click.echo(
-        "  ".join(f"{name}: {data[name]}" for name in STATUSES)
-    )
+    click.echo("  ".join(f"{name}: {data[name]}" for name in STATUSES))
     click.echo(f"oldest pending: {data['oldest_pending'] or '-'}")
     if data["next_attempt"]:
         click.echo(f"next attempt:   {data['next_attempt']}")
@@ -93,15 +90,14 @@ def status(app: App, as_json: bool) -> None:
 
 
 @remind.command("list")
-@click.option("--status", "status_", metavar="STATUS",
-              help="pending, sent, failed, superseded or cancelled.")
+@click.option(
+    "--status", "status_", metavar="STATUS", help="pending, sent, failed, superseded or cancelled."
+)
 @click.option("--case", "case_id", type=int, help="Only this case's messages.")
 @click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
 @json_option
 @pass_app
-def list_(
-    app: App, status_: str | None, case_id: int | None, limit: int, as_json: bool
-) -> None:
+def list_(app: App, status_: str | None, case_id: int | None, limit: int, as_json: bool) -> None:
     """List outbox messages, newest first: what the scheduler did.
 
     \b

@@ -10,7 +10,6 @@ import click
 
 from supervise.bootstrap import App
 from supervise.cli.base import cli, emit_json, json_option, pass_app
-from supervise.cli.cases import case
 from supervise.rules import DEADLINE_KINDS
 from supervise.services import users as service
 from supervise.services.users import ROLES, UserView
@@ -30,8 +29,9 @@ def user() -> None:
 @click.argument("name")
 @click.option("--email", required=True, help="Where reminders go.")
 @click.option("--role", type=click.Choice(list(ROLES)), default="supervisor", show_default=True)
-@click.option("--reports-to", "reports_to", metavar="NAME",
-              help="Who gets this user's escalations.")
+@click.option(
+    "--reports-to", "reports_to", metavar="NAME", help="Who gets this user's escalations."
+)
 @json_option
 @pass_app
 def user_add(
@@ -103,30 +103,12 @@ def user_edit(
         _print_user(view)
 
 
-@case.command("assign")
-@click.argument("case_id", metavar="CASE", type=int)
-@click.argument("name", metavar="USER")
-@click.option("--reason", metavar="TEXT", help="Why (kept in the history).")
-@json_option
-@pass_app
-def case_assign(app: App, case_id: int, name: str, reason: str | None, as_json: bool) -> None:
-    """Make USER the supervisor of CASE (recorded in its history as `assign`).
-
-    \b
-    Example:
-        supervise case assign 12 li --reason 工作调整
-    """
-    result = service.assign_case(app, case_id, name, reason)
-    if as_json:
-        emit_json(result.as_json())
-    else:
-        before = result.previous or "nobody"
-        click.echo(f"case {result.case}: supervisor {before} -> {result.supervisor}")
-
-
 @cli.command()
-@click.option("--days", type=click.IntRange(0, 3660), help="Look this many days ahead "
-              "(default reminders.digest.days).")
+@click.option(
+    "--days",
+    type=click.IntRange(0, 3660),
+    help="Look this many days ahead (default reminders.digest.days).",
+)
 @click.option("--user", "user_name", metavar="USER", help="Only this supervisor's cases.")
 @json_option
 @pass_app
@@ -160,8 +142,12 @@ def agenda(app: App, days: int | None, user_name: str | None, as_json: bool) -> 
 
 
 @cli.command()
-@click.option("--every", type=click.IntRange(1, 1440), metavar="MINUTES",
-              help="Minutes between sweeps (default reminders.sweep_every_minutes).")
+@click.option(
+    "--every",
+    type=click.IntRange(1, 1440),
+    metavar="MINUTES",
+    help="Minutes between sweeps (default reminders.sweep_every_minutes).",
+)
 @pass_app
 def scheduler(app: App, every: int | None) -> None:
     """Run the reminder work forever in the foreground; log to stderr; stop with SIGTERM

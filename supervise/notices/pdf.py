@@ -219,9 +219,7 @@ def render_pdf(html: str, *, font_family: str | None = None) -> tuple[bytes, str
         stylesheets = (
             [weasyprint.CSS(string=override_css, url_fetcher=fetcher)] if override_css else None
         )
-        document = weasyprint.HTML(string=html, url_fetcher=fetcher).render(
-            stylesheets=stylesheets
-        )
+        document = weasyprint.HTML(string=html, url_fetcher=fetcher).render(stylesheets=stylesheets)
         pdf = document.write_pdf()
     except (ValueError, TypeError, LookupError, OSError, AssertionError) as exc:
         raise SuperviseError(

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ARRAY, ColumnElement, Integer, any_, cast, distinct, func, select
 
 from supervise import model
 from supervise.adapters.database import UnitOfWork
@@ -40,7 +40,7 @@ from supervise.rules import (
 )
 from supervise.services import history
 from supervise.services import notices as notice_service
-from supervise.services.registry import get_org, get_person
+from supervise.services.registry import get_org
 from supervise.services.views import (
     AdvanceResult,
     CaseView,
@@ -84,11 +84,17 @@ def effective_time(app: App, at: datetime | None) -> datetime:
     return at
 
 
-def _get_case(uow: UnitOfWork, case_id: int) -> model.Case:
-    case = uow.session.get(model.Case, case_id)
-    if case is None:
+def _load(uow: UnitOfWork, case_id: int) -> tuple[model.Case, model.Organization, model.Person]:
+    """The case with its organization and person, in one statement."""
+    row = uow.session.execute(
+        select(model.Case, model.Organization, model.Person)
+        .join(orgs_table, orgs_table.c.id == cases_table.c.organization_id)
+        .join(persons_table, persons_table.c.id == cases_table.c.person_id)
+        .where(cases_table.c.id == case_id)
+    ).first()
+    if row is None:
         raise NotFound(f"no case with id {case_id}; see `supervise case list`")
-    return case
+    return row[0], row[1], row[2]
 
 
 def _open_deadlines(uow: UnitOfWork, case_id: int) -> list[model.Deadline]:
@@ -115,8 +121,14 @@ def _case_bans(uow: UnitOfWork, case_id: int) -> list[model.Ban]:
     )
 
 
-def _facts(uow: UnitOfWork, case: model.Case, org: model.Organization) -> CaseFacts:
-    open_deadlines = _open_deadlines(uow, case.id)
+def _facts(
+    uow: UnitOfWork,
+    case: model.Case,
+    org: model.Organization,
+    open_deadlines: list[model.Deadline] | None = None,
+) -> CaseFacts:
+    if open_deadlines is None:
+        open_deadlines = _open_deadlines(uow, case.id)
     ban_ends: list[date | None] = []
     if case.state is S.BANNED:
         ban_ends = [None if b.lifelong else b.until for b in _case_bans(uow, case.id)]
@@ -243,7 +255,7 @@ def advance(
     actor = by or app.user
     law = app.law()
     with app.uow() as uow:
-        case = _get_case(uow, case_id)
+        case, org, person = _load(uow, case_id)
         if event not in triggers_from(case.state):
             fire(case, event)  # raises NotAllowed listing the allowed events
         require_inputs(event, params)
@@ -253,9 +265,8 @@ def advance(
                 f"({case.last_event_at.astimezone(app.settings.zone).isoformat()}); "
                 "events are recorded in order"
             )
-        org = get_org(uow, case.organization_id)
-        person = get_person(uow, case.person_id)
-        facts = _facts(uow, case, org)
+        open_now = _open_deadlines(uow, case.id)
+        facts = _facts(uow, case, org, open_now)
         refusal = time_guard(event, facts, law, when)
         if refusal is not None:
             raise refusal.error(event)
@@ -264,7 +275,7 @@ def advance(
         # The notice's content is checked last: a legal refusal says more than a missing field.
         details = notice_service.prepare(event, params, when, app.settings.zone)
         try:
-            before, after = _apply(uow, law, case, event, params, when, actor, basis)
+            before, after = _apply(uow, law, case, event, params, when, actor, basis, open_now)
             cascaded: list[int] = []
             ban: model.Ban | None = None
             if event in ("impose_ban", "record_court_ban"):
@@ -291,12 +302,14 @@ def advance(
                 ),
             )
             notices = [(n.id, n.type, n.number) for n in issued]
+            uow.flush()
+            # Read back inside the transaction: no second round trip after the commit.
+            view = _view(uow, case, org, person, detail=True, with_history=False)
             uow.commit()
         except Conflict as exc:
             raise Conflict(
                 f"case {case_id} was changed by someone else; reload and retry", case=case_id
             ) from exc
-        view = _view(uow, case, org, person, detail=True)
     return AdvanceResult(view, event, before, after, cascaded, user_triggers_from(after), notices)
 
 
@@ -309,8 +322,12 @@ def _apply(
     when: datetime,
     actor: str,
     basis: str | None,
+    open_now: list[model.Deadline] | None = None,
 ) -> tuple[CaseState, CaseState]:
-    """Move the case and keep its stack, proceeding facts, history and deadlines in step."""
+    """Move the case and keep its stack, proceeding facts, history and deadlines in step.
+
+    ``open_now``: the case's open deadlines, when the caller has already read them.
+    """
     opens_proceeding = event in PROPOSALS
     before = case.state
     if event in PROCEEDING_OPENERS:
@@ -342,7 +359,7 @@ def _apply(
         basis=basis,
         data=_data(params),
     )
-    _move_deadlines(uow, law, case, event, before, after, when, params, seq)
+    _move_deadlines(uow, law, case, event, before, after, when, params, seq, open_now)
     return before, after
 
 
@@ -370,8 +387,10 @@ def _move_deadlines(
     when: datetime,
     params: Params,
     seq: int,
+    open_now: list[model.Deadline] | None = None,
 ) -> None:
-    open_now = _open_deadlines(uow, case.id)
+    if open_now is None:
+        open_now = _open_deadlines(uow, case.id)
     moved_kind = MOVES.get(event)
     for deadline in open_now:
         if moved_kind == deadline.kind:
@@ -485,6 +504,7 @@ def _view(
     person: model.Person,
     *,
     detail: bool,
+    with_history: bool = True,
 ) -> CaseView:
     deadlines: list[DeadlineView] = []
     entries: list[HistoryView] = []
@@ -493,25 +513,29 @@ def _view(
             DeadlineView(d.kind, d.due, d.provisional, d.nature, d.status, d.notice_id)
             for d in _open_deadlines(uow, case.id)
         ]
-        entries = [
-            HistoryView(
-                h.seq,
-                h.event,
-                h.from_state,
-                h.to_state,
-                h.at,
-                h.recorded_at,
-                h.by,
-                h.reason,
-                h.basis,
-                h.data,
-            )
-            for h in uow.session.scalars(
-                select(model.HistoryEntry)
-                .where(history_table.c.case_id == case.id)
-                .order_by(history_table.c.seq)
-            )
-        ]
+        entries = (
+            [
+                HistoryView(
+                    h.seq,
+                    h.event,
+                    h.from_state,
+                    h.to_state,
+                    h.at,
+                    h.recorded_at,
+                    h.by,
+                    h.reason,
+                    h.basis,
+                    h.data,
+                )
+                for h in uow.session.scalars(
+                    select(model.HistoryEntry)
+                    .where(history_table.c.case_id == case.id)
+                    .order_by(history_table.c.seq)
+                )
+            ]
+            if with_history
+            else []
+        )
     return CaseView(
         case.id,
         case.state,
@@ -526,9 +550,7 @@ def _view(
 
 def show_case(app: App, case_id: int) -> CaseView:
     with app.uow() as uow:
-        case = _get_case(uow, case_id)
-        org = get_org(uow, case.organization_id)
-        person = get_person(uow, case.person_id)
+        case, org, person = _load(uow, case_id)
         return _view(uow, case, org, person, detail=True)
 
 
@@ -560,18 +582,7 @@ def list_cases(
     if person_id is not None:
         query = query.where(cases_table.c.person_id == person_id)
     if overdue:
-        today = app.clock.today()
-        # IN over the (status, due) index: its cost follows the overdue deadlines, where a
-        # correlated EXISTS would scan every case.
-        query = query.where(
-            cases_table.c.id.in_(
-                select(deadlines_table.c.case_id).where(
-                    deadlines_table.c.status == "open",
-                    deadlines_table.c.due < today,
-                    deadlines_table.c.nature.in_(("office", "term")),
-                )
-            )
-        )
+        query = query.where(_overdue_filter(app))
     with app.uow() as uow:
         return [
             _view(uow, case, org, person, detail=False)
@@ -579,14 +590,29 @@ def list_cases(
         ]
 
 
+def _overdue_filter(app: App) -> ColumnElement[bool]:
+    """Cases with an office deadline past, found from the (status, due) index, so that the
+    cost follows the number overdue rather than the number of cases."""
+    late = (
+        deadlines_table.c.status == "open",
+        deadlines_table.c.due < app.clock.today(),
+        deadlines_table.c.nature.in_(("office", "term")),
+    )
+    if app.engine().dialect.name == "postgresql":
+        # PostgreSQL turns IN (subquery) into a semi-join that it overestimates, then walks
+        # every case in id order; = ANY(one array, computed once) is an index lookup instead.
+        ids = select(func.array_agg(distinct(deadlines_table.c.case_id))).where(*late)
+        # The cast keeps PostgreSQL from reading ANY(SELECT ...) as the row-wise subquery form.
+        return cases_table.c.id == any_(cast(ids.scalar_subquery(), ARRAY(Integer)))
+    return cases_table.c.id.in_(select(deadlines_table.c.case_id).where(*late))
+
+
 def next_events(app: App, case_id: int) -> tuple[CaseView, list[NextEvent]]:
     """Every event defined from the case's state, with whether its guards pass now."""
     law = app.law()
     now = app.clock.now()
     with app.uow() as uow:
-        case = _get_case(uow, case_id)
-        org = get_org(uow, case.organization_id)
-        person = get_person(uow, case.person_id)
+        case, org, person = _load(uow, case_id)
         facts = _facts(uow, case, org)
         view = _view(uow, case, org, person, detail=True)
     out: list[NextEvent] = []

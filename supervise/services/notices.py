@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from supervise import model
 from supervise.adapters.database import UnitOfWork
@@ -151,6 +150,8 @@ def prepare(event: str, params: Params, when: datetime, zone: Any) -> dict[str, 
 def _allocate_number(uow: UnitOfWork, notice_type: str, year: int) -> int:
     """The next number for (type, year). The row lock makes concurrent issuers queue, and a
     rollback returns the number, so numbers are never skipped or reused."""
+    from sqlalchemy.dialects import postgresql, sqlite  # only when a notice is numbered
+
     insert = postgresql.insert if uow.dialect == "postgresql" else sqlite.insert
     uow.session.execute(
         insert(number_sequences)
@@ -187,9 +188,12 @@ def issue(uow: UnitOfWork, ctx: IssueContext) -> list[model.Notice]:
     """Create the event's notices inside the caller's transaction."""
     from supervise.notices import format_number
 
+    types = EVENT_NOTICES.get(ctx.event, ())
+    if not types:
+        return []
     app, zone = ctx.app, ctx.app.settings.zone
     day = ctx.when.astimezone(zone).date()
-    renderer = renderer_for(app)
+    renderer = app.cached("notice_renderer", lambda: renderer_for(app))
     uow.flush()  # the deadlines this transition just opened
     deadlines = list(
         uow.session.scalars(
@@ -200,7 +204,6 @@ def issue(uow: UnitOfWork, ctx: IssueContext) -> list[model.Notice]:
         )
     )
     created: list[model.Notice] = []
-    types = EVENT_NOTICES.get(ctx.event, ())
     # Every window this event's notices start counts from service, in all its documents
     # (the 约谈记录 states the rectification period the 整改通知书 starts).
     starting = frozenset(STARTS[t] for t in types if t in STARTS)

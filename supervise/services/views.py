@@ -222,6 +222,7 @@ class AdvanceResult:
 
     def as_json(self, zone: ZoneInfo) -> dict[str, Any]:
         data = self.case.as_json(zone, detail=True)
+        data.pop("history")  # `case show` has it; an advance answers with what changed
         data.update(
             {
                 "event": self.event,

@@ -205,7 +205,7 @@ def test_nested_proceedings_unwind_in_order_and_restore_the_basis(app: App) -> N
     # The waiver recorded in the warning proceeding survives the abandoned ban proceeding.
     warned = advance(app, case_id, "issue_warning", Params())
     assert warned.to_state is S.WARNED
-    assert warned.case.history[-1].basis == "shetuan-30"
+    assert cases.show_case(app, case_id).history[-1].basis == "shetuan-30"
 
 
 def test_unknown_and_internal_events_are_refused(app: App) -> None:
