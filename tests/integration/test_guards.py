@@ -234,7 +234,7 @@ def test_each_kind_gets_its_own_warning_basis(app: App) -> None:
         ("foundation", "jijinhui-42"),
     ):
         case_id = open_case(app, kind=kind, charity=False)
-        result = advance(app, case_id, "propose_warning", Params())
+        advance(app, case_id, "propose_warning", Params())
         assert cases.show_case(app, case_id).history[-1].basis == key
 
 
