@@ -9,7 +9,7 @@ import click
 import yaml
 
 from supervise.bootstrap import App
-from supervise.cli.base import cli, emit_json, json_option, pass_app
+from supervise.cli.base import cli, emit_json, emit_json_list, json_option, pass_app
 from supervise.clock import parse_date, parse_when
 from supervise.errors import InvalidInput
 from supervise.rules import DEADLINE_KINDS, Params
@@ -239,18 +239,20 @@ def list_(
         supervise case list --state warning_proposed
         supervise case list --overdue --json
     """
-    views = service.list_cases(
+    views = service.iter_cases(
         app, state=state, org_id=org_id, person_id=person_id, overdue=overdue, limit=limit
     )
     if as_json:
-        emit_json([v.as_json(app.settings.zone) for v in views])
+        emit_json_list(v.as_json(app.settings.zone) for v in views)
         return
+    shown = 0
     for v in views:
+        shown += 1
         click.echo(
             f"{v.id:>6}  {v.state.value:<22} {v.role:<6} {v.person.name} "
             f"({v.person.id_number_masked})  {v.organization.name}"
         )
-    if not views:
+    if not shown:
         click.echo("no cases match", err=True)
 
 

@@ -7,11 +7,11 @@ case at once) is caught by the case's version column and reported as ``Conflict`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ARRAY, ColumnElement, Integer, any_, cast, distinct, func, select
+from sqlalchemy import ARRAY, ColumnElement, Integer, Select, any_, cast, distinct, func, select
 
 from supervise import model
 from supervise.adapters.database import UnitOfWork
@@ -564,6 +564,27 @@ def list_cases(
     limit: int = 100,
 ) -> list[CaseView]:
     """Cases matching every filter given, oldest first; each filter is served by an index."""
+    return list(
+        iter_cases(
+            app, state=state, org_id=org_id, person_id=person_id, overdue=overdue, limit=limit
+        )
+    )
+
+
+def iter_cases(
+    app: App,
+    *,
+    state: str | None = None,
+    org_id: int | None = None,
+    person_id: int | None = None,
+    overdue: bool = False,
+    limit: int = 100,
+) -> Iterator[CaseView]:
+    """Like :func:`list_cases`, streamed in batches so that memory stays flat.
+
+    Raises (at once, before anything is yielded):
+        InvalidInput: an unknown state.
+    """
     query = (
         select(model.Case, model.Organization, model.Person)
         .join(orgs_table, orgs_table.c.id == cases_table.c.organization_id)
@@ -583,11 +604,18 @@ def list_cases(
         query = query.where(cases_table.c.person_id == person_id)
     if overdue:
         query = query.where(_overdue_filter(app))
+    return _stream(app, query)
+
+
+def _stream(
+    app: App, query: Select[model.Case, model.Organization, model.Person]
+) -> Iterator[CaseView]:
     with app.uow() as uow:
-        return [
-            _view(uow, case, org, person, detail=False)
-            for case, org, person in uow.session.execute(query).all()
-        ]
+        result = uow.session.execute(query.execution_options(yield_per=1000))
+        # The session holds loaded rows weakly: once a batch's views are built, its rows can
+        # go, so a long listing keeps one batch in memory, not all of it.
+        for batch in result.partitions():
+            yield from [_view(uow, case, org, person, detail=False) for case, org, person in batch]
 
 
 def _overdue_filter(app: App) -> ColumnElement[bool]:
