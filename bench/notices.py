@@ -8,7 +8,7 @@ change on the shared machine hits all three alike):
 
 - **baseline**: ``weasyprint.HTML(string=html).write_pdf()`` on the stored HTML (read
   beforehand, outside the timing);
-- **first render**: ``supervise.services.notices.render(app, id, "pdf")`` on notices whose
+- **first render**: ``supervise.services.notice_records.render(app, id, "pdf")`` on notices whose
   PDF hash is not stored yet (the engine stores it: one write per notice). The hashes are
   cleared with one UPDATE before each round, outside the timing;
 - **re-render**: the same call once the hashes are stored (the engine re-checks them).
@@ -56,8 +56,7 @@ from bench.common import (
 )
 from supervise.bootstrap import App
 from supervise.rules import Params
-from supervise.services import cases, registry
-from supervise.services import notices as notice_service
+from supervise.services import cases, notice_records, registry
 from tests.factories import credit_code, id_number
 
 TARGET = "6"  # the key bench/run.py lists this benchmark under
@@ -102,13 +101,13 @@ def issue_notices(app: App, count: int) -> list[int]:
             cases.advance(app, case.id, "schedule_interview", params)
         else:
             cases.advance(app, case.id, "propose_warning", Params(details=WARNING))
-    ids = [v.id for v in notice_service.list_notices(app)]
+    ids = [v.id for v in notice_records.list_notices(app)]
     assert len(ids) == count, (len(ids), count)
     return ids
 
 
 def stored_html(app: App, ids: Sequence[int]) -> list[str]:
-    return [notice_service.render(app, i, "html").data.decode("utf-8") for i in ids]
+    return [notice_records.render(app, i, "html").data.decode("utf-8") for i in ids]
 
 
 def clear_pdf_hashes(db: str, ids: Sequence[int] | None = None) -> None:
@@ -147,17 +146,17 @@ def in_process(app: App, db: str, ids: list[int], rounds: int) -> list[Row]:
     count = len(ids)
     # Warm up both paths (fonts, Pango, WeasyPrint's caches, the engine's fc-list lookup).
     weasyprint.HTML(string=htmls[0]).write_pdf()
-    notice_service.render(app, ids[0], "pdf")
+    notice_records.render(app, ids[0], "pdf")
     sizes: list[int] = []
 
     def baseline(k: int) -> None:
         sizes.append(len(weasyprint.HTML(string=htmls[k]).write_pdf()))
 
     def first(k: int) -> None:
-        assert notice_service.render(app, ids[k], "pdf").first, "not a first render"
+        assert notice_records.render(app, ids[k], "pdf").first, "not a first render"
 
     def again(k: int) -> None:
-        assert not notice_service.render(app, ids[k], "pdf").first, "a first render"
+        assert not notice_records.render(app, ids[k], "pdf").first, "a first render"
 
     contenders: dict[str, Callable[[int], None]] = {
         "baseline": baseline, "first": first, "again": again,
@@ -292,7 +291,7 @@ def run(s: Scratch, quick: bool, count: int | None = None, rounds: int | None = 
         rows = in_process(app, db, ids, rounds)
         _progress(table(rows))
         rows += components(app, ids)
-        html = notice_service.render(app, ids[1], "html").data.decode("utf-8")
+        html = notice_records.render(app, ids[1], "html").data.decode("utf-8")
     finally:
         app.close()
     rows += fresh_process(s, db, ids[1], html, 3 if quick else 7)

@@ -4,7 +4,7 @@ Builds a scratch SQLite database, registers three fictional organizations and th
 leaders, and drives three cases through the public service API on a moving clock (one
 step per working day that the law allows), so that every type in
 ``supervise.notices.NOTICE_TYPES`` is issued at least once with realistic content. Each
-notice is rendered through the engine (``supervise.services.notices.render(app, id,
+notice is rendered through the engine (``supervise.services.notice_records.render(app, id,
 "pdf")``), checked (document number and organization name in ``pdftotext``, every
 character drawn by an embedded glyph), and pages 1 and 2 are written as PNG with
 ``pdftoppm``. The PDFs themselves stay in the scratch folder.
@@ -46,7 +46,11 @@ from supervise.notices import (  # noqa: E402
     missing_glyphs,
 )
 from supervise.rules import Params  # noqa: E402
-from supervise.services import cases, registry  # noqa: E402
+from supervise.services import (  # noqa: E402
+    cases,
+    notice_records,  # noqa: E402
+    registry,
+)
 from supervise.services import notices as notice_service  # noqa: E402
 from tests.factories import credit_code, id_number  # noqa: E402
 
@@ -467,13 +471,13 @@ def drive(app: App, log: Callable[[str], None]) -> dict[int, str]:
         set_clock(app, step.at)
         case_id = case_ids[step.case]
         if step.event == "serve":
-            for view in notice_service.list_notices(app, case_id):
+            for view in notice_records.list_notices(app, case_id):
                 if (
                     view.served_on is None
                     and view.status == "active"
                     and view.type not in notice_service.NOT_SERVED
                 ):
-                    notice_service.serve(app, view.id, step.method, app.clock.today())
+                    notice_records.serve(app, view.id, step.method, app.clock.today())
                     origins[view.id] += (
                         f", served {app.clock.today().isoformat()} "
                         f"({notice_service.METHODS[step.method]})"
@@ -627,7 +631,7 @@ def main() -> int:
         app = build_app(work)
         try:
             origins = drive(app, log)
-            views = notice_service.list_notices(app)
+            views = notice_records.list_notices(app)
             first: dict[str, Any] = {}
             for view in views:
                 first.setdefault(view.type, view)
@@ -644,8 +648,8 @@ def main() -> int:
             names = {o.name for o in ORGS.values()} | {n for n, _ in PERSONS.values()}
             for notice_type in NOTICE_TYPES:
                 view = first[notice_type]
-                rendered = notice_service.render(app, view.id, "pdf")
-                html = notice_service.render(app, view.id, "html").data.decode("utf-8")
+                rendered = notice_records.render(app, view.id, "pdf")
+                html = notice_records.render(app, view.id, "html").data.decode("utf-8")
                 pdf_path = work / f"{notice_type}.pdf"
                 pdf_path.write_bytes(rendered.data)
                 shown = [n for n in names if n in html]

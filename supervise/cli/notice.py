@@ -11,8 +11,8 @@ from supervise.bootstrap import App
 from supervise.cli.base import cli, emit_json, json_option, pass_app
 from supervise.clock import parse_date
 from supervise.errors import InvalidInput
-from supervise.services import notices as service
-from supervise.services.notices import METHODS
+from supervise.services import notice_records as service
+from supervise.services.notices import METHODS, NOT_SERVED
 
 
 @cli.group()
@@ -43,7 +43,7 @@ def notice_list(app: App, case_id: int | None, as_json: bool) -> None:
         return
     for v in views:
         served = f"served {v.served_on.isoformat()} ({v.method})" if v.served_on else "NOT SERVED"
-        if v.type in service.NOT_SERVED:
+        if v.type in NOT_SERVED:
             served = "record"
         click.echo(f"{v.id:>5}  case {v.case:<5} {v.number:<24} {v.type:<26} {served}  {v.status}")
 

@@ -17,7 +17,7 @@ from supervise.adapters.orm import persons as persons_table
 from supervise.bootstrap import App
 from supervise.errors import InvalidInput, NotAllowed
 from supervise.rules import CaseFacts, Params, check_params, choose_basis
-from supervise.services.cases import active_bans
+from supervise.services.case_records import active_bans
 from supervise.services.registry import find_by_id_number
 from supervise.services.views import BanView
 from supervise.states import NON_FINAL_STATES, CaseState

@@ -1,4 +1,5 @@
-"""Use cases for leadership cases: appoint, advance, show, list, next (service layer).
+"""Use cases for leadership cases: appoint and advance; show, list and next re-exported
+from ``case_queries`` (service layer).
 
 Each public function is one transaction: the state change, its history row and its
 deadlines commit together or not at all. A lost update (two supervisors advancing the same
@@ -7,15 +8,13 @@ case at once) is caught by the case's version column and reported as ``Conflict`
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ARRAY, ColumnElement, Integer, Select, any_, cast, distinct, func, select
+from sqlalchemy import select
 
 from supervise import model
 from supervise.adapters.database import UnitOfWork
-from supervise.adapters.orm import bans as bans_table
 from supervise.adapters.orm import cases as cases_table
 from supervise.adapters.orm import deadlines as deadlines_table
 from supervise.adapters.orm import history as history_table
@@ -27,28 +26,37 @@ from supervise.rules import (
     FROM_SERVICE,
     MOVES,
     PROPOSALS,
-    CaseFacts,
     Law,
-    OpenDeadline,
     Params,
     check_params,
     choose_basis,
     deadlines_opened,
-    fitting_bases,
     require_inputs,
     time_guard,
 )
 from supervise.services import history
 from supervise.services import notices as notice_service
+from supervise.services.case_queries import (  # the read side, re-exported: one case API
+    history_of,
+    iter_cases,
+    list_cases,
+    next_events,
+    show_case,
+)
+from supervise.services.case_records import (
+    active_bans,
+    ban_covers,
+    case_bans,
+    case_facts,
+    case_view,
+    describe_ban,
+    load_case,
+    open_deadlines,
+)
 from supervise.services.registry import get_org
 from supervise.services.views import (
     AdvanceResult,
     CaseView,
-    DeadlineView,
-    HistoryView,
-    NextEvent,
-    OrgView,
-    PersonView,
 )
 from supervise.states import (
     EVENTS,
@@ -82,88 +90,6 @@ def effective_time(app: App, at: datetime | None) -> datetime:
             "record events when they have happened"
         )
     return at
-
-
-def _load(uow: UnitOfWork, case_id: int) -> tuple[model.Case, model.Organization, model.Person]:
-    """The case with its organization and person, in one statement."""
-    row = uow.session.execute(
-        select(model.Case, model.Organization, model.Person)
-        .join(orgs_table, orgs_table.c.id == cases_table.c.organization_id)
-        .join(persons_table, persons_table.c.id == cases_table.c.person_id)
-        .where(cases_table.c.id == case_id)
-    ).first()
-    if row is None:
-        raise NotFound(f"no case with id {case_id}; see `supervise case list`")
-    return row[0], row[1], row[2]
-
-
-def _open_deadlines(uow: UnitOfWork, case_id: int) -> list[model.Deadline]:
-    """Deadlines that run, and windows waiting for their notice to be served."""
-    return list(
-        uow.session.scalars(
-            select(model.Deadline)
-            .where(
-                deadlines_table.c.case_id == case_id,
-                deadlines_table.c.status.in_(("open", "waiting")),
-            )
-            .order_by(deadlines_table.c.due, deadlines_table.c.id)
-        )
-    )
-
-
-def _case_bans(uow: UnitOfWork, case_id: int) -> list[model.Ban]:
-    return list(
-        uow.session.scalars(
-            select(model.Ban).where(
-                bans_table.c.case_id == case_id, bans_table.c.status == "active"
-            )
-        )
-    )
-
-
-def _facts(
-    uow: UnitOfWork,
-    case: model.Case,
-    org: model.Organization,
-    open_deadlines: list[model.Deadline] | None = None,
-) -> CaseFacts:
-    if open_deadlines is None:
-        open_deadlines = _open_deadlines(uow, case.id)
-    ban_ends: list[date | None] = []
-    if case.state is S.BANNED:
-        ban_ends = [None if b.lifelong else b.until for b in _case_bans(uow, case.id)]
-    return CaseFacts(
-        state=case.state,
-        org_kind=org.kind,
-        org_charity=org.charity,
-        proceeding_basis=case.proceeding_basis,
-        statement_waived=case.statement_waived,
-        hearing_recorded=case.hearing_recorded,
-        deadlines=[
-            OpenDeadline(d.kind, d.due, d.provisional, d.status == "waiting")
-            for d in open_deadlines
-        ],
-        ban_ends=ban_ends,
-    )
-
-
-def active_bans(uow: UnitOfWork, person_id: int, on: date) -> list[model.Ban]:
-    rows = uow.session.scalars(
-        select(model.Ban).where(
-            bans_table.c.person_id == person_id, bans_table.c.status == "active"
-        )
-    )
-    return [b for b in rows if b.active_on(on)]
-
-
-def ban_covers(ban: model.Ban, org: model.Organization) -> bool:
-    return ban.scope == "all" or (ban.scope == "charity" and org.charity)
-
-
-def describe_ban(ban: model.Ban) -> str:
-    end = "lifelong" if ban.lifelong else f"until {ban.until.isoformat() if ban.until else '?'}"
-    source = f"case {ban.case_id}" if ban.case_id else f"judgment {ban.judgment}"
-    return f"ban {ban.id} ({ban.basis}, {source}, scope {ban.scope}) {end}"
 
 
 def appoint(app: App, org_id: int, person_id: int, role: str, at: datetime | None) -> CaseView:
@@ -220,7 +146,7 @@ def appoint(app: App, org_id: int, person_id: int, role: str, at: datetime | Non
             )
         history.append(uow, case, "appoint", at=when, by=app.user, before=None)
         uow.commit()
-        return _view(uow, case, org, person, detail=False)
+        return case_view(uow, case, org, person, detail=False)
 
 
 def _lock_person(uow: UnitOfWork, person_id: int) -> model.Person:
@@ -255,7 +181,7 @@ def advance(
     actor = by or app.user
     law = app.law()
     with app.uow() as uow:
-        case, org, person = _load(uow, case_id)
+        case, org, person = load_case(uow, case_id)
         if event not in triggers_from(case.state):
             fire(case, event)  # raises NotAllowed listing the allowed events
         require_inputs(event, params)
@@ -265,8 +191,8 @@ def advance(
                 f"({case.last_event_at.astimezone(app.settings.zone).isoformat()}); "
                 "events are recorded in order"
             )
-        open_now = _open_deadlines(uow, case.id)
-        facts = _facts(uow, case, org, open_now)
+        open_now = open_deadlines(uow, case.id)
+        facts = case_facts(uow, case, org, open_now)
         refusal = time_guard(event, facts, law, when)
         if refusal is not None:
             raise refusal.error(event)
@@ -281,7 +207,7 @@ def advance(
             if event in ("impose_ban", "record_court_ban"):
                 cascaded, ban = _impose(uow, app, law, case, person, params, when, actor, basis)
             elif event in BAN_ENDINGS:
-                for ban in _case_bans(uow, case.id):
+                for ban in case_bans(uow, case.id):
                     ban.status, ban.ended_at = BAN_ENDINGS[event], when
             issued = notice_service.issue(
                 uow,
@@ -304,7 +230,7 @@ def advance(
             notices = [(n.id, n.type, n.number) for n in issued]
             uow.flush()
             # Read back inside the transaction: no second round trip after the commit.
-            view = _view(uow, case, org, person, detail=True, with_history=False)
+            view = case_view(uow, case, org, person, detail=True, with_history=False)
             uow.commit()
         except Conflict as exc:
             raise Conflict(
@@ -390,7 +316,7 @@ def _move_deadlines(
     open_now: list[model.Deadline] | None = None,
 ) -> None:
     if open_now is None:
-        open_now = _open_deadlines(uow, case.id)
+        open_now = open_deadlines(uow, case.id)
     moved_kind = MOVES.get(event)
     for deadline in open_now:
         if moved_kind == deadline.kind:
@@ -497,177 +423,14 @@ def _impose(
     return cascaded, ban
 
 
-def _view(
-    uow: UnitOfWork,
-    case: model.Case,
-    org: model.Organization,
-    person: model.Person,
-    *,
-    detail: bool,
-    with_history: bool = True,
-) -> CaseView:
-    deadlines: list[DeadlineView] = []
-    entries: list[HistoryView] = []
-    if detail:
-        deadlines = [
-            DeadlineView(d.kind, d.due, d.provisional, d.nature, d.status, d.notice_id)
-            for d in _open_deadlines(uow, case.id)
-        ]
-        entries = (
-            [
-                HistoryView(
-                    h.seq,
-                    h.event,
-                    h.from_state,
-                    h.to_state,
-                    h.at,
-                    h.recorded_at,
-                    h.by,
-                    h.reason,
-                    h.basis,
-                    h.data,
-                )
-                for h in uow.session.scalars(
-                    select(model.HistoryEntry)
-                    .where(history_table.c.case_id == case.id)
-                    .order_by(history_table.c.seq)
-                )
-            ]
-            if with_history
-            else []
-        )
-    return CaseView(
-        case.id,
-        case.state,
-        OrgView.of(org),
-        PersonView.of(person),
-        case.role,
-        case.supervisor,
-        deadlines,
-        entries,
-    )
-
-
-def show_case(app: App, case_id: int) -> CaseView:
-    with app.uow() as uow:
-        case, org, person = _load(uow, case_id)
-        return _view(uow, case, org, person, detail=True)
-
-
-def list_cases(
-    app: App,
-    *,
-    state: str | None = None,
-    org_id: int | None = None,
-    person_id: int | None = None,
-    overdue: bool = False,
-    limit: int = 100,
-) -> list[CaseView]:
-    """Cases matching every filter given, oldest first; each filter is served by an index."""
-    return list(
-        iter_cases(
-            app, state=state, org_id=org_id, person_id=person_id, overdue=overdue, limit=limit
-        )
-    )
-
-
-def iter_cases(
-    app: App,
-    *,
-    state: str | None = None,
-    org_id: int | None = None,
-    person_id: int | None = None,
-    overdue: bool = False,
-    limit: int = 100,
-) -> Iterator[CaseView]:
-    """Like :func:`list_cases`, streamed in batches so that memory stays flat.
-
-    Raises (at once, before anything is yielded):
-        InvalidInput: an unknown state.
-    """
-    query = (
-        select(model.Case, model.Organization, model.Person)
-        .join(orgs_table, orgs_table.c.id == cases_table.c.organization_id)
-        .join(persons_table, persons_table.c.id == cases_table.c.person_id)
-        .order_by(cases_table.c.id)
-        .limit(limit)
-    )
-    if state is not None:
-        try:
-            query = query.where(cases_table.c.state == CaseState(state))
-        except ValueError as exc:
-            names = ", ".join(s.value for s in CaseState)
-            raise InvalidInput(f"unknown state {state!r}; states: {names}") from exc
-    if org_id is not None:
-        query = query.where(cases_table.c.organization_id == org_id)
-    if person_id is not None:
-        query = query.where(cases_table.c.person_id == person_id)
-    if overdue:
-        query = query.where(_overdue_filter(app))
-    return _stream(app, query)
-
-
-def _stream(
-    app: App, query: Select[model.Case, model.Organization, model.Person]
-) -> Iterator[CaseView]:
-    with app.uow() as uow:
-        result = uow.session.execute(query.execution_options(yield_per=1000))
-        # The session holds loaded rows weakly: once a batch's views are built, its rows can
-        # go, so a long listing keeps one batch in memory, not all of it.
-        for batch in result.partitions():
-            yield from [_view(uow, case, org, person, detail=False) for case, org, person in batch]
-
-
-def _overdue_filter(app: App) -> ColumnElement[bool]:
-    """Cases with an office deadline past, found from the (status, due) index, so that the
-    cost follows the number overdue rather than the number of cases."""
-    late = (
-        deadlines_table.c.status == "open",
-        deadlines_table.c.due < app.clock.today(),
-        deadlines_table.c.nature.in_(("office", "term")),
-    )
-    if app.engine().dialect.name == "postgresql":
-        # PostgreSQL turns IN (subquery) into a semi-join that it overestimates, then walks
-        # every case in id order; = ANY(one array, computed once) is an index lookup instead.
-        ids = select(func.array_agg(distinct(deadlines_table.c.case_id))).where(*late)
-        # The cast keeps PostgreSQL from reading ANY(SELECT ...) as the row-wise subquery form.
-        return cases_table.c.id == any_(cast(ids.scalar_subquery(), ARRAY(Integer)))
-    return cases_table.c.id.in_(select(deadlines_table.c.case_id).where(*late))
-
-
-def next_events(app: App, case_id: int) -> tuple[CaseView, list[NextEvent]]:
-    """Every event defined from the case's state, with whether its guards pass now."""
-    law = app.law()
-    now = app.clock.now()
-    with app.uow() as uow:
-        case, org, person = _load(uow, case_id)
-        facts = _facts(uow, case, org)
-        view = _view(uow, case, org, person, detail=True)
-    out: list[NextEvent] = []
-    for event in user_triggers_from(view.state):
-        refusal = time_guard(event, facts, law, now)
-        bases = fitting_bases(event, facts, law)
-        reason = None if refusal is None else f"{refusal.rule} ({refusal.basis})"
-        if refusal is None and event in PROCEEDING_OPENERS and event in PROPOSALS and not bases:
-            reason = "no configured legal basis allows this penalty for this organization"
-        out.append(
-            NextEvent(
-                event,
-                reason is None,
-                reason,
-                None if refusal is None else refusal.earliest,
-                bases,
-                EVENTS[event].needs,
-            )
-        )
-    return view, out
-
-
-def history_of(uow: UnitOfWork, case_ids: Sequence[int]) -> list[model.HistoryEntry]:
-    return list(
-        uow.session.scalars(
-            select(model.HistoryEntry)
-            .where(history_table.c.case_id.in_(case_ids))
-            .order_by(history_table.c.case_id, history_table.c.seq)
-        )
-    )
+__all__ = [
+    "active_bans",
+    "advance",
+    "appoint",
+    "effective_time",
+    "history_of",
+    "iter_cases",
+    "list_cases",
+    "next_events",
+    "show_case",
+]

@@ -133,15 +133,15 @@ PATHS[S.BAN_ENDED] = [
 
 def serve_all(app: App, case_id: int, on: date | None = None, method: str = "direct") -> None:
     """Serve every unserved notice of the case (the windows they start begin that day)."""
-    from supervise.services import notices
+    from supervise.services import notice_records, notices
 
-    for view in notices.list_notices(app, case_id):
+    for view in notice_records.list_notices(app, case_id):
         if (
             view.served_on is None
             and view.status == "active"
             and view.type not in notices.NOT_SERVED
         ):
-            notices.serve(app, view.id, method, on or app.clock.today())
+            notice_records.serve(app, view.id, method, on or app.clock.today())
 
 
 def kinds(app: App, case_id: int, *, service: bool = False) -> list[str]:

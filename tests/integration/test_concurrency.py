@@ -23,7 +23,7 @@ import yaml
 from sqlalchemy import create_engine, text
 
 from supervise.rules import Params
-from supervise.services import cases, notices
+from supervise.services import cases, notice_records
 from tests.conftest import MakeApp
 from tests.integration.ladder import DETAILS, advance, open_case
 
@@ -97,5 +97,5 @@ def test_two_processes_same_case_exactly_one_wins(
     assert [h.event for h in shown.history].count("record_interview") == 1
     assert sorted(d.kind for d in shown.deadlines) == ["rectification", "service"]
     # The loser's notices were rolled back with it: their numbers were not used up.
-    numbers = [n.number for n in notices.list_notices(app, case_id)]
+    numbers = [n.number for n in notice_records.list_notices(app, case_id)]
     assert numbers == ["渝民社约〔2026〕1号", "渝民社约记〔2026〕1号", "渝民社整改〔2026〕1号"]

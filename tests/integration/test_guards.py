@@ -10,7 +10,7 @@ from supervise.bootstrap import App
 from supervise.clock import Clock
 from supervise.errors import GuardRefused, InvalidInput, NotAllowed, NotFound
 from supervise.rules import Params
-from supervise.services import cases, notices
+from supervise.services import cases, notice_records
 from supervise.states import CaseState
 from tests.conftest import MakeApp
 from tests.integration.ladder import advance, case_in, kinds, open_case, serve_all
@@ -51,7 +51,7 @@ def test_reschedule_moves_the_interview_deadline(app: App) -> None:
     ]
     # The earlier notice is superseded: only the new one must still be served.
     assert [d.notice for d in shown.deadlines if d.kind == "service"] == [
-        max(n.id for n in notices.list_notices(app, case_id))
+        max(n.id for n in notice_records.list_notices(app, case_id))
     ]
     with pytest.raises(GuardRefused):
         advance(app, case_id, "reschedule_interview", Params(date=date(2026, 11, 30)))

@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, text
 from supervise.bootstrap import App
 from supervise.errors import InvalidInput, NotAllowed
 from supervise.rules import Params
-from supervise.services import cases, notices, registry
+from supervise.services import cases, notice_records, registry
 from supervise.states import CaseState
 from tests.conftest import MakeApp
 from tests.integration.ladder import DETAILS, advance, case_in, kinds, open_case, serve_all
@@ -33,7 +33,7 @@ NOW = "2026-11-27T10:00:00+08:00"
 def test_each_event_makes_its_notices_with_sequential_numbers(app: App) -> None:
     first = case_in(app, S.RECTIFYING)
     second = case_in(app, S.INTERVIEW_SCHEDULED)
-    listed = [(n.case, n.type, n.number) for n in notices.list_notices(app)]
+    listed = [(n.case, n.type, n.number) for n in notice_records.list_notices(app)]
     assert listed == [
         (first, "interview_notice", "渝民社约〔2026〕1号"),
         (first, "interview_record", "渝民社约记〔2026〕1号"),
@@ -55,7 +55,7 @@ def test_numbers_follow_the_decision_year_and_an_office_pattern(
     early_2027 = make_app(now="2027-01-04T09:00:00+08:00", config=office)
     advance(early_2027, open_case(early_2027), "propose_warning", Params())
     advance(early_2027, open_case(early_2027), "propose_warning", Params())
-    assert [n.number for n in notices.list_notices(early_2027)] == [
+    assert [n.number for n in notice_records.list_notices(early_2027)] == [
         "渝民罚告字〔2026〕第1号",
         "渝民罚告字〔2027〕第1号",
         "渝民罚告字〔2027〕第2号",
@@ -74,18 +74,18 @@ def test_a_bad_number_pattern_is_refused(make_app: MakeApp, tmp_path: Path) -> N
 
 def test_notice_is_frozen_and_reproducible(app: App, tmp_path: Path) -> None:
     case_id = case_in(app, S.WARNING_PROPOSED)
-    [notice] = notices.list_notices(app, case_id)
+    [notice] = notice_records.list_notices(app, case_id)
     org_id = cases.show_case(app, case_id).organization.id
-    html = notices.render(app, notice.id, "html").data.decode("utf-8")
+    html = notice_records.render(app, notice.id, "html").data.decode("utf-8")
     assert "测试组织" in html and notice.number in html
     registry.edit_org(app, org_id, {"name": "改名后的组织"})
-    again = notices.render(app, notice.id, "html").data.decode("utf-8")
+    again = notice_records.render(app, notice.id, "html").data.decode("utf-8")
     assert again == html and "改名后的组织" not in again
     path = tmp_path / "n.html"
     path.write_text(html, encoding="utf-8")
-    assert notices.verify(app, notice.id, path)
+    assert notice_records.verify(app, notice.id, path)
     path.write_text(html.replace("测试组织", "别的组织"), encoding="utf-8")
-    assert not notices.verify(app, notice.id, path)
+    assert not notice_records.verify(app, notice.id, path)
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
@@ -94,8 +94,10 @@ def test_decision_pdf_through_the_engine(app: App, tmp_path: Path) -> None:
     from supervise.notices import missing_glyphs
 
     case_id = case_in(app, S.WARNED)
-    decision = next(n for n in notices.list_notices(app, case_id) if n.type == "warning_decision")
-    first = notices.render(app, decision.id, "pdf")
+    decision = next(
+        n for n in notice_records.list_notices(app, case_id) if n.type == "warning_decision"
+    )
+    first = notice_records.render(app, decision.id, "pdf")
     assert first.first and first.data.startswith(b"%PDF")
     path = tmp_path / "decision.pdf"
     path.write_bytes(first.data)
@@ -107,9 +109,9 @@ def test_decision_pdf_through_the_engine(app: App, tmp_path: Path) -> None:
     assert name in compact and decision.number in compact
     assert "社会团体登记管理条例" in compact and "行政复议" in compact
     assert missing_glyphs(first.data, name + decision.number + "警告决定书") == set()
-    second = notices.render(app, decision.id, "pdf")
+    second = notice_records.render(app, decision.id, "pdf")
     assert not second.first and second.data == first.data
-    assert notices.verify(app, decision.id, path)
+    assert notice_records.verify(app, decision.id, path)
 
 
 def test_windows_wait_for_service_and_start_on_it(app: App) -> None:
@@ -117,8 +119,8 @@ def test_windows_wait_for_service_and_start_on_it(app: App) -> None:
     shown = cases.show_case(app, case_id)
     window = next(d for d in shown.deadlines if d.kind == "defence_window")
     assert window.waiting
-    [notice] = notices.list_notices(app, case_id)
-    view, started = notices.serve(app, notice.id, "mail", date(2026, 11, 27))
+    [notice] = notice_records.list_notices(app, case_id)
+    view, started = notice_records.serve(app, notice.id, "mail", date(2026, 11, 27))
     # Served Fri 27 Nov + 3 working days: Wed 2 Dec.
     assert started == [("defence_window", date(2026, 12, 2))]
     assert view.served_on == date(2026, 11, 27)
@@ -131,10 +133,10 @@ def test_serving_again_moves_the_window(make_app: MakeApp) -> None:
     app = make_app(now="2026-12-04T10:00:00+08:00")
     case_id = open_case(app)
     advance(app, case_id, "propose_ban", Params(), at=None)
-    [notice] = notices.list_notices(app, case_id)
+    [notice] = notice_records.list_notices(app, case_id)
     app_later = make_app(now="2026-12-10T10:00:00+08:00")
-    notices.serve(app_later, notice.id, "mail", date(2026, 12, 4))
-    _, started = notices.serve(app_later, notice.id, "direct", date(2026, 12, 9))
+    notice_records.serve(app_later, notice.id, "mail", date(2026, 12, 4))
+    _, started = notice_records.serve(app_later, notice.id, "direct", date(2026, 12, 9))
     assert started == [("hearing_request", date(2026, 12, 16))]
     reasons = [h.reason or "" for h in cases.show_case(app_later, case_id).history]
     assert "served again" in reasons[-1] and "first service 2026-12-04" in reasons[-1]
@@ -142,8 +144,8 @@ def test_serving_again_moves_the_window(make_app: MakeApp) -> None:
 
 def test_public_notice_counts_after_thirty_days(app: App) -> None:
     case_id = case_in(app, S.BAN_PROPOSED)
-    [notice] = notices.list_notices(app, case_id)
-    view, started = notices.serve(app, notice.id, "public", date(2026, 11, 27))
+    [notice] = notice_records.list_notices(app, case_id)
+    view, started = notice_records.serve(app, notice.id, "public", date(2026, 11, 27))
     assert view.served_on == date(2026, 12, 27)
     # 27 Dec (Sun) + 5 working days: 28, 29, 30, 31 Dec, then 4 Jan 2027 (provisional year).
     assert started == [("hearing_request", date(2027, 1, 4))]
@@ -162,25 +164,27 @@ def test_service_refusals_change_nothing(
     app: App, method: str, on: date, consent: str | None, error: type, fragment: str
 ) -> None:
     case_id = case_in(app, S.WARNING_PROPOSED)
-    [notice] = notices.list_notices(app, case_id)
+    [notice] = notice_records.list_notices(app, case_id)
     before = cases.show_case(app, case_id)
     with pytest.raises(error, match=fragment):
-        notices.serve(app, notice.id, method, on, consent=consent)
+        notice_records.serve(app, notice.id, method, on, consent=consent)
     assert cases.show_case(app, case_id) == before
-    assert notices.list_notices(app, case_id)[0].served_on is None
+    assert notice_records.list_notices(app, case_id)[0].served_on is None
 
 
 def test_records_and_superseded_notices_are_not_served(app: App) -> None:
     case_id = case_in(app, S.RECTIFYING)
-    record = next(n for n in notices.list_notices(app, case_id) if n.type == "interview_record")
+    record = next(
+        n for n in notice_records.list_notices(app, case_id) if n.type == "interview_record"
+    )
     with pytest.raises(NotAllowed, match="record"):
-        notices.serve(app, record.id, "direct", date(2026, 11, 27))
+        notice_records.serve(app, record.id, "direct", date(2026, 11, 27))
     other = case_in(app, S.INTERVIEW_SCHEDULED)
     advance(app, other, "reschedule_interview", Params(date=date(2026, 12, 11)))
-    old, new = notices.list_notices(app, other)
+    old, new = notice_records.list_notices(app, other)
     assert (old.status, new.status) == ("superseded", "active")
     with pytest.raises(NotAllowed, match="superseded"):
-        notices.serve(app, old.id, "direct", date(2026, 11, 27))
+        notice_records.serve(app, old.id, "direct", date(2026, 11, 27))
 
 
 def test_an_unserved_decision_becomes_overdue(make_app: MakeApp) -> None:
@@ -209,7 +213,7 @@ def test_details_are_checked_by_name(app: App) -> None:
     with pytest.raises(InvalidInput, match="produces no notice"):
         cases.advance(app, case_id, "leave", Params(reason="r", details={"facts": "x"}))
     assert cases.show_case(app, case_id).state is S.APPOINTED
-    assert notices.list_notices(app, case_id) == []
+    assert notice_records.list_notices(app, case_id) == []
 
 
 def test_office_templates_override_the_packaged_ones(make_app: MakeApp, tmp_path: Path) -> None:
@@ -222,8 +226,8 @@ def test_office_templates_override_the_packaged_ones(make_app: MakeApp, tmp_path
     office.write_text(f"notices:\n  template_dir: {folder}\n", encoding="utf-8")
     app = make_app(config=office)
     case_id = case_in(app, S.INTERVIEW_SCHEDULED)
-    [notice] = notices.list_notices(app, case_id)
-    html = notices.render(app, notice.id, "html").data.decode("utf-8")
+    [notice] = notice_records.list_notices(app, case_id)
+    html = notice_records.render(app, notice.id, "html").data.decode("utf-8")
     assert html.startswith("<p>本局特制约谈通知 渝民社约〔2026〕1号")
 
 
@@ -235,7 +239,7 @@ def test_cascaded_and_court_events_make_no_notice(app: App) -> None:
         "record_court_ban",
         Params(judgment="J", start=date(2026, 11, 1), until=date(2030, 10, 31)),
     )
-    assert notices.list_notices(app, case_id) == []
+    assert notice_records.list_notices(app, case_id) == []
 
 
 @contextmanager
@@ -299,14 +303,14 @@ def test_concurrent_issuers_never_share_or_skip_a_number(
         assert all(p.poll() is None for p in procs), "an issuer did not wait for the lock"
     outputs = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0, 0], outputs
-    numbers = sorted(n.number for n in notices.list_notices(app))
+    numbers = sorted(n.number for n in notice_records.list_notices(app))
     assert numbers == [f"渝民社罚告〔2026〕{i}号" for i in range(1, 5)]
     assert len({hashlib.sha256(n.encode()).hexdigest() for n in numbers}) == 4
 
 
 def _html(app: App, case_id: int, notice_type: str) -> str:
-    notice = next(n for n in notices.list_notices(app, case_id) if n.type == notice_type)
-    return notices.render(app, notice.id, "html").data.decode("utf-8")
+    notice = next(n for n in notice_records.list_notices(app, case_id) if n.type == notice_type)
+    return notice_records.render(app, notice.id, "html").data.decode("utf-8")
 
 
 def test_documents_name_their_own_penalty_and_basis(app: App) -> None:
@@ -336,6 +340,6 @@ def test_types_sharing_a_pattern_share_one_series(make_app: MakeApp, tmp_path: P
     )
     app = make_app(config=office)
     case_id = case_in(app, S.REPLACEMENT_ORDERED)
-    numbers = {n.type: n.number for n in notices.list_notices(app, case_id)}
+    numbers = {n.type: n.number for n in notice_records.list_notices(app, case_id)}
     assert numbers["warning_decision"] == "渝民罚决字〔2026〕第1号"
     assert numbers["replacement_order"] == "渝民罚决字〔2026〕第2号"

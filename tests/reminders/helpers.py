@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from supervise.bootstrap import App
-from supervise.services import notices as notice_service
-from supervise.services import outbox_admin, sweep
+from supervise.services import notice_records, outbox_admin, sweep
 from supervise.services.outbox_admin import MessageView
 from tests.reminders.conftest import Mail, OfficeApp, received
 from tests.smtp_server import SmtpTestServer
@@ -23,10 +22,10 @@ def run(office: OfficeApp, when: str) -> sweep.RunReport:
 
 def serve_all(app: App, case_id: int, on: date) -> None:
     """Serve every unserved notice of the case on ``on``: the windows start running."""
-    for notice in notice_service.list_notices(app, case_id):
+    for notice in notice_records.list_notices(app, case_id):
         if notice.served_on is None and notice.status == "active":
             try:
-                notice_service.serve(app, notice.id, "direct", on)
+                notice_records.serve(app, notice.id, "direct", on)
             except Exception as exc:  # records (约谈记录) are not served
                 if "not served" not in str(exc):
                     raise

@@ -16,7 +16,7 @@ import pytest
 from supervise.adapters.mail import message_id
 from supervise.bootstrap import App
 from supervise.rules import Params
-from supervise.services import bans, cases, notices, sweep, users
+from supervise.services import bans, cases, notice_records, sweep, users
 from supervise.services.outbox import outbox_key
 from supervise.states import CaseState
 from tests.integration.ladder import advance, open_case
@@ -342,7 +342,7 @@ def test_a_reminder_to_serve_a_notice_carries_the_notice(
 ) -> None:
     pytest.importorskip("weasyprint")
     case_id = interview_case(app)
-    [notice] = notices.list_notices(app, case_id)
+    [notice] = notice_records.list_notices(app, case_id)
     # The interview notice must be served within 7 working days: by Tue 8 Dec; reminded on
     # Thu 3 Dec (3 working days before).
     run(office, "2026-12-03T09:00:00+08:00")
