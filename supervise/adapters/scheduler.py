@@ -64,6 +64,17 @@ def first_fire_on(expr: str, zone: ZoneInfo, day: date) -> datetime | None:
     return fire
 
 
+_STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+def _leave_signals_to_the_main_thread() -> None:
+    """Worker-thread initializer: block the stop signals here and in every thread started
+    from here (libraries loaded by a job start their own, and a thread inherits its
+    creator's mask). A stop signal delivered to another thread only sets Python's flag, and
+    the main thread, asleep until the next job is due, would not act on it for minutes."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+
+
 def run_forever(
     *,
     zone: ZoneInfo,
@@ -89,7 +100,11 @@ def run_forever(
 
     scheduler = BlockingScheduler(
         timezone=zone,
-        executors={"default": ThreadPoolExecutor(max_workers=1)},
+        executors={
+            "default": ThreadPoolExecutor(
+                max_workers=1, pool_kwargs={"initializer": _leave_signals_to_the_main_thread}
+            )
+        },
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
     )
     scheduler.add_job(
@@ -111,7 +126,7 @@ def run_forever(
         # progress is waited for below.
         scheduler.shutdown(wait=False)
 
-    previous = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGINT)}
+    previous = {s: signal.signal(s, stop) for s in _STOP_SIGNALS}
     logger.info(
         "scheduler started: sweep every %s min, digest at cron '%s' (%s)",
         every_minutes,
