@@ -27,7 +27,8 @@ YAML
 at 2026-11-27T09:00:00+08:00
 say "Create the database (supervise.db in this folder) and check the set-up"
 run init
-run user add zhangsan --email zhangsan@example.org --role supervisor
+run user add wang --email wang@example.org --role director
+run user add zhangsan --email zhangsan@example.org --role supervisor --reports-to wang
 run doctor || true
 
 say "Register a children's service charity, a social group, and a leader who serves in both"
