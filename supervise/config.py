@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from supervise.errors import ConfigError, SuperviseError
+from supervise.errors import ConfigError, InvalidInput, SuperviseError
 
 # libyaml's safe loader where PyYAML was built with it: the same safe subset, faster.
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -192,15 +192,24 @@ def packaged_defaults() -> dict[str, Any]:
     return data
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
+def read_yaml_file(path: Path, what: str, error: type[InvalidInput] = InvalidInput) -> Any:
+    """Parse a user's YAML file (safe subset), refusing an unreadable or invalid one.
+
+    Raises:
+        ``error``: naming ``what`` the file is and ``path``.
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from exc
+        raise error(f"cannot read {what} {path}: {exc.strerror}") from exc
     try:
-        data = yaml.load(text, Loader=_LOADER)
+        return yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
-        raise ConfigError(f"config file {path} is not valid YAML: {exc}") from exc
+        raise error(f"{what} {path} is not valid YAML: {exc}") from exc
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    data = read_yaml_file(path, "config file", ConfigError)
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -263,11 +263,6 @@ def fire(case: StatefulCase, trigger: str) -> tuple[CaseState, CaseState]:
     return before, case.state
 
 
-def state_label(state: CaseState) -> str:
-    zh, en = STATE_NAMES[state]
-    return f"{zh} {en}"
-
-
 def mermaid() -> str:
     """The state diagram as Mermaid, drawn by transitions' own Mermaid support."""
     from transitions.extensions.diagrams import GraphMachine

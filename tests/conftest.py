@@ -25,6 +25,7 @@ from supervise.clock import Clock
 from supervise.config import load_settings
 from supervise.services import registry
 from tests.factories import credit_code, id_number
+from tests.smtp_server import SmtpTestServer
 
 PG_URL = os.environ.get("SUPERVISE_TEST_PG_URL")
 BACKENDS = ["sqlite"] + (["pg"] if PG_URL else [])
@@ -85,6 +86,17 @@ def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
     path = tmp_path / "supervise.db"
     shutil.copy(sqlite_template, path)
     return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpTestServer]:
+    """A real SMTP server (aiosmtpd) on a free port of 127.0.0.1."""
+    server = SmtpTestServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 MakeApp = Callable[..., App]

@@ -193,10 +193,6 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
 
 
-def is_postgres_url(url: str) -> bool:
-    return make_url(url).get_backend_name() == "postgresql"
-
-
 def environ_db_url(cli_value: str | None, configured: str | None) -> str:
     """--db, else $SUPERVISE_DB, else database.url from config, else supervise.db here."""
     return resolve_url(cli_value or os.environ.get("SUPERVISE_DB") or configured)

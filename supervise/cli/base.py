@@ -11,7 +11,6 @@ from __future__ import annotations
 import importlib
 import json
 import os
-import sys
 from collections.abc import Callable, Iterable
 from typing import Any, NoReturn, TypeVar
 
@@ -176,7 +175,3 @@ def main() -> None:
 
 def stderr(message: str) -> None:
     click.echo(message, err=True)
-
-
-def is_tty() -> bool:
-    return sys.stdout.isatty()

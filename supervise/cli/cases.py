@@ -6,20 +6,16 @@ from pathlib import Path
 from typing import Any
 
 import click
-import yaml
 
 from supervise.bootstrap import App
 from supervise.cli.base import cli, emit_json, emit_json_list, json_option, pass_app
 from supervise.clock import parse_date, parse_when
+from supervise.config import read_yaml_file
 from supervise.errors import InvalidInput
 from supervise.rules import DEADLINE_KINDS, Params
 from supervise.services import cases as service
 from supervise.services.views import CaseView, DeadlineView
 from supervise.states import EVENTS, STATE_NAMES
-
-
-def _at(app: App, value: str | None) -> object:
-    return None if value is None else parse_when(value, app.settings.zone, "--at")
 
 
 def _due(d: DeadlineView) -> str:
@@ -33,12 +29,7 @@ def read_details(path: Path | None, *, facts: str | None, place: str | None) -> 
     """The notice fields from --details FILE.yaml, with --facts and --place added."""
     details: dict[str, Any] = {}
     if path is not None:
-        try:
-            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise InvalidInput(f"cannot read --details {path}: {exc.strerror}") from exc
-        except yaml.YAMLError as exc:
-            raise InvalidInput(f"--details {path} is not valid YAML: {exc}") from exc
+        loaded = read_yaml_file(path, "--details")
         if loaded is not None and not isinstance(loaded, dict):
             raise InvalidInput(f"--details {path} must hold a mapping of field names to values")
         details = dict(loaded or {})

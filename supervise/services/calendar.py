@@ -11,13 +11,13 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy import select
 
 from supervise import model
 from supervise.adapters.orm import deadlines as deadlines_table
 from supervise.bootstrap import App
 from supervise.clock import wall_clock
+from supervise.config import read_yaml_file
 from supervise.errors import InvalidInput
 from supervise.rules import DEADLINE_KINDS, recompute
 from supervise.services import history
@@ -62,13 +62,7 @@ class YearView:
 
 def load(app: App, path: Path) -> tuple[YearView, list[Recomputed]]:
     """Store an official year schedule and recompute provisional deadlines."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror}") from exc
-    except yaml.YAMLError as exc:
-        raise InvalidInput(f"{path} is not valid YAML: {exc}") from exc
-    schedule = parse_year_schedule(raw)
+    schedule = parse_year_schedule(read_yaml_file(path, "calendar file"))
     now = app.clock.now()
     changes: list[Recomputed] = []
     with app.uow() as uow:

@@ -155,12 +155,6 @@ def list_users(app: App) -> list[UserView]:
         return [_view(u, everyone) for u in sorted(everyone.values(), key=lambda u: u.name)]
 
 
-def get_user(app: App, name: str) -> UserView:
-    with app.uow() as uow:
-        user = _get(uow, name)
-        return _view(user, _everyone(uow))
-
-
 def edit_user(
     app: App,
     name: str,

@@ -3,22 +3,11 @@
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.smtp_server import SmtpTestServer, make_self_signed_cert
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[SmtpTestServer]:
-    server = SmtpTestServer()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
+from tests.smtp_server import make_self_signed_cert
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ The office: ``wang`` (director), ``zhang`` (supervisor, reports to wang) and ``l
 from __future__ import annotations
 
 import email
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
@@ -24,16 +24,6 @@ from tests.conftest import MakeApp
 from tests.smtp_server import SmtpTestServer
 
 SENDER = "supervise@mzj.example.gov.cn"
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[SmtpTestServer]:
-    server = SmtpTestServer()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def write_config(path: Path, server: SmtpTestServer | None, **sections: Any) -> Path:
