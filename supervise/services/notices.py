@@ -238,7 +238,7 @@ def issue(uow: UnitOfWork, ctx: IssueContext) -> list[model.Notice]:
                 if deadline.kind == starts and deadline.opened_seq == ctx.seq:
                     deadline.status, deadline.notice_id = "waiting", notice.id
         if notice_type not in NOT_SERVED:
-            rule, amount, due = period_due(app.law().calendar, day, app.settings.periods.service)
+            rule, amount, due = period_due(ctx.law.calendar, day, app.settings.periods.service)
             uow.session.add(
                 model.Deadline(
                     case_id=ctx.case.id,
