@@ -1,114 +1,110 @@
-"""Composition root: builds the engine, the unit of work, the clock and the calendar.
+"""Composition root: the one module that picks the concrete adapters.
 
-The only module that names concrete adapter classes. Nothing here runs at import; the CLI
-and the scheduler call :func:`bootstrap` once per process.
+:func:`bootstrap` builds a :class:`~supervise.runtime.Runtime` for one database: the
+database adapter, the clock, and factories for the notice renderer, the PDF maker, the mail
+renderer, message builder and transport, and the cron arithmetic. Each factory imports its
+adapter when first called, so cheap commands stay cheap (``tests/perf`` checks that reading
+a case loads neither Jinja2 nor WeasyPrint nor APScheduler). Nothing here runs at import.
 """
 
 from __future__ import annotations
 
-import getpass
 import os
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import date
-from typing import TypeVar, cast
+from collections.abc import Mapping
+from pathlib import Path
 
-from sqlalchemy import Engine, select
-
-from supervise.adapters.database import UnitOfWork, check_schema, make_engine, session_factory
-from supervise.adapters.orm import calendar_years, start_mappers
+from supervise.adapters.database import Database, resolve_url
+from supervise.adapters.orm import start_mappers
 from supervise.clock import Clock
-from supervise.config import Settings
-from supervise.rules import Law
-from supervise.workdays import WorkCalendar, YearSchedule
-
-T = TypeVar("T")
-
-
-def current_user(cli_value: str | None, environ: Mapping[str, str]) -> str:
-    """--as, else $SUPERVISE_USER, else the OS user."""
-    if cli_value:
-        return cli_value
-    if environ.get("SUPERVISE_USER"):
-        return environ["SUPERVISE_USER"]
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no passwd entry in some containers
-        return "unknown"
+from supervise.config import MailConfig, Settings
+from supervise.ports import (
+    CronSchedule,
+    MailRenderer,
+    MailTransport,
+    MessageBuilder,
+    NoticeRenderer,
+    PdfRenderer,
+    SchedulerLoop,
+)
+from supervise.runtime import Lazy, Runtime
+from supervise.services.admin.calendar import read_schedules
 
 
-@dataclass
-class App:
-    """Everything a command needs, built lazily so cheap commands stay cheap."""
+def database_url(cli_value: str | None, settings: Settings, environ: Mapping[str, str]) -> str:
+    """--db, else $SUPERVISE_DB, else database.url from config, else supervise.db here."""
+    return resolve_url(cli_value or environ.get("SUPERVISE_DB") or settings.database.url)
 
-    settings: Settings
-    db_url: str
-    user: str
-    clock: Clock
-    _engine: Engine | None = field(default=None, repr=False)
-    _calendar: WorkCalendar | None = field(default=None, repr=False)
-    _cache: dict[str, object] = field(default_factory=dict, repr=False)
 
-    def engine(self, *, checked: bool = True) -> Engine:
-        if self._engine is None:
-            engine = make_engine(self.db_url, must_exist=checked)
-            if checked:
-                check_schema(engine)
-            self._engine = engine
-        return self._engine
+def _notice_renderer(settings: Settings) -> NoticeRenderer:
+    from supervise.notices.render import NoticeRenderer as JinjaNoticeRenderer
 
-    def uow(self) -> UnitOfWork:
-        return UnitOfWork(session_factory(self.engine()))
+    folder = settings.notices.template_dir
+    return JinjaNoticeRenderer(Path(folder) if folder else None)
 
-    def calendar(self) -> WorkCalendar:
-        if self._calendar is None:
-            schedules: dict[int, YearSchedule] = {}
-            with self.engine().connect() as conn:
-                for row in conn.execute(select(calendar_years)):
-                    schedules[row.year] = YearSchedule(
-                        year=row.year,
-                        holidays=frozenset(date.fromisoformat(d) for d in row.holidays),
-                        workdays=frozenset(date.fromisoformat(d) for d in row.workdays),
-                        source=row.source,
-                    )
-            self._calendar = WorkCalendar(schedules)
-        return self._calendar
 
-    def cached(self, key: str, build: Callable[[], T]) -> T:
-        """One ``build()`` per App: costly helpers (a template environment) built once."""
-        if key not in self._cache:
-            self._cache[key] = build()
-        return cast(T, self._cache[key])
+def _pdf(settings: Settings) -> PdfRenderer:
+    from supervise.notices.pdf import PdfMaker
 
-    def forget_calendar(self) -> None:
-        self._calendar = None
+    return PdfMaker(settings.notices.font)
 
-    def law(self) -> Law:
-        return Law(
-            periods=self.settings.periods,
-            bases=self.settings.bases,
-            calendar=self.calendar(),
-            zone=self.settings.zone,
-        )
 
-    def close(self) -> None:
-        if self._engine is not None:
-            self._engine.dispose()
-            self._engine = None
+def _mail_renderer() -> MailRenderer:
+    from supervise.adapters.mail.render import MailRenderer as JinjaMailRenderer
+
+    return JinjaMailRenderer()
+
+
+def _message_builder() -> MessageBuilder:
+    from supervise.adapters.mail.message import build_message
+
+    return build_message
+
+
+def _cron() -> CronSchedule:
+    from supervise.adapters.scheduler import first_fire_on
+
+    return first_fire_on
+
+
+def _scheduler_loop() -> SchedulerLoop:
+    from supervise.adapters.scheduler import run_forever
+
+    return run_forever
+
+
+def mail_transport(config: MailConfig, base_dir: Path) -> MailTransport:
+    """The configured transport; a relative ``mail.file.dir`` is taken from ``base_dir``."""
+    if config.transport == "smtp":
+        from supervise.adapters.mail.smtp import SmtpTransport
+
+        return SmtpTransport(config.smtp)
+    from supervise.adapters.mail.files import FileTransport
+
+    directory = Path(config.file.dir).expanduser()
+    return FileTransport(directory if directory.is_absolute() else base_dir / directory)
 
 
 def bootstrap(
     settings: Settings,
     *,
     db_url: str,
-    user: str | None = None,
     environ: Mapping[str, str] | None = None,
-) -> App:
+) -> Runtime:
+    """Wire the adapters for ``db_url``; ``SUPERVISE_NOW`` in ``environ`` fixes the clock."""
     env = os.environ if environ is None else environ
     start_mappers()
-    return App(
+    database = Database(db_url)
+    runtime: Runtime = Runtime(
         settings=settings,
-        db_url=db_url,
-        user=current_user(user, env),
         clock=Clock.from_env(settings.zone, env),
+        database=database,
+        notice_renderer=Lazy(lambda: _notice_renderer(settings)),
+        pdf=Lazy(lambda: _pdf(settings)),
+        mail_renderer=Lazy(_mail_renderer),
+        build_message=Lazy(_message_builder),
+        cron=Lazy(_cron),
+        scheduler_loop=Lazy(_scheduler_loop),
+        transport=lambda: mail_transport(settings.mail, Path.cwd()),
+        read_schedules=lambda: read_schedules(database),
     )
+    return runtime

@@ -1,6 +1,7 @@
 """Settings: the packaged ``config.yaml`` defaults, layered under an office's own file.
 
-Domain-adjacent: imports only the standard library and PyYAML. Nothing reads settings at
+Domain-adjacent: imports the standard library, PyYAML and the legal vocabulary
+(``law.py``) whose types the settings are made of. Nothing reads settings at
 import time; :func:`load_settings` is called by the entry points and tests build
 ``Settings`` through it with their own files.
 
@@ -25,60 +26,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from supervise.errors import ConfigError, InvalidInput, SuperviseError
+from supervise.law import DEADLINE_KINDS, ORG_KINDS, PENALTIES, Basis, Period, Periods
+from supervise.notices.numbering import validate_pattern
+from supervise.notices.types import NOTICE_TYPES
 
 # libyaml's safe loader where PyYAML was built with it: the same safe subset, faster.
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-ORG_KINDS: dict[str, str] = {
-    "social-group": "社会团体",
-    "service-org": "社会服务机构",
-    "foundation": "基金会",
-}
-PENALTIES = ("warning", "replacement", "ban", "court_ban")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-
-
-@dataclass(frozen=True)
-class Period:
-    """A legal period: N working days or N calendar days, with what it rests on."""
-
-    workdays: int | None = None
-    calendar_days: int | None = None
-    basis: str = ""
-
-
-@dataclass(frozen=True)
-class Periods:
-    interview_notice: Period
-    rectification: Period
-    defence_window: Period
-    decision: Period
-    replacement: Period
-    hearing_request: Period
-    hearing_notice: Period
-    service: Period
-
-
-@dataclass(frozen=True)
-class BanTerm:
-    """The term a basis allows for a ban, and which organizations the ban bars."""
-
-    min_years: int
-    max_years: int
-    lifelong: bool = False
-    scope: Literal["charity", "all"] = "charity"
-
-
-@dataclass(frozen=True)
-class Basis:
-    """A legal basis for a penalty: a law, regulation or rule (行政处罚法 Art. 16)."""
-
-    citation: str
-    allows: tuple[str, ...]
-    kinds: tuple[str, ...]
-    charity_only: bool = False
-    ban: BanTerm | None = None
-    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -290,10 +245,6 @@ def _check(settings: Settings) -> None:
 
 
 def _check_notices(notices: NoticeSettings) -> None:
-    if not notices.numbers:
-        return  # keep ordinary commands from importing the notice package
-    from supervise.notices import NOTICE_TYPES, validate_pattern
-
     for key, pattern in notices.numbers.items():
         if key not in NOTICE_TYPES:
             raise ConfigError(
@@ -327,8 +278,6 @@ def _check_mail(mail: MailConfig) -> None:
 
 
 def _check_reminders(reminders: RemindersSettings) -> None:
-    from supervise.rules import DEADLINE_KINDS  # rules imports this module at import time
-
     for offset in reminders.before_workdays:
         if offset < 0:
             raise ConfigError(

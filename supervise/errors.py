@@ -70,3 +70,17 @@ class DatabaseProblem(SuperviseError):
     """The database is missing, not a database, uninitialised, or from a newer schema."""
 
     kind = "database"
+
+
+class MailDeliveryError(SuperviseError):
+    """A message could not be handed to the mail server or written to the mail folder.
+
+    ``refused``: the server answered and refused this message (or some of its recipients),
+    so the next message may go through; otherwise the server itself could not be used.
+    """
+
+    kind = "mail"
+
+    def __init__(self, message: str, *, refused: bool = False, **details: Any) -> None:
+        super().__init__(message, **details)
+        self.refused = refused

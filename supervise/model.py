@@ -166,6 +166,19 @@ class Ban(_Record):
             return False
         return self.lifelong or self.until is None or day <= self.until
 
+    def covers(self, org: Organization) -> bool:
+        """Whether the ban bars the person from posts in ``org`` (a charity ban: charities)."""
+        return self.scope == "all" or (self.scope == "charity" and org.charity)
+
+    def describe(self) -> str:
+        end = (
+            "lifelong"
+            if self.lifelong
+            else f"until {self.until.isoformat() if self.until else '?'}"
+        )
+        source = f"case {self.case_id}" if self.case_id else f"judgment {self.judgment}"
+        return f"ban {self.id} ({self.basis}, {source}, scope {self.scope}) {end}"
+
 
 class CalendarYear(_Record):
     """An official holiday schedule an administrator loaded for one year."""

@@ -1,59 +1,34 @@
 """The law as rules: guards on events, legal bases, and the deadlines each state opens.
 
-Domain layer: imports the state table, the settings dataclasses and the working-day
+Domain layer: imports the legal vocabulary (``law``), the state table and the working-day
 calendar; no database, CLI or mail code. Every function is pure: it takes what it needs
 (the case's facts, the time, the settings) and answers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from supervise.clock import start_of_day
-from supervise.config import ORG_KINDS, Basis, Period, Periods
+from supervise.deadlines import period_due
 from supervise.errors import GuardRefused, InvalidInput
+from supervise.law import (
+    DECISION_EVENTS,
+    ORG_KINDS,
+    PENALTY_OF_EVENT,
+    Basis,
+    Period,
+    Periods,
+)
 from supervise.states import EVENTS, CaseState
-from supervise.workdays import Due, WorkCalendar
+from supervise.workdays import WorkCalendar
 
 S = CaseState
 _Date = date  # Params has a field named `date`
-
-PENALTY_OF_EVENT: dict[str, str] = {
-    "propose_warning": "warning",
-    "issue_warning": "warning",
-    "propose_replacement": "replacement",
-    "order_replacement": "replacement",
-    "propose_ban": "ban",
-    "impose_ban": "ban",
-    "record_court_ban": "court_ban",
-}
-PROPOSALS = frozenset({"propose_warning", "propose_replacement", "propose_ban"})
-DECISIONS = frozenset({"issue_warning", "order_replacement", "impose_ban"})
-MOVES: dict[str, str] = {"reschedule_interview": "interview", "reschedule_hearing": "hearing"}
-
-# kind -> (nature, Chinese name). nature: office = the bureau's own deadline (escalates when
-# missed); window = a party's window (its close makes the next step possible); term = a
-# ban's end.
-DEADLINE_KINDS: dict[str, tuple[str, str]] = {
-    "interview": ("office", "约谈日期"),
-    "rectification": ("office", "整改期限"),
-    "defence_window": ("window", "陈述申辩期限"),
-    "decision": ("office", "作出处罚决定期限"),
-    "replacement": ("office", "撤换期限"),
-    "hearing_request": ("window", "听证申请期限"),
-    "hearing": ("office", "听证日期"),
-    "ban_end": ("term", "从业禁止期满"),
-    "service": ("office", "文书送达期限"),
-}
-# Windows the law counts from the day the notice is served (送达), not from the action:
-# until their notice is served they wait, and do not run.
-FROM_SERVICE: frozenset[str] = frozenset(
-    {"defence_window", "hearing_request", "rectification", "replacement"}
-)
 
 
 @dataclass(frozen=True)
@@ -86,7 +61,7 @@ class CaseFacts:
     """What the rules need to know about a case, read inside the transaction."""
 
     state: CaseState
-    org_kind: str
+    org_kind: str | None  # None: a person who holds no post (no kind restricts the basis)
     org_charity: bool
     proceeding_basis: str | None
     statement_waived: bool
@@ -105,9 +80,70 @@ class CaseFacts:
         return None
 
 
+class CaseRecord(Protocol):
+    """What the rules read of a case, whether a loaded row or a query row."""
+
+    @property
+    def state(self) -> CaseState: ...
+    @property
+    def proceeding_basis(self) -> str | None: ...
+    @property
+    def statement_waived(self) -> bool: ...
+    @property
+    def hearing_recorded(self) -> bool: ...
+
+
+class DeadlineRecord(Protocol):
+    @property
+    def kind(self) -> str: ...
+    @property
+    def due(self) -> date: ...
+    @property
+    def provisional(self) -> bool: ...
+    @property
+    def status(self) -> str: ...
+
+
+class BanRecord(Protocol):
+    @property
+    def lifelong(self) -> bool: ...
+    @property
+    def until(self) -> date | None: ...
+
+
+def case_facts(
+    case: CaseRecord,
+    org_kind: str,
+    org_charity: bool,
+    deadlines: Iterable[DeadlineRecord],
+    bans: Iterable[BanRecord] = (),
+) -> CaseFacts:
+    """The one way :class:`CaseFacts` are built, from whatever the caller has read.
+
+    ``deadlines``: the case's deadlines (those not running are ignored); ``bans``: its
+    active bans, which matter only to a banned case.
+    """
+    return CaseFacts(
+        state=case.state,
+        org_kind=org_kind,
+        org_charity=org_charity,
+        proceeding_basis=case.proceeding_basis,
+        statement_waived=case.statement_waived,
+        hearing_recorded=case.hearing_recorded,
+        deadlines=[
+            OpenDeadline(d.kind, d.due, d.provisional, d.status == "waiting")
+            for d in deadlines
+            if d.status in ("open", "waiting")
+        ],
+        ban_ends=(
+            [None if b.lifelong else b.until for b in bans] if case.state is S.BANNED else []
+        ),
+    )
+
+
 @dataclass(frozen=True)
-class Law:
-    """The settings the rules read, with the calendar."""
+class Rulebook:
+    """The settings the rules read, with the calendar: the law as this office applies it."""
 
     periods: Periods
     bases: Mapping[str, Basis]
@@ -131,46 +167,13 @@ class Refusal:
         )
 
 
-@dataclass(frozen=True)
-class NewDeadline:
-    kind: str
-    owner: tuple[CaseState, ...]
-    start: date
-    rule: str  # workdays | calendar | fixed
-    amount: int
-    due: Due
-    nature: str = field(init=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "nature", DEADLINE_KINDS[self.kind][0])
-
-
-def period_due(calendar: WorkCalendar, start: date, period: Period) -> tuple[str, int, Due]:
-    """When ``period`` counted from day 0 = ``start`` runs out."""
-    if period.workdays is not None:
-        if period.workdays == 0:
-            return "workdays", 0, calendar.next_workday(start)
-        return "workdays", period.workdays, calendar.add_workdays(start, period.workdays)
-    assert period.calendar_days is not None
-    if period.calendar_days == 0:
-        return "calendar", 0, calendar.next_workday(start)
-    return "calendar", period.calendar_days, calendar.add_calendar_days(start, period.calendar_days)
-
-
-def recompute(calendar: WorkCalendar, start: date, rule: str, amount: int) -> Due | None:
-    """The due date of a stored deadline under the current calendar (None for fixed dates)."""
-    if rule == "workdays":
-        return calendar.add_workdays(start, amount) if amount else calendar.next_workday(start)
-    if rule == "calendar":
-        return calendar.add_calendar_days(start, amount) if amount else calendar.next_workday(start)
-    return None
-
-
 # --- legal bases ------------------------------------------------------------------------
 
 
 def basis_fits(basis: Basis, penalty: str, facts: CaseFacts, lifelong: bool = False) -> bool:
-    if penalty not in basis.allows or facts.org_kind not in basis.kinds:
+    if penalty not in basis.allows:
+        return False
+    if facts.org_kind is not None and facts.org_kind not in basis.kinds:
         return False
     if basis.charity_only and not facts.org_charity:
         return False
@@ -179,7 +182,7 @@ def basis_fits(basis: Basis, penalty: str, facts: CaseFacts, lifelong: bool = Fa
     return True
 
 
-def choose_basis(event: str, facts: CaseFacts, law: Law, params: Params) -> str | None:
+def choose_basis(event: str, facts: CaseFacts, law: Rulebook, params: Params) -> str | None:
     """The legal basis an event rests on; proposals choose it, decisions reuse it.
 
     Raises:
@@ -188,7 +191,7 @@ def choose_basis(event: str, facts: CaseFacts, law: Law, params: Params) -> str 
     penalty = PENALTY_OF_EVENT.get(event)
     if penalty is None:
         return None
-    if event in DECISIONS:
+    if event in DECISION_EVENTS:
         return facts.proceeding_basis
     what = _describe_org(facts)
     if params.basis is not None:
@@ -218,11 +221,11 @@ def choose_basis(event: str, facts: CaseFacts, law: Law, params: Params) -> str 
     )
 
 
-def fitting_bases(event: str, facts: CaseFacts, law: Law) -> list[str]:
+def fitting_bases(event: str, facts: CaseFacts, law: Rulebook) -> list[str]:
     penalty = PENALTY_OF_EVENT.get(event)
     if penalty is None:
         return []
-    if event in DECISIONS:
+    if event in DECISION_EVENTS:
         return [facts.proceeding_basis] if facts.proceeding_basis else []
     if penalty == "court_ban":
         return [
@@ -234,6 +237,8 @@ def fitting_bases(event: str, facts: CaseFacts, law: Law) -> list[str]:
 
 
 def _describe_org(facts: CaseFacts) -> str:
+    if facts.org_kind is None:
+        return "a person who holds no post"
     kind = f"a {facts.org_kind} ({ORG_KINDS.get(facts.org_kind, facts.org_kind)})"
     return f"{kind}{' that is a charity' if facts.org_charity else ''}"
 
@@ -241,7 +246,7 @@ def _describe_org(facts: CaseFacts) -> str:
 # --- guards -------------------------------------------------------------------------------
 
 
-def time_guard(event: str, facts: CaseFacts, law: Law, at: datetime) -> Refusal | None:
+def time_guard(event: str, facts: CaseFacts, law: Rulebook, at: datetime) -> Refusal | None:
     """Guards that depend only on the case and the time (what ``case next`` evaluates)."""
     today = at.astimezone(law.zone).date()
     periods = law.periods
@@ -304,6 +309,27 @@ def _unserved(window: str, basis: str) -> Refusal:
     )
 
 
+def court_ban_without_post(law: Rulebook, at: datetime, params: Params) -> str:
+    """Check a court's ban on someone who holds no post (``bans add``): the judgment, the
+    dates and the term, under the same rules as ``record_court_ban``.
+
+    Returns:
+        The key of the basis the ban rests on.
+    """
+    facts = CaseFacts(
+        state=S.APPOINTED,  # unused: a court ban is recorded whatever the state
+        org_kind=None,
+        org_charity=False,
+        proceeding_basis=None,
+        statement_waived=False,
+        hearing_recorded=False,
+    )
+    check_params("record_court_ban", facts, law, at, params)
+    key = choose_basis("record_court_ban", facts, law, params)
+    assert key is not None
+    return key
+
+
 def require_inputs(event: str, params: Params) -> None:
     """Refuse an event given without the options it always needs (before any reading).
 
@@ -327,7 +353,7 @@ def require_inputs(event: str, params: Params) -> None:
         raise InvalidInput("record_hearing needs --reason TEXT (the hearing record) or --absent")
 
 
-def check_params(event: str, facts: CaseFacts, law: Law, at: datetime, params: Params) -> None:
+def check_params(event: str, facts: CaseFacts, law: Rulebook, at: datetime, params: Params) -> None:
     """Refuse dates and terms the law does not allow for ``event``.
 
     Raises:
@@ -346,7 +372,9 @@ def check_params(event: str, facts: CaseFacts, law: Law, at: datetime, params: P
         _check_ban_term(event, facts, law, today, params)
 
 
-def _check_notice(event: str, today: date, day: date, period: Period, law: Law, what: str) -> None:
+def _check_notice(
+    event: str, today: date, day: date, period: Period, law: Rulebook, what: str
+) -> None:
     _, _, earliest = period_due(law.calendar, today, period)
     if day < earliest.day:
         count = period.workdays if period.workdays is not None else period.calendar_days
@@ -366,7 +394,9 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def _check_ban_term(event: str, facts: CaseFacts, law: Law, today: date, params: Params) -> None:
+def _check_ban_term(
+    event: str, facts: CaseFacts, law: Rulebook, today: date, params: Params
+) -> None:
     if event == "record_court_ban":
         if not params.judgment:
             raise InvalidInput("record_court_ban needs --judgment REF (the court's judgment)")
@@ -403,50 +433,3 @@ def _check_ban_term(event: str, facts: CaseFacts, law: Law, today: date, params:
             f"and {longest.isoformat()}",
             rule="term",
         )
-
-
-# --- deadlines ---------------------------------------------------------------------------
-
-
-def deadlines_opened(
-    event: str,
-    before: CaseState,
-    after: CaseState,
-    law: Law,
-    at: datetime,
-    params: Params,
-) -> list[NewDeadline]:
-    """The deadlines an event opens. Returning events open none: they reopen old ones."""
-    day0 = at.astimezone(law.zone).date()
-    cal = law.calendar
-    p = law.periods
-    out: list[NewDeadline] = []
-
-    def period(kind: str, owner: tuple[CaseState, ...], which: Period) -> None:
-        rule, amount, due = period_due(cal, day0, which)
-        out.append(NewDeadline(kind, owner, day0, rule, amount, due))
-
-    def fixed(kind: str, owner: tuple[CaseState, ...], day: date) -> None:
-        out.append(
-            NewDeadline(kind, owner, day0, "fixed", 0, Due(day, not cal.is_official(day.year)))
-        )
-
-    if event in ("schedule_interview", "reschedule_interview") and params.date:
-        fixed("interview", (S.INTERVIEW_SCHEDULED,), params.date)
-    elif event in ("request_hearing", "reschedule_hearing") and params.date:
-        fixed("hearing", (S.HEARING_SCHEDULED,), params.date)
-    elif event == "record_interview":
-        period("rectification", (S.RECTIFYING,), p.rectification)
-    elif event == "issue_warning":
-        period("rectification", (S.WARNED,), p.rectification)
-    elif event in ("propose_warning", "propose_replacement"):
-        period("defence_window", (after,), p.defence_window)
-        period("decision", (after,), p.decision)
-    elif event == "propose_ban":
-        period("hearing_request", (S.BAN_PROPOSED,), p.hearing_request)
-        period("decision", (S.BAN_PROPOSED, S.HEARING_SCHEDULED), p.decision)
-    elif event in ("order_replacement", "ban_cascade") and before is not after:
-        period("replacement", (S.REPLACEMENT_ORDERED,), p.replacement)
-    elif event in ("impose_ban", "record_court_ban") and params.until is not None:
-        fixed("ban_end", (S.BANNED,), params.until)
-    return out

@@ -172,6 +172,8 @@ def _returning(
 _BAN_PROPOSABLE = tuple(
     s for s in NON_FINAL_STATES if s not in (S.BAN_PROPOSED, S.HEARING_SCHEDULED, S.BANNED)
 )
+#: Where a ban on the person reaches another post of theirs (``ban_cascade``).
+CASCADE_SOURCES: tuple[CaseState, ...] = _BAN_PROPOSABLE
 
 TRANSITIONS: list[dict[str, Any]] = [
     _t("schedule_interview", (S.APPOINTED, S.RECTIFYING, S.WARNED), S.INTERVIEW_SCHEDULED),

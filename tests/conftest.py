@@ -1,5 +1,9 @@
 """Shared fixtures: a fresh database per test on SQLite, and on PostgreSQL when
 SUPERVISE_TEST_PG_URL is set (a fresh database per test session, emptied between tests).
+
+Tests drive the engine through the library API: ``office`` is a
+:class:`~supervise.office.Office` on the test database at a fixed time, acting as ``zhang``;
+``make_office(now=..., user=..., config=...)`` builds others on the same database.
 """
 
 from __future__ import annotations
@@ -16,15 +20,13 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+import supervise
 from supervise import model
 from supervise.adapters.database import make_engine
 from supervise.adapters.migrate import upgrade_to_head
 from supervise.adapters.orm import metadata
-from supervise.bootstrap import App, bootstrap
-from supervise.clock import Clock
-from supervise.config import load_settings
-from supervise.services import registry
-from tests.factories import credit_code, id_number
+from supervise.office import Office
+from supervise.story import credit_code, id_number
 from tests.smtp_server import SmtpTestServer
 
 PG_URL = os.environ.get("SUPERVISE_TEST_PG_URL")
@@ -99,55 +101,66 @@ def smtp_server() -> Iterator[SmtpTestServer]:
         server.stop()
 
 
-MakeApp = Callable[..., App]
+MakeOffice = Callable[..., Office]
 
 
 @pytest.fixture
-def make_app(db_url: str) -> Iterator[MakeApp]:
-    """Build an App on the test database at a fixed time: make_app(now=..., user=...)."""
-    apps: list[App] = []
+def make_office(db_url: str) -> Iterator[MakeOffice]:
+    """Open the office on the test database at a fixed time: make_office(now=..., user=...)."""
+    offices: list[Office] = []
 
     def build(
         now: datetime | str = NOW,
         user: str = "zhang",
         config: str | Path | None = None,
         url: str | None = None,
-    ) -> App:
-        settings = load_settings(config, environ={})
+    ) -> Office:
         moment = datetime.fromisoformat(now) if isinstance(now, str) else now
-        app = bootstrap(settings, db_url=url or db_url, user=user, environ={})
-        app.clock = Clock(settings.zone, moment)
-        apps.append(app)
-        return app
+        office = supervise.open(url or db_url, config=config, actor=user, now=moment, environ={})
+        offices.append(office)
+        return office
 
     yield build
-    for app in apps:
-        app.close()
+    for office in offices:
+        office.close()
 
 
 @pytest.fixture
-def app(make_app: MakeApp) -> App:
-    return make_app()
+def office(make_office: MakeOffice) -> Office:
+    return make_office()
 
 
-def new_org(app: App, kind: str = "social-group", charity: bool = False, **extra: Any) -> int:
-    data = registry.OrgInput(
+def new_org(office: Office, kind: str = "social-group", charity: bool = False, **extra: Any) -> int:
+    return office.add_org(
         name=extra.pop("name", f"测试组织{uuid.uuid4().hex[:6]}"),
         credit_code=extra.pop("credit_code", credit_code()),
         district=extra.pop("district", "渝中区"),
         kind=kind,
         charity=charity,
         **extra,
-    )
-    return registry.add_org(app, data).id
+    ).id
 
 
-def new_person(app: App, name: str = "李四") -> int:
-    return registry.add_person(app, name, id_number(), None).id
+def new_person(office: Office, name: str = "李四") -> int:
+    return office.add_person(name=name, id_number=id_number()).id
 
 
-def get_case(app: App, case_id: int) -> model.Case:
-    with app.uow() as uow:
+def open_case(
+    office: Office,
+    kind: str = "social-group",
+    charity: bool = True,
+    person_id: int | None = None,
+    role: str = "秘书长",
+) -> int:
+    """A fresh case in a new organization (a charity social group unless told otherwise)."""
+    org = new_org(office, kind=kind, charity=charity)
+    person = person_id if person_id is not None else new_person(office)
+    return office.appoint(org=org, person=person, role=role).id
+
+
+def get_case(office: Office, case_id: int) -> model.Case:
+    """The stored case row itself (for what no view shows: the return stack, the version)."""
+    with office.runtime.uow() as uow:
         case = uow.session.get(model.Case, case_id)
         assert case is not None
         uow.session.expunge(case)

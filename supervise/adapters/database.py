@@ -2,7 +2,9 @@
 
 The unit of work is the one place a transaction begins and ends: services open
 ``with uow:``, do their work and call ``uow.commit()``; leaving the block without a
-commit rolls back. Database errors are translated here into the domain's errors.
+commit rolls back. Driver errors are translated here, and only here, into the project's
+errors: a lost update or a collision is ``Conflict``, anything else the database says is
+``DatabaseProblem``.
 """
 
 from __future__ import annotations
@@ -16,12 +18,12 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError as SqlDatabaseError
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from supervise.adapters.orm import start_mappers
-from supervise.db import SCHEMA_HEAD
+from supervise.db import KNOWN_REVISIONS, SCHEMA_HEAD
 from supervise.errors import Conflict, DatabaseProblem
 
 SQLITE_BUSY_MS = 30_000
@@ -123,8 +125,6 @@ def check_schema(engine: Engine) -> None:
             "run `supervise init`"
         )
     if version != SCHEMA_HEAD:
-        from supervise.db import KNOWN_REVISIONS
-
         if version in KNOWN_REVISIONS:
             raise DatabaseProblem(
                 f"database schema {version} is older than this program's {SCHEMA_HEAD}; "
@@ -136,11 +136,19 @@ def check_schema(engine: Engine) -> None:
         )
 
 
+def translate(engine: Engine, exc: DBAPIError) -> Conflict | DatabaseProblem:
+    """The project's error for what the driver said."""
+    if isinstance(exc, IntegrityError):
+        return Conflict(f"the change collided with another one; retry ({exc.orig})")
+    return DatabaseProblem(describe_db_error(engine, exc))
+
+
 class UnitOfWork:
     """One database transaction. Commit explicitly; anything else rolls back."""
 
-    def __init__(self, session_factory: Callable[[], Session]) -> None:
+    def __init__(self, session_factory: Callable[[], Session], engine: Engine) -> None:
         self._factory = session_factory
+        self._engine = engine
         self._session: Session | None = None
 
     @property
@@ -166,9 +174,13 @@ class UnitOfWork:
         session = self.session
         try:
             session.rollback()
+        except DBAPIError:
+            pass  # the connection is gone; the error that got us here says why
         finally:
             session.close()
             self._session = None
+        if isinstance(exc, DBAPIError):
+            raise translate(self._engine, exc) from exc
 
     def flush(self) -> None:
         """Write pending changes now, translating a lost update into ``Conflict``."""
@@ -183,7 +195,7 @@ class UnitOfWork:
         except StaleDataError as exc:
             raise Conflict("the record was changed by someone else; reload and retry") from exc
         except IntegrityError as exc:
-            raise Conflict(f"the change collided with another one; retry ({exc.orig})") from exc
+            raise translate(self._engine, exc) from exc
         except OperationalError as exc:
             raise Conflict(f"the database was busy; retry ({exc.orig})") from exc
 
@@ -196,3 +208,65 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 def environ_db_url(cli_value: str | None, configured: str | None) -> str:
     """--db, else $SUPERVISE_DB, else database.url from config, else supervise.db here."""
     return resolve_url(cli_value or os.environ.get("SUPERVISE_DB") or configured)
+
+
+class Database:
+    """One database: its engine, made and checked on first use, and its units of work."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._engine: Engine | None = None
+        self._sessions: sessionmaker[Session] | None = None
+
+    def engine(self) -> Engine:
+        """The engine of an initialised database at this program's schema.
+
+        Raises:
+            DatabaseProblem: missing, not a database, not initialised, or another schema.
+        """
+        if self._engine is None:
+            engine = make_engine(self.url, must_exist=True)
+            try:
+                check_schema(engine)
+            except DatabaseProblem:
+                engine.dispose()
+                raise
+            self._engine = engine
+            self._sessions = session_factory(engine)
+        return self._engine
+
+    @property
+    def dialect(self) -> str:
+        return self.engine().dialect.name
+
+    def uow(self) -> UnitOfWork:
+        engine = self.engine()
+        assert self._sessions is not None
+        return UnitOfWork(self._sessions, engine)
+
+    def schema_version(self) -> str | None:
+        """The revision of the database at this URL, None if it has none (or is missing)."""
+        engine = make_engine(self.url, must_exist=False)
+        try:
+            return schema_version(engine)
+        finally:
+            engine.dispose()
+
+    def upgrade(self) -> None:
+        """Create or upgrade the schema (imports Alembic: only `init` comes here)."""
+        from supervise.adapters.migrate import upgrade_to_head
+
+        engine = make_engine(self.url, must_exist=False)
+        try:
+            upgrade_to_head(engine)
+        except DBAPIError as exc:
+            raise translate(engine, exc) from exc
+        finally:
+            engine.dispose()
+        self.close()
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+            self._sessions = None

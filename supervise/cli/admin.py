@@ -5,32 +5,32 @@ from __future__ import annotations
 import click
 import yaml
 
-from supervise.bootstrap import App
-from supervise.cli.base import cli, emit_json, json_option, pass_app
+from supervise.cli.base import cli, emit_json, json_option, pass_office
 from supervise.config import settings_as_dict
-from supervise.services import admin as service
+from supervise.office import Office
 from supervise.states import mermaid
 
 
 @cli.command()
 @json_option
-@pass_app
-def init(app: App, as_json: bool) -> None:
+@pass_office
+def init(office: Office, as_json: bool) -> None:
     """Create the database, or upgrade it to this version's schema. Safe to run twice.
 
     \b
     Example:
         supervise --db cases.db init
     """
-    before, after = service.init(app)
+    result = office.init()
+    where, before, after = result.database, result.before, result.after
     if as_json:
-        emit_json({"database": app.db_url, "from": before, "schema": after})
+        emit_json(result.as_json())
     elif before == after:
-        click.echo(f"database {app.db_url} is up to date (schema {after})")
+        click.echo(f"database {where} is up to date (schema {after})")
     elif before is None:
-        click.echo(f"database {app.db_url} initialised at schema {after}")
+        click.echo(f"database {where} initialised at schema {after}")
     else:
-        click.echo(f"database {app.db_url} upgraded from schema {before} to {after}")
+        click.echo(f"database {where} upgraded from schema {before} to {after}")
 
 
 @cli.group()
@@ -40,33 +40,33 @@ def config() -> None:
 
 @config.command("show")
 @json_option
-@pass_app
-def config_show(app: App, as_json: bool) -> None:
+@pass_office
+def config_show(office: Office, as_json: bool) -> None:
     """Print the effective settings (defaults with your file layered over them).
 
     \b
     Example:
         supervise --config office.yaml config show
     """
-    data = settings_as_dict(app.settings)
+    data = settings_as_dict(office.settings)
     if as_json:
         emit_json(data)
     else:
-        click.echo(f"# from: {', '.join(app.settings.source)}")
+        click.echo(f"# from: {', '.join(office.settings.source)}")
         click.echo(yaml.safe_dump(data, allow_unicode=True, sort_keys=False).rstrip())
 
 
 @cli.command()
 @json_option
-@pass_app
-def doctor(app: App, as_json: bool) -> None:
+@pass_office
+def doctor(office: Office, as_json: bool) -> None:
     """Check the set-up and say what to fix; exit 1 if anything needs fixing.
 
     \b
     Example:
         supervise doctor
     """
-    checks = service.doctor(app)
+    checks = office.doctor()
     if as_json:
         emit_json([c.as_json() for c in checks])
     else:

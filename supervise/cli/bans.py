@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import click
 
-from supervise.bootstrap import App
-from supervise.cli.base import cli, emit_json, json_option, pass_app
+from supervise.cli.base import cli, emit_json, json_option, pass_office
 from supervise.clock import parse_date
-from supervise.services import bans as service
-from supervise.services.views import BanView
+from supervise.office import Office
+from supervise.views import BanView
 
 
 def _print_ban(view: BanView) -> None:
@@ -28,15 +27,15 @@ def bans() -> None:
 @bans.command("check")
 @click.option("--id-number", required=True, help="居民身份证号码 of the candidate.")
 @json_option
-@pass_app
-def bans_check(app: App, id_number: str, as_json: bool) -> None:
+@pass_office
+def bans_check(office: Office, id_number: str, as_json: bool) -> None:
     """Is this person under an active ban today? Exit 0 either way.
 
     \b
     Example:
         supervise bans check --id-number 11010519491231002X --json
     """
-    found = service.check(app, id_number)
+    found = office.check_bans(id_number)
     if as_json:
         emit_json({"banned": bool(found), "bans": [b.check_json() for b in found]})
         return
@@ -55,9 +54,9 @@ def bans_check(app: App, id_number: str, as_json: bool) -> None:
 @click.option("--lifelong", is_flag=True)
 @click.option("--basis", metavar="KEY", help="Default: the one court-ban basis that fits.")
 @json_option
-@pass_app
+@pass_office
 def bans_add(
-    app: App,
+    office: Office,
     id_number: str,
     name: str,
     judgment: str,
@@ -74,8 +73,7 @@ def bans_add(
         supervise bans add --id-number 11010519491231002X --name 王五 \\
             --judgment "(2026)渝0103刑初100号" --from 2026-06-01 --until 2030-05-31
     """
-    view = service.add_court_ban(
-        app,
+    view = office.add_court_ban(
         id_number=id_number,
         name=name,
         judgment=judgment,
@@ -93,15 +91,15 @@ def bans_add(
 @bans.command("list")
 @click.option("--active", is_flag=True, help="Only bans in force today.")
 @json_option
-@pass_app
-def bans_list(app: App, active: bool, as_json: bool) -> None:
+@pass_office
+def bans_list(office: Office, active: bool, as_json: bool) -> None:
     """List the registry.
 
     \b
     Example:
         supervise bans list --active
     """
-    views = service.list_bans(app, active_only=active)
+    views = office.bans(active=active)
     if as_json:
         emit_json([v.as_json() for v in views])
     else:

@@ -1,26 +1,26 @@
 """The click group, its global options, and the one place errors become exit statuses.
 
-Entry-point layer. Commands parse input, call one service and print the result; they never
-commit, and they never catch errors themselves: ``SuperviseGroup.invoke`` turns every
+Entry-point layer, a thin layer over the library API: the group opens an
+:class:`~supervise.office.Office` for ``--db``/``--config`` with ``--as`` as the actor; each
+command parses its input, calls one method of the office and prints the result. Commands
+never commit and never catch errors themselves: ``SuperviseGroup.invoke`` turns every
 ``SuperviseError`` into one line on stderr (or a JSON object with ``--json``) and its exit
-status.
+status. Database errors reach here already translated by the database adapter.
 """
 
 from __future__ import annotations
 
+import getpass
 import importlib
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NoReturn, TypeVar
 
 import click
-from sqlalchemy.exc import DatabaseError as SqlDatabaseError
-from sqlalchemy.exc import OperationalError
 
-from supervise.bootstrap import App, bootstrap
-from supervise.config import load_settings
-from supervise.errors import DatabaseProblem, InvalidInput, SuperviseError
+import supervise
+from supervise.errors import InvalidInput, SuperviseError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -43,17 +43,18 @@ COMMAND_MODULES: dict[str, str] = {
     "config": "admin",
     "doctor": "admin",
     "graph": "admin",
-    "org": "registry",
-    "person": "registry",
-    "appoint": "cases",
-    "case": "cases",
+    "org": "org",
+    "person": "person",
+    "appoint": "case",
+    "case": "case",
     "bans": "bans",
     "calendar": "calendar",
     "notice": "notice",
-    "user": "users",
-    "agenda": "users",
-    "scheduler": "users",
+    "user": "user",
     "remind": "remind",
+    # Reminder commands kept at the top level too (`remind agenda`, `remind scheduler`).
+    "agenda": "remind",
+    "scheduler": "remind",
 }
 
 
@@ -80,15 +81,18 @@ class SuperviseGroup(click.Group):
             if not as_json:
                 raise
             _fail(ctx, InvalidInput(error.format_message()), True)
-        except (OperationalError, SqlDatabaseError) as error:
-            app = ctx.obj if isinstance(ctx.obj, App) else None
-            where = app.db_url if app else "the database"
-            detail = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-            _fail(
-                ctx,
-                DatabaseProblem(f"cannot use {where}: {detail}"),
-                as_json or bool(ctx.meta.get("json")),
-            )
+
+
+def current_user(cli_value: str | None, environ: Mapping[str, str]) -> str:
+    """Who is acting: --as, else $SUPERVISE_USER, else the OS user."""
+    if cli_value:
+        return cli_value
+    if environ.get("SUPERVISE_USER"):
+        return environ["SUPERVISE_USER"]
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry in some containers
+        return "unknown"
 
 
 @click.group(
@@ -120,20 +124,15 @@ def cli(ctx: click.Context, db_url: str | None, config_path: str | None, user: s
             --district 渝中区 --kind service-org
         supervise case next 1
     """
-    from supervise.adapters.database import environ_db_url
-
-    settings = load_settings(config_path)
-    app = bootstrap(
-        settings,
-        db_url=environ_db_url(db_url, settings.database.url),
-        user=user,
-        environ=os.environ,
+    office = supervise.open(
+        db_url, config=config_path, actor=current_user(user, os.environ), environ=os.environ
     )
-    ctx.obj = app
-    ctx.call_on_close(app.close)
+    ctx.obj = office
+    ctx.call_on_close(office.close)
 
 
-pass_app = click.make_pass_decorator(App)
+#: Hands the group's :class:`~supervise.office.Office` to a command as its first argument.
+pass_office = click.pass_obj
 
 
 def _set_json(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
@@ -167,6 +166,15 @@ def emit_json_list(items: Iterable[Any]) -> None:
         click.echo(("[\n  " if first else ",\n  ") + text, nl=False)
         first = False
     click.echo("[]" if first else "\n]")
+
+
+def print_edits(history: list[dict[str, object]]) -> None:
+    """The edits of an organization's or a person's record, oldest first."""
+    for edit in history:
+        changes = edit["changes"]
+        assert isinstance(changes, dict)
+        text = "; ".join(f"{k}: {v['old']!r} -> {v['new']!r}" for k, v in changes.items())
+        click.echo(f"       edited {edit['at']} by {edit['by']}: {text}")
 
 
 def main() -> None:

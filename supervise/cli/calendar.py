@@ -6,9 +6,8 @@ from pathlib import Path
 
 import click
 
-from supervise.bootstrap import App
-from supervise.cli.base import cli, emit_json, json_option, pass_app
-from supervise.services import calendar as service
+from supervise.cli.base import cli, emit_json, json_option, pass_office
+from supervise.office import Office
 
 
 @cli.group()
@@ -19,8 +18,8 @@ def calendar() -> None:
 @calendar.command("load")
 @click.argument("path", metavar="FILE", type=click.Path(path_type=Path, dir_okay=False))
 @json_option
-@pass_app
-def calendar_load(app: App, path: Path, as_json: bool) -> None:
+@pass_office
+def calendar_load(office: Office, path: Path, as_json: bool) -> None:
     """Load a year's official schedule from YAML and recompute provisional deadlines.
 
     The file holds `year`, `holidays` (days off), `workdays` (worked weekend days, 调休)
@@ -30,7 +29,7 @@ def calendar_load(app: App, path: Path, as_json: bool) -> None:
     Example:
         supervise calendar load 2027.yaml
     """
-    year, changes = service.load(app, path)
+    year, changes = office.load_calendar(path)
     if as_json:
         emit_json({"year": year.as_json(), "recomputed": [c.as_json() for c in changes]})
         return
@@ -49,15 +48,15 @@ def calendar_load(app: App, path: Path, as_json: bool) -> None:
 @calendar.command("show")
 @click.argument("year", type=int)
 @json_option
-@pass_app
-def calendar_show(app: App, year: int, as_json: bool) -> None:
+@pass_office
+def calendar_show(office: Office, year: int, as_json: bool) -> None:
     """Show a year's weekday holidays and worked weekend days.
 
     \b
     Example:
         supervise calendar show 2026
     """
-    view = service.show(app, year)
+    view = office.calendar_year(year)
     if as_json:
         emit_json(view.as_json())
         return

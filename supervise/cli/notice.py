@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
-from supervise.bootstrap import App
-from supervise.cli.base import cli, emit_json, json_option, pass_app
+from supervise.cli.base import cli, emit_json, json_option, pass_office
 from supervise.clock import parse_date
 from supervise.errors import InvalidInput
-from supervise.services import notice_records as service
-from supervise.services.notices import METHODS, NOT_SERVED
+from supervise.law import SERVICE_METHODS
+from supervise.notices.types import NOTICE_TYPES
+from supervise.office import Office
 
 
 @cli.group()
@@ -23,27 +23,21 @@ def notice() -> None:
 @notice.command("list")
 @click.option("--case", "case_id", type=int, help="Only this case's notices.")
 @json_option
-@pass_app
-def notice_list(app: App, case_id: int | None, as_json: bool) -> None:
+@pass_office
+def notice_list(office: Office, case_id: int | None, as_json: bool) -> None:
     """List notices with their numbers and whether they were served.
 
     \b
     Example:
         supervise notice list --case 1 --json
     """
-    views = service.list_notices(app, case_id)
-    zone = app.settings.zone
+    views = office.notices(case=case_id)
     if as_json:
-        rows = []
-        for v in views:
-            data = v.as_json(zone)
-            data["created_at"] = v.created_at.astimezone(zone).isoformat()
-            rows.append(data)
-        emit_json(rows)
+        emit_json([v.as_json(office.settings.zone) for v in views])
         return
     for v in views:
         served = f"served {v.served_on.isoformat()} ({v.method})" if v.served_on else "NOT SERVED"
-        if v.type in NOT_SERVED:
+        if not NOTICE_TYPES[v.type].served:
             served = "record"
         click.echo(f"{v.id:>5}  case {v.case:<5} {v.number:<24} {v.type:<26} {served}  {v.status}")
 
@@ -60,15 +54,15 @@ def notice_list(app: App, case_id: int | None, as_json: bool) -> None:
     required=True,
     help="File to write.",
 )
-@pass_app
-def notice_render(app: App, notice_id: int, fmt: str, output: Path) -> None:
+@pass_office
+def notice_render(office: Office, notice_id: int, fmt: str, output: Path) -> None:
     """Write a notice as PDF or HTML; every render reproduces the first.
 
     \b
     Example:
         supervise notice render 3 --format pdf -o 警告决定书.pdf
     """
-    rendered = service.render(app, notice_id, fmt)
+    rendered = office.render_notice(notice_id, fmt)
     _write(output, rendered.data)
     click.echo(f"{output}: {rendered.notice.number} ({len(rendered.data)} bytes)")
 
@@ -93,8 +87,10 @@ def _write(path: Path, data: bytes) -> None:
     required=True,
     help="Folder to write into (created if missing).",
 )
-@pass_app
-def notice_batch(app: App, case_id: int | None, since: str | None, fmt: str, output: Path) -> None:
+@pass_office
+def notice_batch(
+    office: Office, case_id: int | None, since: str | None, fmt: str, output: Path
+) -> None:
     """Render many notices into a folder, with a progress bar on stderr.
 
     \b
@@ -103,8 +99,8 @@ def notice_batch(app: App, case_id: int | None, since: str | None, fmt: str, out
     """
     if (case_id is None) == (since is None):
         raise InvalidInput("give exactly one of --case or --since")
-    views = service.list_notices(
-        app, case_id, None if since is None else parse_date(since, "--since")
+    views = office.notices(
+        case=case_id, since=None if since is None else parse_date(since, "--since")
     )
     try:
         output.mkdir(parents=True, exist_ok=True)
@@ -112,7 +108,7 @@ def notice_batch(app: App, case_id: int | None, since: str | None, fmt: str, out
         raise InvalidInput(f"cannot create {output}: {exc.strerror}") from exc
     with click.progressbar(length=len(views), label="rendering", file=sys.stderr) as bar:
         for view in views:
-            rendered = service.render(app, view.id, fmt)
+            rendered = office.render_notice(view.id, fmt)
             _write(output / f"{view.id:06d}-{view.type}.{fmt}", rendered.data)
             bar.update(1)
     click.echo(f"{len(views)} notice(s) written to {output}")
@@ -120,7 +116,7 @@ def notice_batch(app: App, case_id: int | None, since: str | None, fmt: str, out
 
 @notice.command("serve")
 @click.argument("notice_id", metavar="NOTICE_ID", type=int)
-@click.option("--method", type=click.Choice(list(METHODS)), required=True)
+@click.option("--method", type=click.Choice(list(SERVICE_METHODS)), required=True)
 @click.option("--on", "on", metavar="YYYY-MM-DD", required=True, help="Day of delivery.")
 @click.option(
     "--receipt",
@@ -129,9 +125,9 @@ def notice_batch(app: App, case_id: int | None, since: str | None, fmt: str, out
 )
 @click.option("--consent", metavar="REF", help="The party's consent to electronic service.")
 @json_option
-@pass_app
+@pass_office
 def notice_serve(
-    app: App,
+    office: Office,
     notice_id: int,
     method: str,
     on: str,
@@ -148,29 +144,32 @@ def notice_serve(
     Example:
         supervise notice serve 3 --method direct --on 2026-12-01 --receipt 回证.pdf
     """
-    view, started = service.serve(app, notice_id, method, parse_date(on, "--on"), receipt, consent)
+    served = office.serve_notice(
+        notice_id, method=method, on=parse_date(on, "--on"), receipt=receipt, consent=consent
+    )
     if as_json:
-        data = view.as_json(app.settings.zone)
-        data["windows"] = {k: d.isoformat() for k, d in started}
-        emit_json(data)
+        emit_json(served.as_json(office.settings.zone))
         return
-    click.echo(f"notice {view.id} ({view.number}) served on {view.served_on} ({METHODS[method]})")
-    for kind, day in started:
+    view = served.notice
+    click.echo(
+        f"notice {view.id} ({view.number}) served on {view.served_on} ({SERVICE_METHODS[method]})"
+    )
+    for kind, day in served.windows:
         click.echo(f"  {kind} now runs until {day.isoformat()}")
 
 
 @notice.command("verify")
 @click.argument("notice_id", metavar="NOTICE_ID", type=int)
 @click.argument("path", metavar="FILE", type=click.Path(path_type=Path, dir_okay=False))
-@pass_app
-def notice_verify(app: App, notice_id: int, path: Path) -> None:
+@pass_office
+def notice_verify(office: Office, notice_id: int, path: Path) -> None:
     """Exit 0 if FILE is this notice as rendered or served, 1 otherwise.
 
     \b
     Example:
         supervise notice verify 3 警告决定书.pdf
     """
-    if service.verify(app, notice_id, path):
+    if office.verify_notice(notice_id, path):
         click.echo(f"{path}: matches notice {notice_id}")
         return
     click.echo(f"{path}: does NOT match notice {notice_id}", err=True)

@@ -1,13 +1,19 @@
-"""`supervise remind …`: one pass of the reminder work, and the outbox it leaves behind."""
+"""`supervise remind …`, `agenda` and `scheduler`: reminders, who gets told, and when.
+
+``agenda`` and ``scheduler`` are reminder commands; they answer both as ``supervise remind
+agenda`` and, as they always have, as ``supervise agenda``.
+"""
 
 from __future__ import annotations
 
+import logging
+import sys
+
 import click
 
-from supervise.bootstrap import App
-from supervise.cli.base import cli, emit_json, json_option, pass_app, stderr
-from supervise.services import outbox_admin as outbox_service
-from supervise.services.outbox import STATUSES
+from supervise.cli.base import cli, emit_json, json_option, pass_office, stderr
+from supervise.office import Office
+from supervise.reminder_plan import OUTBOX_STATUSES as STATUSES
 
 
 @cli.group()
@@ -17,8 +23,8 @@ def remind() -> None:
 
 @remind.command("run")
 @json_option
-@pass_app
-def run(app: App, as_json: bool) -> None:
+@pass_office
+def run(office: Office, as_json: bool) -> None:
     """Do everything due now, once, and exit: bans that ran out, reminders, overdue
     notices, escalations, the digests whose time has come, then delivery.
 
@@ -30,9 +36,7 @@ def run(app: App, as_json: bool) -> None:
         supervise remind run
         SUPERVISE_NOW=2026-12-15T09:00:00+08:00 supervise remind run --json
     """
-    from supervise.services import sweep as service  # mail rendering: only when run
-
-    report = service.run_once(app)
+    report = office.run_reminders()
     if as_json:
         emit_json(report.as_json())
     else:
@@ -52,7 +56,7 @@ def run(app: App, as_json: bool) -> None:
             click.echo(f"retrying {d.kind:<13} #{d.id} to {d.address}: {d.error}")
         for d in report.delivery.failed:
             click.echo(f"FAILED   {d.kind:<13} #{d.id} to {d.address}: {d.error}")
-        click.echo(service.summary(report))
+        click.echo(report.summary())
     for problem in report.problems:
         stderr(f"Warning: {problem}")
     if report.delivery.server_error:
@@ -64,20 +68,20 @@ def run(app: App, as_json: bool) -> None:
 
 @remind.command("status")
 @json_option
-@pass_app
-def status(app: App, as_json: bool) -> None:
+@pass_office
+def status(office: Office, as_json: bool) -> None:
     """Report the outbox: messages pending, sent, failed, and the oldest one waiting.
 
     \b
     Example:
         supervise remind status --json
     """
-    result = outbox_service.status(app)
-    zone = app.settings.zone
+    result = office.outbox_status()
+    zone = office.settings.zone
+    data = result.as_json(zone, STATUSES)
     if as_json:
-        emit_json(result.as_json(zone))
+        emit_json(data)
         return
-    data = result.as_json(zone)
     click.echo("  ".join(f"{name}: {data[name]}" for name in STATUSES))
     click.echo(f"oldest pending: {data['oldest_pending'] or '-'}")
     if data["next_attempt"]:
@@ -96,8 +100,10 @@ def status(app: App, as_json: bool) -> None:
 @click.option("--case", "case_id", type=int, help="Only this case's messages.")
 @click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
 @json_option
-@pass_app
-def list_(app: App, status_: str | None, case_id: int | None, limit: int, as_json: bool) -> None:
+@pass_office
+def list_(
+    office: Office, status_: str | None, case_id: int | None, limit: int, as_json: bool
+) -> None:
     """List outbox messages, newest first: what the scheduler did.
 
     \b
@@ -105,8 +111,8 @@ def list_(app: App, status_: str | None, case_id: int | None, limit: int, as_jso
         supervise remind list --case 12
         supervise remind list --status failed --json
     """
-    views = outbox_service.list_messages(app, status_, case_id, limit)
-    zone = app.settings.zone
+    views = office.messages(status=status_, case=case_id, limit=limit)
+    zone = office.settings.zone
     if as_json:
         emit_json([v.as_json(zone) for v in views])
         return
@@ -125,8 +131,8 @@ def list_(app: App, status_: str | None, case_id: int | None, limit: int, as_jso
 @remind.command("retry")
 @click.argument("ids", metavar="[ID]...", nargs=-1, type=int)
 @json_option
-@pass_app
-def retry(app: App, ids: tuple[int, ...], as_json: bool) -> None:
+@pass_office
+def retry(office: Office, ids: tuple[int, ...], as_json: bool) -> None:
     """Put failed messages (all, or the IDs given) back in the queue; the next run sends them.
 
     \b
@@ -134,8 +140,78 @@ def retry(app: App, ids: tuple[int, ...], as_json: bool) -> None:
         supervise remind retry
         supervise remind retry 17 18 && supervise remind run
     """
-    count = outbox_service.retry(app, ids)
+    count = office.retry_messages(ids)
     if as_json:
         emit_json({"retried": count})
     else:
         click.echo(f"{count} failed message(s) back in the queue")
+
+
+@click.command()
+@click.option(
+    "--days",
+    type=click.IntRange(0, 3660),
+    help="Look this many days ahead (default reminders.digest.days).",
+)
+@click.option("--user", "user_name", metavar="USER", help="Only this supervisor's cases.")
+@json_option
+@pass_office
+def agenda(office: Office, days: int | None, user_name: str | None, as_json: bool) -> None:
+    """What falls due, per supervisor: deadlines within --days, and everything overdue.
+
+    \b
+    Example:
+        supervise agenda --days 5
+        supervise agenda --user zhang --json
+    """
+    items = office.agenda(days=days, user=user_name)
+    if as_json:
+        emit_json([i.as_json() for i in items])
+        return
+    current: object = object()
+    for item in items:
+        if item.supervisor != current:
+            current = item.supervisor
+            click.echo(f"{item.supervisor or '(no supervisor)'}:")
+        flags = " OVERDUE" if item.overdue else ""
+        flags += " (provisional)" if item.provisional else ""
+        click.echo(
+            f"  {item.due.isoformat()}  case {item.case:<6} {item.kind:<16} "
+            f"{item.kind_zh}  {item.organization} / {item.person}{flags}"
+        )
+    if not items:
+        click.echo("nothing falls due", err=True)
+
+
+@click.command()
+@click.option(
+    "--every",
+    type=click.IntRange(1, 1440),
+    metavar="MINUTES",
+    help="Minutes between sweeps (default reminders.sweep_every_minutes).",
+)
+@pass_office
+def scheduler(office: Office, every: int | None) -> None:
+    """Run the reminder work forever in the foreground; log to stderr; stop with SIGTERM
+    or Ctrl-C. Several may run against one PostgreSQL database.
+
+    Sweeps at start and every few minutes (bans that ran out, reminders, escalations,
+    delivery and retries); sends the digest on the reminders.digest.cron schedule.
+
+    \b
+    Example:
+        supervise --db postgresql+psycopg://supervise@db/supervise scheduler
+    """
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # APScheduler's own INFO lines ("Running job …" every few minutes) say nothing ours don't.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    office.run_scheduler(every=every)
+
+
+for _command in (agenda, scheduler):
+    cli.add_command(_command)
+    remind.add_command(_command)

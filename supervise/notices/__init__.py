@@ -1,63 +1,11 @@
-"""Official notices: templates, rendering to HTML and PDF, numbering and glyph checks.
+"""Official notices: the notice types, templates, HTML and PDF rendering, numbering, glyphs.
 
-This package renders; storing notices and choosing their sequence numbers is the engine's
-job. ``pdf`` imports WeasyPrint only when a PDF is actually made, and ``missing_glyphs``
-(pypdf and fontTools, about 0.1 s to import) is loaded on first use.
+Import the module you need; this package imports nothing itself, so that reading the notice
+types (``types``) or checking a number pattern (``numbering``) never loads Jinja2:
+
+- ``types``: one record per notice type (fields, events, windows, service, default number);
+- ``numbering``: checking and filling document-number patterns (发文字号);
+- ``render``: the Jinja2 renderer (adapter);
+- ``pdf``: WeasyPrint output and the font checks (adapter; WeasyPrint loaded on first use);
+- ``glyphs``: which characters a PDF draws without a real glyph (pypdf and fontTools).
 """
-
-from __future__ import annotations
-
-from typing import TYPE_CHECKING, Any
-
-from supervise.notices.numbering import DEFAULT_PATTERNS, format_number, validate_pattern
-from supervise.notices.pdf import (
-    DEFAULT_FONT_FAMILY,
-    NO_CJK_FONT,
-    PDF_NOT_INSTALLED,
-    check_fonts,
-    cjk_fonts,
-    css_font_family,
-    html_to_pdf,
-    render_pdf,
-)
-from supervise.notices.render import (
-    FIELD_HELP,
-    NOTICE_TYPES,
-    NoticeRenderer,
-    NoticeType,
-    get_notice_type,
-    validate_details,
-)
-
-if TYPE_CHECKING:
-    from supervise.notices.glyphs import missing_glyphs
-
-
-def __getattr__(name: str) -> Any:
-    if name == "missing_glyphs":
-        from supervise.notices.glyphs import missing_glyphs
-
-        return missing_glyphs
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-__all__ = [
-    "DEFAULT_FONT_FAMILY",
-    "DEFAULT_PATTERNS",
-    "FIELD_HELP",
-    "NOTICE_TYPES",
-    "NO_CJK_FONT",
-    "PDF_NOT_INSTALLED",
-    "NoticeRenderer",
-    "NoticeType",
-    "check_fonts",
-    "cjk_fonts",
-    "css_font_family",
-    "format_number",
-    "get_notice_type",
-    "html_to_pdf",
-    "render_pdf",
-    "missing_glyphs",
-    "validate_pattern",
-    "validate_details",
-]

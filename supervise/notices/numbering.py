@@ -3,8 +3,8 @@
 GB/T 9704-2012 §7.2.5 writes a number as agency code + full year in 六角括号 〔〕 +
 sequence number + 号, with no 第 and no leading zeros (``渝民社约〔2026〕5号``). Many
 enforcement offices use their own forms (``…字〔2026〕第5号``), so the pattern is a setting
-per notice type; this module only checks and fills patterns. Choosing the sequence number
-is the engine's business.
+per notice type (the defaults are in ``types.py``); this module only checks and fills
+patterns. Choosing the sequence number is the engine's business.
 """
 
 from __future__ import annotations
@@ -12,25 +12,6 @@ from __future__ import annotations
 import string
 
 from supervise.errors import InvalidInput
-
-#: One series per notice type, so two types never share a number. Codes: 约 interview,
-#: 约记 interview record, 整改 rectification, 罚告/罚决 warning notice/decision,
-#: 撤告/撤换 replacement notice/order, 禁告/禁决 ban notice/decision, 听 hearing,
-#: 解 ban ended, 撤销 decision set aside.
-DEFAULT_PATTERNS: dict[str, str] = {
-    "interview_notice": "渝民社约〔{year}〕{seq}号",
-    "interview_record": "渝民社约记〔{year}〕{seq}号",
-    "rectification_order": "渝民社整改〔{year}〕{seq}号",
-    "warning_prior_notice": "渝民社罚告〔{year}〕{seq}号",
-    "warning_decision": "渝民社罚决〔{year}〕{seq}号",
-    "replacement_prior_notice": "渝民社撤告〔{year}〕{seq}号",
-    "replacement_order": "渝民社撤换〔{year}〕{seq}号",
-    "ban_prior_notice": "渝民社禁告〔{year}〕{seq}号",
-    "hearing_notice": "渝民社听〔{year}〕{seq}号",
-    "ban_decision": "渝民社禁决〔{year}〕{seq}号",
-    "ban_lifted": "渝民社解〔{year}〕{seq}号",
-    "revocation_notice": "渝民社撤销〔{year}〕{seq}号",
-}
 
 _FIELDS = ("year", "seq")
 

@@ -186,6 +186,19 @@ def _import_weasyprint() -> Any:
         ) from exc
 
 
+class PdfMaker:
+    """The PDF adapter (``ports.PdfRenderer``): one font setting, render and check."""
+
+    def __init__(self, font_family: str | None = None) -> None:
+        self.font_family = font_family
+
+    def render(self, html: str) -> tuple[bytes, str]:
+        return render_pdf(html, font_family=self.font_family)
+
+    def problems(self) -> list[str]:
+        return check_fonts(self.font_family)
+
+
 def html_to_pdf(html: str, *, font_family: str | None = None) -> bytes:
     """Render one self-contained HTML notice to PDF bytes (see :func:`render_pdf`)."""
     return render_pdf(html, font_family=font_family)[0]

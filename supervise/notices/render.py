@@ -1,8 +1,8 @@
 """HTML rendering of official notices (约谈通知书, 行政处罚决定书, ...) from Jinja2 templates.
 
-``NOTICE_TYPES`` is the single source of which ``details`` fields each notice type takes;
-``validate_details`` enforces it and ``NoticeRenderer`` renders a notice context (built by
-the engine, all values already formatted) to self-contained HTML for ``pdf.html_to_pdf``.
+Adapter layer. The notice types (``types.py``) say which ``details`` fields each type
+takes; ``NoticeRenderer`` checks a notice context (built by the engine, all values already
+formatted) against its type and renders it to self-contained HTML for ``pdf.render_pdf``.
 
 The templates shipped in ``templates/`` are trusted. An office may override any of them
 (including ``_layout.html`` and ``style.css``) by putting a file of the same name in its
@@ -16,8 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 import traceback
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from supervise.errors import ConfigError, InvalidInput, SuperviseError
+from supervise.notices.types import get_notice_type, is_blank, validate_details
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -59,272 +59,6 @@ _NEED_HELP: dict[str, str] = {
     "deadlines.replacement": "the replacement deadline",
 }
 
-#: What each ``details`` field holds; shared by all types that take it.
-FIELD_HELP: dict[str, str] = {
-    "facts": "违法违规事实 (what happened), one paragraph per line",
-    "evidence": "证据 (evidence supporting the facts), one item per line",
-    "reasons": "理由 (why the facts fall under the legal basis), one paragraph per line",
-    "time_cn": "约谈时间, formatted, e.g. 2026年12月8日上午9时30分",
-    "place": "约谈地点",
-    "interviewers": "约谈人员: names, a string or a list of strings",
-    "materials": "需携带的材料: a string or a list of strings",
-    "consequences": "后果提示 replacing the default sentence on refusing the interview",
-    "record": "约谈情况 (what was said), one paragraph per line",
-    "recorder": "记录人",
-    "attendees": "其他参加人员: a string or a list of strings",
-    "requirements": "整改要求 (what to fix), one item per line",
-    "report_method": "how and where to report compliance, replacing the default sentence",
-    "statement_method": "how to submit 陈述申辩, replacing the default sentence",
-    "statement_summary": "陈述申辩情况及采纳情况, as it should read in the decision",
-    "hearing_summary": "听证情况, as it should read in the decision",
-    "compliance": "履行方式和期限, replacing the default sentence",
-    "term_zh": "proposed ban term written out (e.g. 三年), shown instead of the dates",
-    "hearing_time_cn": "听证时间, formatted",
-    "hearing_place": "听证地点",
-    "chair": "听证主持人 (not an investigator of the case)",
-    "members": "听证员: a string or a list of strings",
-    "clerk": "记录员",
-    "request_date_cn": "date the party asked for the hearing, formatted",
-    "public": "false when the hearing is held in private (privacy); default public",
-    "reason": "why the ban is lifted early / why the decision was set aside",
-    "reference": "the 复议决定 or judgment that set the decision aside, with its number",
-    "decision_number": "文号 of the ban decision being ended",
-    "decision_date_cn": "date of the ban decision being ended, formatted",
-    "note": "any further paragraphs, one per line",
-    "party": "who receives the notice: organization or person (default: person if a ban)",
-    "original_title": "title of the decision set aside, e.g. 行政处罚决定书",
-    "original_number": "文号 of the decision set aside",
-    "original_date_cn": "date of the decision set aside, formatted",
-    "follow_up": "what the office will do next, replacing the default sentence",
-    "contact": "联系人及联系方式 printed under the date",
-}
-
-# Field value kinds: "text" takes a string (or number), "names" a string or list of strings,
-# "flag" a bool. Anything else would print as a Python repr in the document.
-_NAMES_FIELDS = frozenset({"interviewers", "materials", "attendees", "members"})
-_FLAG_FIELDS = frozenset({"public"})
-
-
-@dataclass(frozen=True)
-class NoticeType:
-    """One kind of notice and the ``details`` fields its template reads.
-
-    ``template_version`` versions the contract between the engine and the built-in template
-    (which fields exist and what they mean); the content hash of the template files actually
-    used is ``NoticeRenderer.template_version``. ``needs`` lists context entries that must not
-    be None for this type ("deadlines.x" means ``context["deadlines"]["x"]``), and
-    ``choices`` restricts some fields to fixed values.
-    """
-
-    key: str
-    title_zh: str
-    required_fields: tuple[str, ...]
-    optional_fields: tuple[str, ...]
-    template_version: str
-    needs: tuple[str, ...] = ()
-    choices: tuple[tuple[str, tuple[str, ...]], ...] = ()
-
-    @property
-    def allowed_fields(self) -> tuple[str, ...]:
-        return self.required_fields + self.optional_fields
-
-    @property
-    def template_name(self) -> str:
-        return f"{self.key}.html"
-
-
-def _nt(
-    key: str,
-    title_zh: str,
-    required: Sequence[str],
-    optional: Sequence[str],
-    needs: Sequence[str] = (),
-    choices: Sequence[tuple[str, tuple[str, ...]]] = (),
-) -> NoticeType:
-    return NoticeType(
-        key=key,
-        title_zh=title_zh,
-        required_fields=tuple(required),
-        optional_fields=tuple(optional) + ("contact",),
-        template_version="1",
-        needs=tuple(needs),
-        choices=tuple(choices),
-    )
-
-
-_PRIOR_OPTIONAL = ("reasons", "statement_method")
-_DECISION_OPTIONAL = ("reasons", "statement_summary")
-
-NOTICE_TYPES: dict[str, NoticeType] = {
-    nt.key: nt
-    for nt in (
-        _nt(
-            "interview_notice",
-            "约谈通知书",
-            ("facts", "time_cn", "place", "interviewers"),
-            ("materials", "consequences"),
-            needs=("person",),
-        ),
-        _nt(
-            "interview_record",
-            "约谈记录",
-            ("time_cn", "place", "interviewers", "record"),
-            ("recorder", "attendees", "requirements"),
-            needs=("person", "deadlines"),
-        ),
-        _nt(
-            "rectification_order",
-            "责令整改通知书",
-            ("facts", "requirements"),
-            ("evidence", "report_method"),
-            needs=("deadlines.rectification", "remedies"),
-        ),
-        _nt(
-            "warning_prior_notice",
-            "行政处罚事先告知书",
-            ("facts", "evidence"),
-            _PRIOR_OPTIONAL,
-            needs=("basis", "deadlines.defence_window"),
-        ),
-        _nt(
-            "warning_decision",
-            "行政处罚决定书",
-            ("facts", "evidence"),
-            _DECISION_OPTIONAL + ("compliance",),
-            needs=("basis", "remedies"),
-        ),
-        _nt(
-            "replacement_prior_notice",
-            "行政处罚事先告知书",
-            ("facts", "evidence"),
-            _PRIOR_OPTIONAL,
-            needs=("basis", "person", "deadlines.defence_window"),
-        ),
-        _nt(
-            "replacement_order",
-            "责令撤换通知书",
-            ("facts", "evidence"),
-            _DECISION_OPTIONAL + ("report_method",),
-            needs=("basis", "person", "deadlines.replacement", "remedies"),
-        ),
-        _nt(
-            "ban_prior_notice",
-            "行政处罚事先告知书",
-            ("facts", "evidence"),
-            _PRIOR_OPTIONAL + ("term_zh",),
-            needs=(
-                "basis",
-                "person",
-                "ban",
-                "deadlines.defence_window",
-                "deadlines.hearing_request",
-            ),
-        ),
-        _nt(
-            "hearing_notice",
-            "听证通知书",
-            ("hearing_time_cn", "hearing_place", "chair"),
-            ("members", "clerk", "request_date_cn", "public"),
-            needs=("person",),
-        ),
-        _nt(
-            "ban_decision",
-            "从业禁止决定书",
-            ("facts", "evidence"),
-            _DECISION_OPTIONAL + ("hearing_summary", "compliance"),
-            needs=("basis", "person", "ban", "remedies"),
-        ),
-        _nt(
-            "ban_lifted",
-            "从业禁止期满通知书",
-            (),
-            ("reason", "decision_number", "decision_date_cn", "note"),
-            needs=("person", "ban"),
-        ),
-        _nt(
-            "revocation_notice",
-            "撤销决定通知书",
-            ("reason", "reference"),
-            ("party", "original_title", "original_number", "original_date_cn", "follow_up"),
-            choices=(("party", ("organization", "person")),),
-        ),
-    )
-}
-
-
-def get_notice_type(key: str) -> NoticeType:
-    """The NoticeType for ``key``, or InvalidInput naming the known keys."""
-    try:
-        return NOTICE_TYPES[key]
-    except (KeyError, TypeError):
-        raise InvalidInput(
-            f"unknown notice type {key!r}; known types: {', '.join(NOTICE_TYPES)}"
-        ) from None
-
-
-def _blank(value: object) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    if isinstance(value, (list, tuple)):
-        return all(_blank(v) for v in value)
-    return False
-
-
-def _check_kind(key: str, name: str, value: object) -> None:
-    if value is None:
-        return
-    if name in _FLAG_FIELDS:
-        if not isinstance(value, bool):
-            raise InvalidInput(f"{key} details field {name!r} must be true or false, got {value!r}")
-        return
-    if name in _NAMES_FIELDS and isinstance(value, (list, tuple)):
-        if not all(isinstance(v, str) for v in value):
-            raise InvalidInput(
-                f"{key} details field {name!r} must be a string or a list of strings"
-            )
-        return
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise InvalidInput(f"{key} details field {name!r} must be text, got {type(value).__name__}")
-
-
-def validate_details(notice_type: str, details: Mapping[str, object]) -> dict[str, object]:
-    """Check ``details`` against the type's field lists and return them as a plain dict.
-
-    Refuses unknown fields (naming them and the allowed ones), missing or blank required
-    fields, values of the wrong kind and values outside a field's choices.
-    """
-    nt = get_notice_type(notice_type)
-    if not isinstance(details, Mapping):
-        raise InvalidInput(
-            f"{nt.key} details must be a mapping of field names to values, "
-            f"got {type(details).__name__}"
-        )
-    allowed = nt.allowed_fields
-    unknown = sorted(str(k) for k in details if k not in allowed)
-    if unknown:
-        raise InvalidInput(
-            f"{nt.key} does not take details field(s) {', '.join(unknown)}; "
-            f"allowed: {', '.join(allowed)}"
-        )
-    missing = [f for f in nt.required_fields if _blank(details.get(f))]
-    if missing:
-        raise InvalidInput(
-            f"{nt.key} needs details field(s) {', '.join(missing)}; give them a value "
-            f"(required: {', '.join(nt.required_fields)})"
-        )
-    for name, value in details.items():
-        _check_kind(nt.key, name, value)
-    for name, values in nt.choices:
-        value = details.get(name)
-        if value is not None and value not in values:
-            raise InvalidInput(
-                f"{nt.key} details field {name!r} is {value!r}; use one of {', '.join(values)}"
-            )
-    return dict(details)
-
-
 # --- template filters -------------------------------------------------------------------
 
 _DIGITS = "零一二三四五六七八九"
@@ -355,7 +89,7 @@ def _cnlist(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, (list, tuple)):
-        return "、".join(str(v) for v in value if not _blank(v))
+        return "、".join(str(v) for v in value if not is_blank(v))
     return str(value)
 
 

@@ -1,0 +1,119 @@
+"""`supervise person …`: the people who hold or held posts (负责人)."""
+
+from __future__ import annotations
+
+import click
+
+from supervise.cli.base import cli, emit_json, json_option, pass_office, print_edits
+from supervise.office import Office
+from supervise.views import PersonView
+
+
+def _print_person(view: PersonView) -> None:
+    click.echo(f"{view.id:>5}  {view.name}  {view.id_number_masked}  {view.email or '-'}")
+
+
+@cli.group()
+def person() -> None:
+    """People who hold or held posts (负责人); ID numbers are always shown masked."""
+
+
+@person.command("add")
+@click.option("--name", required=True)
+@click.option("--id-number", required=True, help="居民身份证号码 (18 characters).")
+@click.option("--email")
+@json_option
+@pass_office
+def person_add(office: Office, name: str, id_number: str, email: str | None, as_json: bool) -> None:
+    """Register a person.
+
+    \b
+    Example:
+        supervise person add --name 李四 --id-number 11010519491231002X
+    """
+    view = office.add_person(name=name, id_number=id_number, email=email)
+    if as_json:
+        emit_json(view.as_json())
+    else:
+        _print_person(view)
+
+
+@person.command("list")
+@json_option
+@pass_office
+def person_list(office: Office, as_json: bool) -> None:
+    """List persons.
+
+    \b
+    Example:
+        supervise person list --json
+    """
+    views = office.persons()
+    if as_json:
+        emit_json([v.as_json() for v in views])
+    else:
+        for v in views:
+            _print_person(v)
+
+
+@person.command("find")
+@click.option("--name", help="Part of the name.")
+@click.option("--id-number", help="The full ID number.")
+@json_option
+@pass_office
+def person_find(office: Office, name: str | None, id_number: str | None, as_json: bool) -> None:
+    """Find persons by name or ID number.
+
+    \b
+    Example:
+        supervise person find --name 李
+    """
+    views = office.find_persons(name=name, id_number=id_number)
+    if as_json:
+        emit_json([v.as_json() for v in views])
+    else:
+        for v in views:
+            _print_person(v)
+        if not views:
+            click.echo("no person matches", err=True)
+
+
+@person.command("show")
+@click.argument("person_id", metavar="ID", type=int)
+@json_option
+@pass_office
+def person_show(office: Office, person_id: int, as_json: bool) -> None:
+    """Show a person and the history of their record.
+
+    \b
+    Example:
+        supervise person show 1
+    """
+    view = office.person(person_id)
+    if as_json:
+        emit_json(view.as_json())
+    else:
+        _print_person(view)
+        print_edits(view.history)
+
+
+@person.command("edit")
+@click.argument("person_id", metavar="ID", type=int)
+@click.option("--name")
+@click.option("--email")
+@json_option
+@pass_office
+def person_edit(
+    office: Office, person_id: int, name: str | None, email: str | None, as_json: bool
+) -> None:
+    """Change a person's name or e-mail (old values are kept).
+
+    \b
+    Example:
+        supervise person edit 1 --email li@example.org
+    """
+    view = office.edit_person(person_id, name=name, email=email)
+    if as_json:
+        emit_json(view.as_json())
+    else:
+        _print_person(view)

@@ -1,0 +1,241 @@
+"""The legal vocabulary: what the law knows, as data (domain layer; imports nothing of ours).
+
+Everything here is a fact of law or of the office's procedure that more than one part of
+the program reads: the kinds of organization, the penalties, the shape of a legal basis and
+of a legal period, the kinds of deadline and how each is counted and met, which events
+propose and which decide a penalty, how notices are served. ``config.py`` loads the
+office's settings into these types, ``rules.py`` reasons with them, and the notice types
+(``notices/types.py``) and the reminder plan (``reminder_plan.py``) refer to them by key.
+
+Sources are in ``../shared/DOMAIN.md``; where it marks a fact UNVERIFIED, the fact is a
+setting (``config.yaml``), not a constant here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+# --- organizations -----------------------------------------------------------------------
+
+#: The three registration regulations' kinds of social organization.
+ORG_KINDS: dict[str, str] = {
+    "social-group": "社会团体",
+    "service-org": "社会服务机构",
+    "foundation": "基金会",
+}
+
+# --- the bureau --------------------------------------------------------------------------------
+
+#: The roles of the bureau's users: who supervises cases, and who decides (and is escalated to).
+OFFICE_ROLES: dict[str, str] = {"supervisor": "科员（承办人）", "director": "科长/局领导"}
+
+# --- penalties and their bases ------------------------------------------------------------
+
+#: What a legal basis may allow (行政处罚法 Art. 9; a court's ban under 刑法 Art. 37-1).
+PENALTIES: tuple[str, ...] = ("warning", "replacement", "ban", "court_ban")
+PENALTY_ZH: dict[str, str] = {
+    "warning": "警告",
+    "replacement": "责令撤换直接负责的主管人员",
+    "ban": "从业禁止",
+}
+#: Who a ban bars, by its scope.
+BAN_SCOPES: dict[str, str] = {
+    "charity": "担任慈善组织管理人员",
+    "all": "从事密切接触未成年人的工作",
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    """A legal period: N working days or N calendar days, with what it rests on."""
+
+    workdays: int | None = None
+    calendar_days: int | None = None
+    basis: str = ""
+
+
+@dataclass(frozen=True)
+class Periods:
+    """The periods the office counts (行政处罚法 Art. 85: its 二、三、五、七日 are working days)."""
+
+    interview_notice: Period
+    rectification: Period
+    defence_window: Period
+    decision: Period
+    replacement: Period
+    hearing_request: Period
+    hearing_notice: Period
+    service: Period
+
+
+@dataclass(frozen=True)
+class BanTerm:
+    """The term a basis allows for a ban, and which organizations the ban bars."""
+
+    min_years: int
+    max_years: int
+    lifelong: bool = False
+    scope: Literal["charity", "all"] = "charity"
+
+
+@dataclass(frozen=True)
+class Basis:
+    """A legal basis for a penalty: a law, regulation or rule (行政处罚法 Art. 16)."""
+
+    citation: str
+    allows: tuple[str, ...]
+    kinds: tuple[str, ...]
+    charity_only: bool = False
+    ban: BanTerm | None = None
+    title: str = ""
+
+
+# --- events that the law names --------------------------------------------------------------
+
+#: The penalty each event proposes, decides or records.
+PENALTY_OF_EVENT: dict[str, str] = {
+    "propose_warning": "warning",
+    "issue_warning": "warning",
+    "propose_replacement": "replacement",
+    "order_replacement": "replacement",
+    "propose_ban": "ban",
+    "impose_ban": "ban",
+    "record_court_ban": "court_ban",
+}
+#: Prior notice of a penalty (事先告知, Art. 44): the proceeding's basis is chosen here.
+PROPOSAL_EVENTS: frozenset[str] = frozenset(
+    {"propose_warning", "propose_replacement", "propose_ban"}
+)
+#: The decision of a penalty (Art. 57): it rests on the proposal's basis.
+DECISION_EVENTS: frozenset[str] = frozenset({"issue_warning", "order_replacement", "impose_ban"})
+#: The penalty a decision setting aside (撤销) is about.
+REVOKED_PENALTY: dict[str, str] = {"revoke_warning": "warning", "revoke_ban": "ban"}
+#: Events that replace a fixed date by a new one, and the deadline kind they move.
+RESCHEDULING_EVENTS: dict[str, str] = {
+    "reschedule_interview": "interview",
+    "reschedule_hearing": "hearing",
+}
+#: Events that end a banned case, and what they make of its bans in the registry.
+BAN_ENDINGS: dict[str, str] = {"lift_ban": "ended", "revoke_ban": "revoked"}
+#: Events that enter a ban in the registry.
+BAN_EVENTS: frozenset[str] = frozenset({"impose_ban", "record_court_ban"})
+
+# --- deadlines ------------------------------------------------------------------------------
+
+Nature = Literal["office", "window", "term"]
+
+
+@dataclass(frozen=True)
+class DeadlineKind:
+    """One kind of time limit.
+
+    ``nature``: ``office`` is the bureau's own deadline (it escalates when missed),
+    ``window`` a party's window (its close makes the next step possible), ``term`` a ban's
+    end. ``period`` names the setting in ``periods`` it is counted under (its legal basis);
+    ``from_service`` means the law counts it from the day its notice is served (送达), so it
+    waits until then; ``resolved_by`` lists the events that deal with it; ``command`` is
+    what meets it when no case event does.
+    """
+
+    key: str
+    nature: Nature
+    zh: str
+    period: str | None = None
+    from_service: bool = False
+    resolved_by: tuple[str, ...] = ()
+    command: str | None = None
+
+
+_DECIDE_OR_DROP = (
+    "issue_warning",
+    "order_replacement",
+    "impose_ban",
+    "drop_warning",
+    "drop_replacement",
+    "drop_ban",
+)
+
+DEADLINE_KINDS: dict[str, DeadlineKind] = {
+    k.key: k
+    for k in (
+        DeadlineKind(
+            "interview",
+            "office",
+            "约谈日期",
+            "interview_notice",
+            resolved_by=("record_interview", "reschedule_interview", "cancel_interview"),
+        ),
+        DeadlineKind(
+            "rectification",
+            "office",
+            "整改期限",
+            "rectification",
+            from_service=True,
+            resolved_by=("accept_rectification",),
+        ),
+        DeadlineKind(
+            "defence_window",
+            "window",
+            "陈述申辩期限",
+            "defence_window",
+            from_service=True,
+            resolved_by=("record_statement", "issue_warning", "order_replacement"),
+        ),
+        DeadlineKind(
+            "decision", "office", "作出处罚决定期限", "decision", resolved_by=_DECIDE_OR_DROP
+        ),
+        DeadlineKind(
+            "replacement",
+            "office",
+            "撤换期限",
+            "replacement",
+            from_service=True,
+            resolved_by=("confirm_replacement",),
+        ),
+        DeadlineKind(
+            "hearing_request",
+            "window",
+            "听证申请期限",
+            "hearing_request",
+            from_service=True,
+            resolved_by=("request_hearing",),
+        ),
+        DeadlineKind(
+            "hearing",
+            "office",
+            "听证日期",
+            "hearing_notice",
+            resolved_by=("record_hearing", "reschedule_hearing"),
+        ),
+        DeadlineKind("ban_end", "term", "从业禁止期满"),
+        DeadlineKind(
+            "service",
+            "office",
+            "文书送达期限",
+            "service",
+            command="supervise notice list --case {case}",
+        ),
+    )
+}
+#: Windows the law counts from service (送达), not from the action.
+FROM_SERVICE: frozenset[str] = frozenset(k for k, v in DEADLINE_KINDS.items() if v.from_service)
+#: Natures whose passed deadline is overdue (a passed window is not: it made a step possible).
+OVERDUE_NATURES: tuple[str, ...] = ("office", "term")
+
+# --- service of documents (送达) ------------------------------------------------------------
+
+SERVICE_METHODS: dict[str, str] = {
+    "direct": "直接送达",
+    "lodged": "留置送达",
+    "mail": "邮寄送达",
+    "electronic": "电子送达",
+    "public": "公告送达",
+}
+#: 民事诉讼法: a document published for public service counts as served 30 days later.
+PUBLIC_NOTICE_DAYS = 30
+
+# --- remedies (行政复议法 2023 Art. 20, 行政诉讼法 Art. 46) -----------------------------------
+
+REVIEW_DAYS = 60
+LAWSUIT_MONTHS = 6

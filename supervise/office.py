@@ -1,0 +1,497 @@
+"""The library API: one :class:`Office` per database, every use case as a method.
+
+Entry-point layer, like the CLI (which is a thin layer over this class). Each method takes
+who is acting (``actor=``; the default given to :func:`supervise.open`, if any), calls one
+service, and returns the same views that ``--json`` prints (``supervise.views``); refusals
+raise the same errors (``supervise.errors``), each with its ``kind``. Service modules are
+imported by the methods that use them, so that reading a case never loads the code that
+issues notices or sends mail.
+
+Example::
+
+    import supervise
+
+    with supervise.open("sqlite:///cases.db", actor="zhang") as office:
+        view = office.case(1)
+        result = office.advance(1, "propose_warning", facts="未按期报送年度工作报告",
+                                details={"evidence": "年度检查记录"})
+        print(result.to_state, [n for _, _, n in result.notices])
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from supervise.errors import InvalidInput
+from supervise.rules import Params
+from supervise.runtime import Runtime
+from supervise.views import (
+    AdvanceResult,
+    AgendaItem,
+    AssignResult,
+    BanView,
+    CaseView,
+    Check,
+    InitResult,
+    MessageView,
+    NextEvent,
+    NoticeView,
+    OrgView,
+    OutboxStatus,
+    PersonView,
+    Recomputed,
+    Rendered,
+    RunReport,
+    Served,
+    UserView,
+    YearView,
+)
+
+#: What ``advance`` takes besides the notice content (``rules.Params``).
+EVENT_INPUTS: tuple[str, ...] = tuple(
+    f.name for f in dataclasses.fields(Params) if f.name != "details"
+)
+
+
+def merge_details(
+    details: Mapping[str, Any] | None, *, facts: str | None = None, place: str | None = None
+) -> dict[str, Any]:
+    """The notice fields of an event: ``details`` with ``facts`` and ``place`` added."""
+    merged = dict(details or {})
+    for key, value in (("facts", facts), ("place", place)):
+        if value is not None:
+            if key in merged and merged[key] != value:
+                raise InvalidInput(f"--{key} and the {key} field of --details disagree; give one")
+            merged[key] = value
+    return merged
+
+
+class Office:
+    """A supervision office's cases, registry, notices and reminders on one database."""
+
+    def __init__(self, runtime: Runtime, actor: str | None = None) -> None:
+        self.runtime = runtime
+        self.actor = actor
+
+    # -- life cycle ------------------------------------------------------------------------
+
+    def __enter__(self) -> Office:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Let go of the database connections."""
+        self.runtime.close()
+
+    def at(self, moment: datetime) -> Office:
+        """The same office with its clock fixed at ``moment`` (replays, tests, demos)."""
+        return Office(self.runtime.at(moment), self.actor)
+
+    @property
+    def settings(self) -> Any:
+        """The effective settings (``config.Settings``)."""
+        return self.runtime.settings
+
+    def _who(self, actor: str | None) -> str:
+        who = actor or self.actor
+        if not who:
+            raise InvalidInput("who is acting? pass actor=NAME (or open the office with one)")
+        return who
+
+    # -- set-up ----------------------------------------------------------------------------
+
+    def init(self, *, actor: str | None = None) -> InitResult:
+        """Create the database, or upgrade it to this version's schema."""
+        from supervise.services.admin import setup
+
+        return setup.init(self.runtime, self._who(actor))
+
+    def doctor(self, *, actor: str | None = None) -> list[Check]:
+        """Check the database, calendar, mail, user directory and PDF fonts."""
+        from supervise.services.admin import setup
+
+        return setup.doctor(self.runtime, self._who(actor))
+
+    # -- organizations and persons --------------------------------------------------------
+
+    def add_org(
+        self,
+        *,
+        name: str,
+        credit_code: str,
+        district: str,
+        kind: str,
+        township: str | None = None,
+        charity: bool = False,
+        email: str | None = None,
+        actor: str | None = None,
+    ) -> OrgView:
+        """Register an organization (统一社会信用代码 checked)."""
+        from supervise.services.registry import records
+
+        data = records.OrgInput(name, credit_code, district, kind, township, charity, email)
+        return records.add_org(self.runtime, self._who(actor), data)
+
+    def org(self, org_id: int, *, actor: str | None = None) -> OrgView:
+        """An organization with the history of its record."""
+        from supervise.services.registry import records
+
+        return records.show_org(self.runtime, self._who(actor), org_id)
+
+    def orgs(
+        self, *, district: str | None = None, limit: int = 1000, actor: str | None = None
+    ) -> list[OrgView]:
+        from supervise.services.registry import records
+
+        return records.list_orgs(self.runtime, self._who(actor), district, limit)
+
+    def edit_org(
+        self,
+        org_id: int,
+        *,
+        name: str | None = None,
+        email: str | None = None,
+        township: str | None = None,
+        actor: str | None = None,
+    ) -> OrgView:
+        """Change name, contact or township; the old values are kept."""
+        from supervise.services.registry import records
+
+        changes = {"name": name, "email": email, "township": township}
+        return records.edit_org(self.runtime, self._who(actor), org_id, changes)
+
+    def add_person(
+        self, *, name: str, id_number: str, email: str | None = None, actor: str | None = None
+    ) -> PersonView:
+        """Register a person (居民身份证号码 checked; only ever shown masked)."""
+        from supervise.services.registry import records
+
+        return records.add_person(self.runtime, self._who(actor), name, id_number, email)
+
+    def person(self, person_id: int, *, actor: str | None = None) -> PersonView:
+        from supervise.services.registry import records
+
+        return records.show_person(self.runtime, self._who(actor), person_id)
+
+    def persons(self, *, limit: int = 1000, actor: str | None = None) -> list[PersonView]:
+        from supervise.services.registry import records
+
+        return records.list_persons(self.runtime, self._who(actor), limit)
+
+    def find_persons(
+        self,
+        *,
+        name: str | None = None,
+        id_number: str | None = None,
+        actor: str | None = None,
+    ) -> list[PersonView]:
+        """Persons by part of the name, or by the full ID number (exactly one of them)."""
+        from supervise.services.registry import records
+
+        return records.find_persons(self.runtime, self._who(actor), name, id_number)
+
+    def edit_person(
+        self,
+        person_id: int,
+        *,
+        name: str | None = None,
+        email: str | None = None,
+        actor: str | None = None,
+    ) -> PersonView:
+        from supervise.services.registry import records
+
+        changes = {"name": name, "email": email}
+        return records.edit_person(self.runtime, self._who(actor), person_id, changes)
+
+    # -- cases ----------------------------------------------------------------------------
+
+    def appoint(
+        self,
+        *,
+        org: int,
+        person: int,
+        role: str,
+        at: datetime | None = None,
+        actor: str | None = None,
+    ) -> CaseView:
+        """Open a case after the ban check (入职查询); the actor supervises it."""
+        from supervise.services.cases import advance
+
+        return advance.appoint(self.runtime, self._who(actor), org, person, role, at)
+
+    def advance(
+        self,
+        case: int,
+        event: str,
+        *,
+        at: datetime | None = None,
+        details: Mapping[str, Any] | None = None,
+        facts: str | None = None,
+        place: str | None = None,
+        actor: str | None = None,
+        **inputs: Any,
+    ) -> AdvanceResult:
+        """Apply ``event`` to the case.
+
+        ``inputs`` are the event's options: ``date``, ``until``, ``lifelong``,
+        ``judgment``, ``start`` (a court ban's first day), ``waiver``, ``absent``,
+        ``reason``, ``basis``, ``reference``. ``details`` (with ``facts`` and ``place``)
+        is the content of the notices the event issues.
+        """
+        from supervise.services.cases import advance
+
+        unknown = sorted(set(inputs) - set(EVENT_INPUTS))
+        if unknown:
+            raise InvalidInput(
+                f"unknown input(s) {', '.join(unknown)}; an event takes {', '.join(EVENT_INPUTS)}"
+            )
+        params = Params(**inputs, details=merge_details(details, facts=facts, place=place))
+        return advance.advance(self.runtime, self._who(actor), case, event, params, at)
+
+    def case(self, case_id: int, *, actor: str | None = None) -> CaseView:
+        """The case with its open deadlines and its whole history."""
+        from supervise.services.cases import queries
+
+        return queries.show_case(self.runtime, self._who(actor), case_id)
+
+    def cases(
+        self,
+        *,
+        state: str | None = None,
+        org: int | None = None,
+        person: int | None = None,
+        overdue: bool = False,
+        limit: int = 100,
+        actor: str | None = None,
+    ) -> Iterator[CaseView]:
+        """Cases matching every filter, oldest first, streamed (memory stays flat)."""
+        from supervise.services.cases import queries
+
+        return queries.iter_cases(
+            self.runtime,
+            self._who(actor),
+            state=state,
+            org_id=org,
+            person_id=person,
+            overdue=overdue,
+            limit=limit,
+        )
+
+    def next_events(
+        self, case_id: int, *, actor: str | None = None
+    ) -> tuple[CaseView, list[NextEvent]]:
+        """Every event from the case's state, allowed now or not, why, and when."""
+        from supervise.services.cases import queries
+
+        return queries.next_events(self.runtime, self._who(actor), case_id)
+
+    def assign(
+        self, case_id: int, user: str, *, reason: str | None = None, actor: str | None = None
+    ) -> AssignResult:
+        """Make ``user`` the case's supervisor (an ``assign`` entry in its history)."""
+        from supervise.services.admin import users
+
+        return users.assign_case(self.runtime, self._who(actor), case_id, user, reason)
+
+    # -- bans -----------------------------------------------------------------------------
+
+    def check_bans(
+        self, id_number: str, *, on: date | None = None, actor: str | None = None
+    ) -> list[BanView]:
+        """入职查询: the active bans on this person (empty when none or unknown)."""
+        from supervise.services.registry import bans
+
+        return bans.check(self.runtime, self._who(actor), id_number, on)
+
+    def add_court_ban(
+        self,
+        *,
+        id_number: str,
+        name: str,
+        judgment: str,
+        start: date,
+        until: date | None = None,
+        lifelong: bool = False,
+        basis: str | None = None,
+        actor: str | None = None,
+    ) -> BanView:
+        """Record a court's ban on someone who holds no post."""
+        from supervise.services.registry import bans
+
+        return bans.add_court_ban(
+            self.runtime,
+            self._who(actor),
+            id_number=id_number,
+            name=name,
+            judgment=judgment,
+            start=start,
+            until=until,
+            lifelong=lifelong,
+            basis=basis,
+        )
+
+    def bans(
+        self, *, active: bool = False, limit: int = 1000, actor: str | None = None
+    ) -> list[BanView]:
+        from supervise.services.registry import bans
+
+        return bans.list_bans(self.runtime, self._who(actor), active, limit)
+
+    # -- the calendar ---------------------------------------------------------------------
+
+    def load_calendar(
+        self, path: str | Path, *, actor: str | None = None
+    ) -> tuple[YearView, list[Recomputed]]:
+        """Load a year's official schedule; recompute the provisional deadlines."""
+        from supervise.services.admin import calendar
+
+        return calendar.load(self.runtime, self._who(actor), Path(path))
+
+    def calendar_year(self, year: int, *, actor: str | None = None) -> YearView:
+        from supervise.services.admin import calendar
+
+        return calendar.show(self.runtime, self._who(actor), year)
+
+    # -- notices --------------------------------------------------------------------------
+
+    def notices(
+        self,
+        *,
+        case: int | None = None,
+        since: date | None = None,
+        limit: int = 10_000,
+        actor: str | None = None,
+    ) -> list[NoticeView]:
+        from supervise.services.notices import records
+
+        return records.list_notices(self.runtime, self._who(actor), case, since, limit)
+
+    def render_notice(
+        self, notice_id: int, fmt: str = "pdf", *, actor: str | None = None
+    ) -> Rendered:
+        """The notice as PDF or HTML; every render reproduces the first."""
+        from supervise.services.notices import records
+
+        return records.render(self.runtime, self._who(actor), notice_id, fmt)
+
+    def serve_notice(
+        self,
+        notice_id: int,
+        *,
+        method: str,
+        on: date,
+        receipt: str | Path | None = None,
+        consent: str | None = None,
+        actor: str | None = None,
+    ) -> Served:
+        """Record service (送达); windows counted from notice start on that day."""
+        from supervise.services.notices import records
+
+        path = None if receipt is None else Path(receipt)
+        return records.serve(self.runtime, self._who(actor), notice_id, method, on, path, consent)
+
+    def verify_notice(self, notice_id: int, path: str | Path, *, actor: str | None = None) -> bool:
+        """Whether the file is this notice as rendered or as served."""
+        from supervise.services.notices import records
+
+        return records.verify(self.runtime, self._who(actor), notice_id, Path(path))
+
+    # -- users ----------------------------------------------------------------------------
+
+    def add_user(
+        self,
+        name: str,
+        *,
+        email: str,
+        role: str = "supervisor",
+        reports_to: str | None = None,
+        actor: str | None = None,
+    ) -> UserView:
+        from supervise.services.admin import users
+
+        return users.add_user(self.runtime, self._who(actor), name, email, role, reports_to)
+
+    def users(self, *, actor: str | None = None) -> list[UserView]:
+        from supervise.services.admin import users
+
+        return users.list_users(self.runtime, self._who(actor))
+
+    def edit_user(
+        self,
+        name: str,
+        *,
+        email: str | None = None,
+        role: str | None = None,
+        reports_to: str | None = None,
+        no_reports_to: bool = False,
+        actor: str | None = None,
+    ) -> UserView:
+        from supervise.services.admin import users
+
+        return users.edit_user(
+            self.runtime,
+            self._who(actor),
+            name,
+            email=email,
+            role=role,
+            reports_to=reports_to,
+            no_reports_to=no_reports_to,
+        )
+
+    # -- reminders ------------------------------------------------------------------------
+
+    def agenda(
+        self, *, days: int | None = None, user: str | None = None, actor: str | None = None
+    ) -> list[AgendaItem]:
+        """What falls due within ``days``, and everything overdue, per supervisor."""
+        from supervise.services.reminders import digest
+
+        return digest.agenda(self.runtime, self._who(actor), days, user)
+
+    def run_reminders(self) -> RunReport:
+        """One pass of the reminder work (what ``remind run`` does)."""
+        from supervise.services.reminders import run
+
+        return run.run_once(self.runtime)
+
+    def run_scheduler(self, *, every: int | None = None) -> None:
+        """Run the reminder work forever, until SIGTERM or SIGINT."""
+        from supervise.services.reminders import run
+
+        run.run_scheduler(self.runtime, every)
+
+    def outbox_status(self, *, limit: int = 20, actor: str | None = None) -> OutboxStatus:
+        from supervise.services.reminders import outbox
+
+        return outbox.status(self.runtime, self._who(actor), limit)
+
+    def messages(
+        self,
+        *,
+        status: str | None = None,
+        case: int | None = None,
+        limit: int = 50,
+        actor: str | None = None,
+    ) -> list[MessageView]:
+        """Outbox messages, newest first."""
+        from supervise.services.reminders import outbox
+
+        return outbox.list_messages(self.runtime, self._who(actor), status, case, limit)
+
+    def retry_messages(self, ids: Sequence[int] = (), *, actor: str | None = None) -> int:
+        """Put failed messages back in the queue; returns how many."""
+        from supervise.services.reminders import outbox
+
+        return outbox.retry(self.runtime, self._who(actor), ids)

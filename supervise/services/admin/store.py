@@ -1,0 +1,66 @@
+"""The SQL of the office's set-up (service layer): users, calendar years, supervisors."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from supervise import model
+from supervise.adapters.database import UnitOfWork
+from supervise.adapters.orm import cases as cases_table
+from supervise.adapters.orm import deadlines as deadlines_table
+from supervise.adapters.orm import users as users_table
+from supervise.errors import NotFound
+from supervise.states import NON_FINAL_STATES
+from supervise.workdays import YearSchedule
+
+
+def user_named(uow: UnitOfWork, name: str) -> model.User | None:
+    return uow.session.scalar(select(model.User).where(users_table.c.name == name))
+
+
+def get_user(uow: UnitOfWork, name: str) -> model.User:
+    user = user_named(uow, name)
+    if user is None:
+        raise NotFound(f"no user named {name}; see `supervise user list`")
+    return user
+
+
+def users_by_id(uow: UnitOfWork) -> dict[int, model.User]:
+    return {u.id: u for u in uow.session.scalars(select(model.User))}
+
+
+def supervisors_of_open_cases(uow: UnitOfWork) -> list[str | None]:
+    c = cases_table.c
+    return list(
+        uow.session.execute(
+            select(c.supervisor)
+            .where(c.state.in_(NON_FINAL_STATES))
+            .group_by(c.supervisor)
+            .order_by(c.supervisor)
+        ).scalars()
+    )
+
+
+def schedules(uow: UnitOfWork) -> dict[int, YearSchedule]:
+    """The official year schedules an administrator loaded."""
+    out: dict[int, YearSchedule] = {}
+    for row in uow.session.scalars(select(model.CalendarYear)):
+        out[row.year] = YearSchedule(
+            year=row.year,
+            holidays=frozenset(date.fromisoformat(d) for d in row.holidays),
+            workdays=frozenset(date.fromisoformat(d) for d in row.workdays),
+            source=row.source,
+        )
+    return out
+
+
+def provisional_deadlines(uow: UnitOfWork) -> list[model.Deadline]:
+    return list(
+        uow.session.scalars(
+            select(model.Deadline).where(
+                deadlines_table.c.provisional.is_(True), deadlines_table.c.status == "open"
+            )
+        )
+    )

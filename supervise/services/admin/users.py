@@ -1,0 +1,230 @@
+"""Use cases for the user directory and case assignment (service layer).
+
+The directory says who gets mail: a case's supervisor (``cases.supervisor``, a user name)
+gets its reminders, overdue notices and digest; the supervisor's ``reports_to`` gets the
+escalations, and only they. Every function owns its transaction. Edits of a user are kept
+in the ``edits`` table; a change of a case's supervisor is an ``assign`` entry in the
+case's append-only history. Who acts is an argument, recorded with each change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from supervise import model
+from supervise.clock import wall_clock
+from supervise.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from supervise.law import OFFICE_ROLES
+from supervise.runtime import Runtime
+from supervise.services.admin import store
+from supervise.services.cases.store import append_history
+from supervise.services.reminders.store import load_directory
+from supervise.states import FINAL_STATES
+from supervise.validation import validate_email
+from supervise.views import AssignResult, UserView
+
+
+def _name(value: str, what: str = "NAME") -> str:
+    name = value.strip()
+    if not name:
+        raise InvalidInput(f"{what} must not be empty")
+    if any(c.isspace() for c in name) or len(name) > 100:
+        raise InvalidInput(
+            f"{what} {value!r} must be one word of at most 100 characters (the name "
+            "given to --as when this user acts)"
+        )
+    return name
+
+
+def _role(value: str) -> str:
+    if value not in OFFICE_ROLES:
+        raise InvalidInput(f"unknown role {value!r}; use {' or '.join(OFFICE_ROLES)}")
+    return value
+
+
+def _view(user: model.User, directory: Mapping[int, model.User]) -> UserView:
+    boss = directory.get(user.reports_to_id) if user.reports_to_id is not None else None
+    return UserView(user.id, user.name, user.email, user.role, boss.name if boss else None)
+
+
+def add_user(
+    rt: Runtime,
+    actor: str,
+    name: str,
+    email: str,
+    role: str = "supervisor",
+    reports_to: str | None = None,
+) -> UserView:
+    """Add someone to the directory.
+
+    Raises:
+        InvalidInput: a malformed name, e-mail address or role.
+        NotFound: ``reports_to`` names no user.
+        Conflict: the name is taken.
+    """
+    clean = _name(name)
+    address = validate_email(email)
+    kind = _role(role)
+    with rt.uow() as uow:
+        if store.user_named(uow, clean) is not None:
+            raise Conflict(f"a user named {clean} exists already; use `supervise user edit`")
+        boss = (
+            None if reports_to is None else store.get_user(uow, _name(reports_to, "--reports-to"))
+        )
+        user = model.User(
+            name=clean,
+            email=address,
+            role=kind,
+            reports_to_id=None if boss is None else boss.id,
+            created_at=rt.clock.now(),
+        )
+        uow.session.add(user)
+        uow.commit()
+        return _view(user, store.users_by_id(uow))
+
+
+def list_users(rt: Runtime, actor: str) -> list[UserView]:
+    with rt.uow() as uow:
+        everyone = store.users_by_id(uow)
+        return [_view(u, everyone) for u in sorted(everyone.values(), key=lambda u: u.name)]
+
+
+def edit_user(
+    rt: Runtime,
+    actor: str,
+    name: str,
+    *,
+    email: str | None = None,
+    role: str | None = None,
+    reports_to: str | None = None,
+    no_reports_to: bool = False,
+) -> UserView:
+    """Change a user's e-mail, role or reports-to; the old values stay in the edits table.
+
+    Raises:
+        InvalidInput: nothing to change, contradictory options, or a malformed value.
+        NotFound: the user, or the new reports-to, does not exist.
+        NotAllowed: the new reports-to would make a reporting cycle.
+    """
+    if reports_to is not None and no_reports_to:
+        raise InvalidInput("give either --reports-to NAME or --no-reports-to, not both")
+    if email is None and role is None and reports_to is None and not no_reports_to:
+        raise InvalidInput(
+            "nothing to change; give --email, --role, --reports-to or --no-reports-to"
+        )
+    new: dict[str, Any] = {}
+    if email is not None:
+        new["email"] = validate_email(email)
+    if role is not None:
+        new["role"] = _role(role)
+    with rt.uow() as uow:
+        user = store.get_user(uow, _name(name))
+        everyone = store.users_by_id(uow)
+        if no_reports_to:
+            new["reports_to_id"] = None
+        elif reports_to is not None:
+            boss = store.get_user(uow, _name(reports_to, "--reports-to"))
+            _refuse_cycle(user, boss, everyone)
+            new["reports_to_id"] = boss.id
+        changes: dict[str, Any] = {}
+        for key, value in new.items():
+            old = getattr(user, key)
+            if old == value:
+                continue
+            label = key
+            shown_old, shown_new = old, value
+            if key == "reports_to_id":
+                label = "reports_to"
+                shown_old = everyone[old].name if old is not None else None
+                shown_new = everyone[value].name if value is not None else None
+            changes[label] = {"old": shown_old, "new": shown_new}
+            setattr(user, key, value)
+        if changes:
+            uow.session.add(
+                model.Edit(
+                    entity="user",
+                    entity_id=user.id,
+                    at=rt.clock.now(),
+                    recorded_at=wall_clock(),
+                    by=actor,
+                    changes=changes,
+                )
+            )
+        uow.commit()
+        return _view(user, everyone)
+
+
+def _refuse_cycle(user: model.User, boss: model.User, everyone: Mapping[int, model.User]) -> None:
+    seen: list[str] = [user.name]
+    current: model.User | None = boss
+    while current is not None:
+        seen.append(current.name)
+        if current.id == user.id:
+            chain = " -> ".join(seen)
+            raise NotAllowed(
+                f"{user.name} cannot report to {boss.name}: that makes a reporting cycle ({chain})"
+            )
+        current = everyone.get(current.reports_to_id) if current.reports_to_id else None
+
+
+def assign_case(
+    rt: Runtime, actor: str, case_id: int, name: str, reason: str | None = None
+) -> AssignResult:
+    """Make ``name`` the supervisor of the case, as an ``assign`` entry in its history.
+
+    Raises:
+        NotFound: no such case or user.
+        NotAllowed: the case is closed, or already assigned to that user.
+        Conflict: the case changed at the same moment; retry.
+    """
+    clean = _name(name, "USER")
+    now = rt.clock.now()
+    with rt.uow() as uow:
+        case = uow.session.get(model.Case, case_id)
+        if case is None:
+            raise NotFound(f"no case with id {case_id}; see `supervise case list`")
+        store.get_user(uow, clean)
+        if case.state in FINAL_STATES:
+            raise NotAllowed(
+                f"case {case_id} is closed (state {case.state.value}); it needs no supervisor"
+            )
+        previous = case.supervisor
+        if previous == clean:
+            raise NotAllowed(f"case {case_id} is already assigned to {clean}")
+        case.supervisor = clean
+        append_history(
+            uow,
+            case,
+            "assign",
+            at=max(now, case.last_event_at),
+            by=actor,
+            before=case.state,
+            reason=reason,
+            data={"from": previous, "to": clean},
+        )
+        uow.commit()
+        return AssignResult(case.id, clean, previous, case.seq)
+
+
+def directory_check(rt: Runtime) -> tuple[bool, str]:
+    """(ok, what to say): can every open case's supervisor be mailed and escalated to?"""
+    with rt.uow() as uow:
+        directory = load_directory(uow)
+        supervisors = store.supervisors_of_open_cases(uow)
+    unknown = [s or "(none)" for s in supervisors if directory.get(s) is None]
+    bossless = [s for s in supervisors if s and directory.get(s) and not directory.boss_of(s)]
+    problems: list[str] = []
+    if unknown:
+        problems.append(
+            f"supervisors of open cases not in the user directory (they get no reminders): "
+            f"{', '.join(unknown)}; `supervise user add NAME --email ADDR`"
+        )
+    if bossless:
+        problems.append(
+            f"supervisors without reports-to (their overdue deadlines escalate to nobody): "
+            f"{', '.join(bossless)}; `supervise user edit NAME --reports-to BOSS`"
+        )
+    if problems:
+        return False, "; ".join(problems)
+    return True, f"{len(directory.by_name)} users; every open case's supervisor can be reached"

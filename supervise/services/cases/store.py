@@ -1,0 +1,238 @@
+"""The SQL of leadership cases (service layer: the one place the cases' tables are queried).
+
+Each function runs inside the caller's unit of work and never commits. The use-case
+modules (``advance``, ``queries``) speak in domain terms and ask these for what they need.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ARRAY, ColumnElement, Integer, Select, any_, cast, distinct, func, select
+
+from supervise import model
+from supervise.adapters.database import UnitOfWork
+from supervise.adapters.orm import bans as bans_table
+from supervise.adapters.orm import cases as cases_table
+from supervise.adapters.orm import deadlines as deadlines_table
+from supervise.adapters.orm import history as history_table
+from supervise.adapters.orm import organizations as orgs_table
+from supervise.adapters.orm import persons as persons_table
+from supervise.clock import wall_clock
+from supervise.errors import NotFound
+from supervise.states import NON_FINAL_STATES, CaseState
+
+CaseRow = tuple[model.Case, model.Organization, model.Person]
+CaseQuery = Select[model.Case, model.Organization, model.Person]
+RUNNING = ("open", "waiting")
+
+
+def load_case(uow: UnitOfWork, case_id: int) -> CaseRow:
+    """The case with its organization and person, in one statement."""
+    row = uow.session.execute(_cases_query().where(cases_table.c.id == case_id)).first()
+    if row is None:
+        raise NotFound(f"no case with id {case_id}; see `supervise case list`")
+    return row[0], row[1], row[2]
+
+
+def _cases_query() -> CaseQuery:
+    return (
+        select(model.Case, model.Organization, model.Person)
+        .join(orgs_table, orgs_table.c.id == cases_table.c.organization_id)
+        .join(persons_table, persons_table.c.id == cases_table.c.person_id)
+    )
+
+
+def cases_query(
+    *, state: CaseState | None, org_id: int | None, person_id: int | None, limit: int
+) -> CaseQuery:
+    """Cases matching every filter given, oldest first; each filter is served by an index."""
+    query = _cases_query().order_by(cases_table.c.id).limit(limit)
+    if state is not None:
+        query = query.where(cases_table.c.state == state)
+    if org_id is not None:
+        query = query.where(cases_table.c.organization_id == org_id)
+    if person_id is not None:
+        query = query.where(cases_table.c.person_id == person_id)
+    return query
+
+
+def overdue_filter(dialect: str, today: date) -> ColumnElement[bool]:
+    """Cases with an office deadline past, found from the (status, due) index, so that the
+    cost follows the number overdue rather than the number of cases."""
+    late = (
+        deadlines_table.c.status == "open",
+        deadlines_table.c.due < today,
+        deadlines_table.c.nature.in_(("office", "term")),
+    )
+    if dialect == "postgresql":
+        # PostgreSQL turns IN (subquery) into a semi-join that it overestimates, then walks
+        # every case in id order; = ANY(one array, computed once) is an index lookup instead.
+        ids = select(func.array_agg(distinct(deadlines_table.c.case_id))).where(*late)
+        # The cast keeps PostgreSQL from reading ANY(SELECT ...) as the row-wise subquery form.
+        return cases_table.c.id == any_(cast(ids.scalar_subquery(), ARRAY(Integer)))
+    return cases_table.c.id.in_(select(deadlines_table.c.case_id).where(*late))
+
+
+def lock_person(uow: UnitOfWork, person_id: int) -> model.Person:
+    """The person's row, locked (PostgreSQL) so a ban and an appointment cannot cross."""
+    person = uow.session.scalar(
+        select(model.Person).where(persons_table.c.id == person_id).with_for_update()
+    )
+    if person is None:
+        raise NotFound(f"no person with id {person_id}; see `supervise person list`")
+    return person
+
+
+def open_case_of(uow: UnitOfWork, org_id: int, person_id: int, role: str) -> int | None:
+    """The id of the person's open case in this role of this organization, if any."""
+    return uow.session.scalar(
+        select(cases_table.c.id).where(
+            cases_table.c.organization_id == org_id,
+            cases_table.c.person_id == person_id,
+            cases_table.c.role == role,
+            cases_table.c.state.in_(NON_FINAL_STATES),
+        )
+    )
+
+
+def open_cases_of_person(uow: UnitOfWork, person_id: int) -> list[int]:
+    return list(
+        uow.session.scalars(
+            select(cases_table.c.id).where(
+                cases_table.c.person_id == person_id, cases_table.c.state.in_(NON_FINAL_STATES)
+            )
+        )
+    )
+
+
+def other_cases_of_person(
+    uow: UnitOfWork, person_id: int, case_id: int, states: Sequence[CaseState]
+) -> list[tuple[model.Case, model.Organization]]:
+    """The person's other cases in ``states``, with their organizations, by id."""
+    rows = uow.session.execute(
+        select(model.Case, model.Organization)
+        .join(orgs_table, orgs_table.c.id == cases_table.c.organization_id)
+        .where(
+            cases_table.c.person_id == person_id,
+            cases_table.c.id != case_id,
+            cases_table.c.state.in_(states),
+        )
+        .order_by(cases_table.c.id)
+    ).all()
+    return [(case, org) for case, org in rows]
+
+
+def running_deadlines(uow: UnitOfWork, case_id: int) -> list[model.Deadline]:
+    """Deadlines that run, and windows waiting for their notice to be served."""
+    return list(
+        uow.session.scalars(
+            select(model.Deadline)
+            .where(deadlines_table.c.case_id == case_id, deadlines_table.c.status.in_(RUNNING))
+            .order_by(deadlines_table.c.due, deadlines_table.c.id)
+        )
+    )
+
+
+def deadlines_closed_at(uow: UnitOfWork, case_id: int, seq: int) -> list[model.Deadline]:
+    return list(
+        uow.session.scalars(
+            select(model.Deadline).where(
+                deadlines_table.c.case_id == case_id,
+                deadlines_table.c.status == "closed",
+                deadlines_table.c.closed_seq == seq,
+            )
+        )
+    )
+
+
+def step_that_left(uow: UnitOfWork, case_id: int, state: CaseState) -> int | None:
+    """The latest history step that took the case out of ``state``."""
+    return uow.session.scalar(
+        select(history_table.c.seq)
+        .where(
+            history_table.c.case_id == case_id,
+            history_table.c.from_state == state.value,
+            history_table.c.to_state != state.value,
+        )
+        .order_by(history_table.c.seq.desc())
+        .limit(1)
+    )
+
+
+def notice_unserved(uow: UnitOfWork, notice_id: int) -> bool:
+    notice = uow.session.get(model.Notice, notice_id)
+    return notice is not None and notice.served_on is None
+
+
+def case_bans(uow: UnitOfWork, case_id: int) -> list[model.Ban]:
+    """The case's bans still active in the registry."""
+    return list(
+        uow.session.scalars(
+            select(model.Ban).where(
+                bans_table.c.case_id == case_id, bans_table.c.status == "active"
+            )
+        )
+    )
+
+
+def active_bans(uow: UnitOfWork, person_id: int, on: date) -> list[model.Ban]:
+    rows = uow.session.scalars(
+        select(model.Ban).where(
+            bans_table.c.person_id == person_id, bans_table.c.status == "active"
+        )
+    )
+    return [b for b in rows if b.active_on(on)]
+
+
+def history_of(uow: UnitOfWork, case_ids: Sequence[int]) -> list[model.HistoryEntry]:
+    return list(
+        uow.session.scalars(
+            select(model.HistoryEntry)
+            .where(history_table.c.case_id.in_(case_ids))
+            .order_by(history_table.c.case_id, history_table.c.seq)
+        )
+    )
+
+
+def append_history(
+    uow: UnitOfWork,
+    case: model.Case,
+    event: str,
+    *,
+    at: datetime,
+    by: str,
+    before: CaseState | None,
+    reason: str | None = None,
+    basis: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> int:
+    """Record ``event`` as the case's next step (the case is already in its new state).
+
+    History is append-only: rows are inserted, never updated or deleted. The case's
+    version-checked UPDATE is flushed first, so a concurrent change of the same case fails
+    before the row is written.
+
+    Returns:
+        The step number (``seq``) of the new row.
+    """
+    case.seq += 1
+    uow.flush()
+    uow.session.add(
+        model.HistoryEntry(
+            case_id=case.id,
+            seq=case.seq,
+            event=event,
+            from_state=None if before is None else before.value,
+            to_state=case.state.value,
+            at=at,
+            recorded_at=wall_clock(),
+            by=by,
+            reason=reason,
+            basis=basis,
+            data=data or {},
+        )
+    )
+    return case.seq

@@ -1,0 +1,293 @@
+"""Issuing official notices inside a transition (service layer).
+
+A transition that needs a document creates its notice in the same transaction as the state
+change: its number (文号, sequential per series and year, never reused or skipped), a frozen
+snapshot of the data, the rendered HTML and its SHA-256. What each notice type is, which
+events issue it and which window its service starts is in ``notices/types.py``.
+
+Windows that the law counts from notice (陈述申辩, 听证申请, 整改, 撤换) wait until the notice
+is served (``records.serve`` starts them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from supervise import model
+from supervise.adapters.database import UnitOfWork
+from supervise.deadlines import period_due
+from supervise.errors import InvalidInput
+from supervise.law import (
+    BAN_SCOPES,
+    FROM_SERVICE,
+    LAWSUIT_MONTHS,
+    ORG_KINDS,
+    PENALTY_ZH,
+    REVIEW_DAYS,
+    REVOKED_PENALTY,
+)
+from supervise.notices.numbering import format_number
+from supervise.notices.types import NOTICE_TYPES, notices_of_event, validate_details
+from supervise.rules import Params, Rulebook
+from supervise.runtime import Runtime
+from supervise.services.cases.store import running_deadlines
+from supervise.services.notices import store
+from supervise.validation import mask_id_number
+
+
+def cn_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _period_cn(workdays: int | None, calendar_days: int | None) -> str:
+    if workdays is not None:
+        return f"{workdays}个工作日"
+    return f"{calendar_days}日"
+
+
+def prepare(
+    event: str, params: Params, when: datetime, zone: ZoneInfo
+) -> dict[str, dict[str, Any]]:
+    """Validate the event's document details before anything is read or written.
+
+    The user's ``--details`` file, ``--facts`` and ``--place`` are spread over the event's
+    notice types; fields the engine knows (dates, the record, the reason) fill the rest.
+
+    Raises:
+        InvalidInput: a field no notice of this event takes, or a required one missing.
+    """
+    types = notices_of_event(event)
+    given = dict(params.details)
+    if not types:
+        if given:
+            raise InvalidInput(
+                f"{event} produces no notice, so it takes no --facts/--place/--details"
+            )
+        return {}
+    allowed = {f for t in types for f in NOTICE_TYPES[t].allowed_fields}
+    if "hearing_place" in allowed:
+        allowed.add("place")  # --place names the hearing's place on a hearing notice
+    unknown = sorted(k for k in given if k not in allowed)
+    if unknown:
+        raise InvalidInput(
+            f"{event} does not take details field(s) {', '.join(unknown)}; "
+            f"allowed: {', '.join(sorted(allowed))}"
+        )
+    day = when.astimezone(zone).date()
+    derived: dict[str, Any] = {
+        "time_cn": cn_date(params.date) if params.date else cn_date(day),
+        "hearing_time_cn": cn_date(params.date) if params.date else None,
+        "hearing_place": given.get("place"),
+        "record": params.reason,
+        "reason": params.reason,
+        "reference": params.reference,
+    }
+    out: dict[str, dict[str, Any]] = {}
+    for notice_type in types:
+        fields = NOTICE_TYPES[notice_type].allowed_fields
+        chosen = {k: v for k, v in given.items() if k in fields}
+        for key, value in derived.items():
+            if key in fields and key not in chosen and value is not None:
+                chosen[key] = value
+        out[notice_type] = validate_details(notice_type, chosen)
+    return out
+
+
+@dataclass(frozen=True)
+class IssueContext:
+    """What the transition hands over for its notices (all read inside its transaction)."""
+
+    law: Rulebook
+    case: model.Case
+    org: model.Organization
+    person: model.Person
+    event: str
+    seq: int
+    when: datetime
+    basis: str | None
+    details: Mapping[str, Mapping[str, Any]]
+    ban: model.Ban | None = None
+
+
+def pattern_of(rt: Runtime, notice_type: str) -> str:
+    """The document-number pattern of a type: the office's, else the type's default."""
+    return rt.settings.notices.numbers.get(notice_type) or NOTICE_TYPES[notice_type].pattern
+
+
+def _series(rt: Runtime, pattern: str) -> str:
+    """The counter a pattern draws from: types sharing a pattern share one series."""
+    return next(t for t in NOTICE_TYPES if pattern_of(rt, t) == pattern)
+
+
+def issue(uow: UnitOfWork, rt: Runtime, ctx: IssueContext) -> list[model.Notice]:
+    """Create the event's notices inside the caller's transaction."""
+    types = notices_of_event(ctx.event)
+    if not types:
+        return []
+    day = ctx.when.astimezone(rt.settings.zone).date()
+    renderer = rt.notice_renderer()
+    uow.flush()  # the deadlines this transition just opened
+    deadlines = running_deadlines(uow, ctx.case.id)
+    created: list[model.Notice] = []
+    # Every window this event's notices start counts from service, in all its documents
+    # (the 约谈记录 states the rectification period the 整改通知书 starts).
+    starting = frozenset(NOTICE_TYPES[t].starts for t in types) - {None}
+    for notice_type in types:
+        nt = NOTICE_TYPES[notice_type]
+        if nt.replaces_earlier:
+            _supersede(uow, ctx.case.id, notice_type, ctx.seq)
+        pattern = pattern_of(rt, notice_type)
+        seq = store.allocate_number(uow, _series(rt, pattern), day.year)
+        number = format_number(pattern, year=day.year, seq=seq)
+        snapshot = _context(rt, ctx, notice_type, number, day, deadlines, starting)
+        html = renderer.render_html(notice_type, snapshot)
+        notice = model.Notice(
+            case_id=ctx.case.id,
+            history_seq=ctx.seq,
+            type=notice_type,
+            number=number,
+            year=day.year,
+            seq=seq,
+            created_at=ctx.when,
+            snapshot=snapshot,
+            template_version=renderer.template_version(notice_type),
+            html=html,
+            html_sha256=hashlib.sha256(html.encode("utf-8")).hexdigest(),
+            pdf_sha256=None,
+            pdf_text_sha256=None,
+            served_on=None,
+            status="active",
+        )
+        uow.session.add(notice)
+        uow.flush()
+        created.append(notice)
+        if nt.starts:
+            for deadline in deadlines:
+                if deadline.kind == nt.starts and deadline.opened_seq == ctx.seq:
+                    deadline.status, deadline.notice_id = "waiting", notice.id
+        if nt.served:
+            rule, amount, due = period_due(ctx.law.calendar, day, rt.settings.periods.service)
+            uow.session.add(
+                model.Deadline(
+                    case_id=ctx.case.id,
+                    kind="service",
+                    nature="office",
+                    owner="*" if nt.serve_always else ctx.case.state.value,
+                    start=day,
+                    rule=rule,
+                    amount=amount,
+                    due=due.day,
+                    provisional=due.provisional,
+                    status="open",
+                    opened_seq=ctx.seq,
+                    closed_seq=None,
+                    notice_id=notice.id,
+                )
+            )
+    return created
+
+
+def _supersede(uow: UnitOfWork, case_id: int, notice_type: str, seq: int) -> None:
+    """A rescheduled interview or hearing replaces the earlier notice and its service duty."""
+    for old in store.active_notices(uow, case_id, notice_type):
+        old.status = "superseded"
+        for deadline in store.deadlines_of_notice(uow, old.id):
+            if deadline.status == "open":
+                deadline.status, deadline.closed_seq = "moved", seq
+
+
+def _context(
+    rt: Runtime,
+    ctx: IssueContext,
+    notice_type: str,
+    number: str,
+    day: date,
+    deadlines: Sequence[model.Deadline],
+    starts: frozenset[str | None],
+) -> dict[str, Any]:
+    settings = rt.settings
+    periods = settings.periods
+    nt = NOTICE_TYPES[notice_type]
+    basis = settings.bases.get(ctx.basis or "")
+    basis_view = None
+    if basis is not None:
+        kind = nt.penalty or REVOKED_PENALTY.get(ctx.event, "")
+        basis_view = {
+            "key": ctx.basis,
+            "citation": basis.citation,
+            "penalty_zh": PENALTY_ZH.get(kind, ""),
+        }
+    deadline_views: dict[str, Any] = {}
+    for d in deadlines:
+        period = getattr(periods, d.kind, None)
+        from_service = d.kind in FROM_SERVICE and (
+            d.kind in starts and d.opened_seq == ctx.seq or d.status == "waiting"
+        )
+        deadline_views[d.kind] = {
+            "due_cn": None if from_service else cn_date(d.due),
+            "provisional": False if from_service else d.provisional,
+            "period_cn": _period_cn(period.workdays, period.calendar_days) if period else None,
+        }
+    if notice_type == "ban_prior_notice" and "defence_window" not in deadline_views:
+        # A ban proceeding has one window (Art. 64's five working days); the party may state
+        # and defend within it too, so the notice gives both rights the same end.
+        deadline_views["defence_window"] = deadline_views.get("hearing_request")
+    ban_view = None
+    details = dict(ctx.details.get(notice_type, {}))
+    if notice_type == "ban_prior_notice" and basis is not None and basis.ban is not None:
+        # The term is decided later; the prior notice states the range the basis allows.
+        term = basis.ban
+        ban_view = {
+            "from_cn": None,
+            "until_cn": None,
+            "lifelong": False,
+            "scope_zh": BAN_SCOPES.get(term.scope, term.scope),
+        }
+        details.setdefault("term_zh", f"{term.min_years}年以上{term.max_years}年以下")
+    if ctx.ban is not None:
+        ban_view = {
+            "from_cn": cn_date(ctx.ban.start),
+            "until_cn": None if ctx.ban.until is None else cn_date(ctx.ban.until),
+            "lifelong": ctx.ban.lifelong,
+            "scope_zh": BAN_SCOPES.get(ctx.ban.scope, ctx.ban.scope),
+        }
+    return {
+        "notice": {
+            "type": notice_type,
+            "number": number,
+            "title": nt.title_zh,
+            "date_cn": cn_date(day),
+        },
+        "authority": {
+            "name": settings.office.name,
+            "address": settings.office.address,
+            "phone": settings.office.phone,
+            "review_body": settings.office.review_body,
+            "court": settings.office.court,
+        },
+        "organization": {
+            "name": ctx.org.name,
+            "credit_code": ctx.org.credit_code,
+            "kind_zh": ORG_KINDS.get(ctx.org.kind, ctx.org.kind),
+            "district": ctx.org.district,
+            "township": ctx.org.township,
+            "address": None,
+        },
+        "person": {
+            "name": ctx.person.name,
+            "id_number_masked": mask_id_number(ctx.person.id_number),
+            "role": ctx.case.role,
+        },
+        "case": {"id": ctx.case.id},
+        "basis": basis_view,
+        "event": {"name": ctx.event, "at_cn": cn_date(day)},
+        "deadlines": deadline_views,
+        "ban": ban_view,
+        "details": details,
+        "remedies": {"review_days": REVIEW_DAYS, "lawsuit_months": LAWSUIT_MONTHS},
+    }

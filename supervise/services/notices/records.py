@@ -1,0 +1,188 @@
+"""Stored notices: list, render (HTML as stored, PDF made from it), serve, verify.
+
+Service layer. Rendering a PDF happens outside any transaction; the first render records
+its hash and a fingerprint of its text, which every later render must reproduce.
+Windows counted from notice (陈述申辩, 听证申请, 整改, 撤换) start when ``serve`` records the
+service, and move when the notice is served again, with a history entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from supervise import model
+from supervise.clock import wall_clock
+from supervise.deadlines import period_due
+from supervise.errors import InvalidInput, NotAllowed, SuperviseError
+from supervise.law import FROM_SERVICE, PUBLIC_NOTICE_DAYS, SERVICE_METHODS
+from supervise.notices.types import NOTICE_TYPES
+from supervise.runtime import Runtime
+from supervise.services.cases.store import append_history
+from supervise.services.notices import store
+from supervise.views import NoticeView, Rendered, Served
+
+
+def list_notices(
+    rt: Runtime,
+    actor: str,
+    case_id: int | None = None,
+    since: date | None = None,
+    limit: int = 10_000,
+) -> list[NoticeView]:
+    start = None
+    if since is not None:
+        start = datetime.combine(since, datetime.min.time(), tzinfo=rt.settings.zone)
+    with rt.uow() as uow:
+        return [NoticeView.of(n) for n in store.list_notices(uow, case_id, start, limit)]
+
+
+def render(rt: Runtime, actor: str, notice_id: int, fmt: str) -> Rendered:
+    """The notice as HTML (as stored) or PDF (made from the stored HTML).
+
+    Raises:
+        SuperviseError: the stored HTML no longer matches its hash, or a PDF made now would
+            not say what the first one said.
+    """
+    if fmt not in ("html", "pdf"):
+        raise InvalidInput(f"unknown format {fmt!r}; use pdf or html")
+    with rt.uow() as uow:
+        notice = store.get_notice(uow, notice_id)
+        view = NoticeView.of(notice)
+        html, html_sha = notice.html, notice.html_sha256
+        pdf_sha, text_sha = notice.pdf_sha256, notice.pdf_text_sha256
+    if hashlib.sha256(html.encode("utf-8")).hexdigest() != html_sha:
+        raise SuperviseError(
+            f"notice {notice_id}: the stored document does not match its SHA-256; "
+            "the database was altered outside supervise"
+        )
+    if fmt == "html":
+        return Rendered(view, html.encode("utf-8"), False)
+    pdf, text = rt.pdf().render(html)
+    digest = hashlib.sha256(pdf).hexdigest()
+    text_digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if pdf_sha is None:
+        with rt.uow() as uow:
+            stored = store.get_notice(uow, notice_id)
+            if stored.pdf_sha256 is None:
+                stored.pdf_sha256, stored.pdf_text_sha256 = digest, text_digest
+                uow.commit()
+                return Rendered(view, pdf, True)
+            pdf_sha, text_sha = stored.pdf_sha256, stored.pdf_text_sha256
+    if digest != pdf_sha and text_digest != text_sha:
+        raise SuperviseError(
+            f"notice {notice_id} ({view.number}) renders differently from its first PDF "
+            "(fonts or WeasyPrint changed?); install the fonts it was made with"
+        )
+    return Rendered(view, pdf, False)
+
+
+def verify(rt: Runtime, actor: str, notice_id: int, path: Path) -> bool:
+    """Whether ``path`` is this notice as rendered (HTML or first PDF) or as served."""
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror}") from exc
+    with rt.uow() as uow:
+        notice = store.get_notice(uow, notice_id)
+        known = {notice.html_sha256, notice.pdf_sha256} | store.receipt_hashes(uow, notice_id)
+        return digest in known - {None}
+
+
+def serve(
+    rt: Runtime,
+    actor: str,
+    notice_id: int,
+    method: str,
+    on: date,
+    receipt: Path | None = None,
+    consent: str | None = None,
+) -> Served:
+    """Record how and when the notice reached the party; start (or move) its window."""
+    if method not in SERVICE_METHODS:
+        raise InvalidInput(f"unknown method {method!r}; use one of {', '.join(SERVICE_METHODS)}")
+    if method == "electronic" and not consent:
+        raise InvalidInput(
+            "electronic service needs the party's consent (行政处罚法 Art. 61): give --consent REF"
+        )
+    receipt_sha = None
+    if receipt is not None:
+        try:
+            receipt_sha = hashlib.sha256(receipt.read_bytes()).hexdigest()
+        except OSError as exc:
+            raise InvalidInput(f"cannot read receipt {receipt}: {exc.strerror}") from exc
+    today = rt.clock.today()
+    if on > today:
+        raise InvalidInput(
+            f"--on {on.isoformat()} is in the future; record service once it happened"
+        )
+    effective = on + timedelta(days=PUBLIC_NOTICE_DAYS) if method == "public" else on
+    law = rt.rulebook()
+    zone = rt.settings.zone
+    started: list[tuple[str, date]] = []
+    with rt.uow() as uow:
+        notice = store.get_notice(uow, notice_id)
+        if not NOTICE_TYPES[notice.type].served:
+            raise NotAllowed(
+                f"notice {notice_id} ({notice.type}) is a record, not served on a party"
+            )
+        if notice.status != "active":
+            raise NotAllowed(f"notice {notice_id} was superseded by a later notice; serve that one")
+        issued_on = notice.created_at.astimezone(zone).date()
+        if on < issued_on:
+            raise InvalidInput(
+                f"--on {on.isoformat()} is before the notice was issued ({issued_on.isoformat()})"
+            )
+        case = uow.session.get(model.Case, notice.case_id)
+        assert case is not None
+        previous = notice.served_on
+        notice.served_on, notice.service_method = effective, method
+        step = case.seq + 1  # the history row appended below
+        for deadline in store.deadlines_of_notice(uow, notice_id):
+            if deadline.kind == "service" and deadline.status == "open":
+                deadline.status, deadline.closed_seq = "closed", step
+            elif deadline.kind in FROM_SERVICE and deadline.status in ("waiting", "open"):
+                period = getattr(rt.settings.periods, deadline.kind)
+                rule, amount, due = period_due(law.calendar, effective, period)
+                deadline.start, deadline.rule, deadline.amount = effective, rule, amount
+                deadline.due, deadline.provisional = due.day, due.provisional
+                deadline.status = "open"
+                started.append((deadline.kind, due.day))
+        how = SERVICE_METHODS[method]
+        reason = (
+            f"{notice.number} served again ({how}) on {effective.isoformat()}; "
+            f"first service {previous.isoformat()}"
+            if previous is not None
+            else f"{notice.number} served ({how}) on {effective.isoformat()}"
+        )
+        uow.session.add(
+            model.NoticeService(
+                notice_id=notice_id,
+                method=method,
+                delivered_on=on,
+                served_on=effective,
+                receipt_sha256=receipt_sha,
+                consent=consent,
+                recorded_at=wall_clock(),
+                by=actor,
+            )
+        )
+        append_history(
+            uow,
+            case,
+            "serve_notice",
+            at=rt.clock.now(),
+            by=actor,
+            before=case.state,
+            reason=reason,
+            data={
+                "notice": notice_id,
+                "number": notice.number,
+                "method": method,
+                "served_on": effective.isoformat(),
+                **({"windows": {k: d.isoformat() for k, d in started}} if started else {}),
+            },
+        )
+        uow.commit()
+        return Served(NoticeView.of(notice), started)

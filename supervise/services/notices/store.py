@@ -1,0 +1,78 @@
+"""The SQL of notices (service layer): numbers, supersession, the notices and their service."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from supervise import model
+from supervise.adapters.database import UnitOfWork
+from supervise.adapters.orm import deadlines as deadlines_table
+from supervise.adapters.orm import notice_services, number_sequences
+from supervise.adapters.orm import notices as notices_table
+from supervise.errors import NotFound
+
+
+def allocate_number(uow: UnitOfWork, series: str, year: int) -> int:
+    """The next number of (series, year). The row lock makes concurrent issuers queue, and a
+    rollback returns the number, so numbers are never skipped or reused."""
+    insert = postgresql.insert if uow.dialect == "postgresql" else sqlite.insert
+    uow.session.execute(
+        insert(number_sequences)
+        .values(type=series, year=year, last=0)
+        .on_conflict_do_nothing(index_elements=["type", "year"])
+    )
+    seq = uow.session.execute(
+        update(number_sequences)
+        .where(number_sequences.c.type == series, number_sequences.c.year == year)
+        .values(last=number_sequences.c.last + 1)
+        .returning(number_sequences.c.last)
+    ).scalar_one()
+    return int(seq)
+
+
+def active_notices(uow: UnitOfWork, case_id: int, notice_type: str) -> list[model.Notice]:
+    return list(
+        uow.session.scalars(
+            select(model.Notice).where(
+                notices_table.c.case_id == case_id,
+                notices_table.c.type == notice_type,
+                notices_table.c.status == "active",
+            )
+        )
+    )
+
+
+def deadlines_of_notice(uow: UnitOfWork, notice_id: int) -> list[model.Deadline]:
+    """The deadlines a notice starts or must be served within."""
+    return list(
+        uow.session.scalars(select(model.Deadline).where(deadlines_table.c.notice_id == notice_id))
+    )
+
+
+def get_notice(uow: UnitOfWork, notice_id: int) -> model.Notice:
+    notice = uow.session.get(model.Notice, notice_id)
+    if notice is None:
+        raise NotFound(f"no notice with id {notice_id}; see `supervise notice list`")
+    return notice
+
+
+def list_notices(
+    uow: UnitOfWork, case_id: int | None, since: datetime | None, limit: int
+) -> list[model.Notice]:
+    query = select(model.Notice).order_by(notices_table.c.id).limit(limit)
+    if case_id is not None:
+        query = query.where(notices_table.c.case_id == case_id)
+    if since is not None:
+        query = query.where(notices_table.c.created_at >= since)
+    return list(uow.session.scalars(query))
+
+
+def receipt_hashes(uow: UnitOfWork, notice_id: int) -> set[str | None]:
+    return set(
+        uow.session.scalars(
+            select(notice_services.c.receipt_sha256).where(notice_services.c.notice_id == notice_id)
+        )
+    )

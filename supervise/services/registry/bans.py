@@ -1,0 +1,94 @@
+"""Use cases for the ban registry: the pre-appointment check, court bans without a post.
+
+A ban enters the registry with ``impose_ban`` or ``record_court_ban`` on a case, or with
+``bans add`` for someone who holds no post; ``bans check`` (入职查询) finds all of them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from supervise import model
+from supervise.errors import InvalidInput, NotAllowed
+from supervise.rules import Params, court_ban_without_post
+from supervise.runtime import Runtime
+from supervise.services.cases.store import active_bans, open_cases_of_person
+from supervise.services.registry import store
+from supervise.validation import validate_id_number
+from supervise.views import BanView
+
+
+def check(rt: Runtime, actor: str, id_number: str, on: date | None = None) -> list[BanView]:
+    """The active bans on the person with this ID number (empty when none or unknown)."""
+    number = validate_id_number(id_number)
+    day = on or rt.clock.today()
+    with rt.uow() as uow:
+        person = store.person_by_id_number(uow, number)
+        if person is None:
+            return []
+        return [BanView.of(b, person) for b in active_bans(uow, person.id, day)]
+
+
+def add_court_ban(
+    rt: Runtime,
+    actor: str,
+    *,
+    id_number: str,
+    name: str,
+    judgment: str,
+    start: date,
+    until: date | None,
+    lifelong: bool,
+    basis: str | None,
+) -> BanView:
+    """Record a court's ban on someone who may hold no post, creating the person if new."""
+    number = validate_id_number(id_number)
+    if not name.strip():
+        raise InvalidInput("--name must not be empty")
+    params = Params(judgment=judgment, start=start, until=until, lifelong=lifelong, basis=basis)
+    law = rt.rulebook()
+    now = rt.clock.now()
+    key = court_ban_without_post(law, now, params)
+    term = law.bases[key].ban
+    assert term is not None
+    with rt.uow() as uow:
+        person = store.person_by_id_number(uow, number)
+        if person is None:
+            person = model.Person(name=name.strip(), id_number=number, email=None, created_at=now)
+            uow.session.add(person)
+            uow.flush()
+        held = open_cases_of_person(uow, person.id)
+        if held:
+            raise NotAllowed(
+                f"person {person.id} holds posts (cases {', '.join(map(str, held))}); record the "
+                "court's ban on one of them with `supervise case advance CASE record_court_ban` "
+                "so that it reaches every post"
+            )
+        ban = model.Ban(
+            person_id=person.id,
+            case_id=None,
+            basis=key,
+            judgment=judgment,
+            scope=term.scope,
+            start=start,
+            until=None if lifelong else until,
+            lifelong=lifelong,
+            status="active",
+            created_at=now,
+            ended_at=None,
+        )
+        uow.session.add(ban)
+        uow.commit()
+        return BanView.of(ban, person)
+
+
+def list_bans(
+    rt: Runtime, actor: str, active_only: bool = False, limit: int = 1000
+) -> list[BanView]:
+    today = rt.clock.today()
+    with rt.uow() as uow:
+        return [
+            BanView.of(ban, person)
+            for ban, person in store.bans_with_persons(uow, limit)
+            if not active_only or ban.active_on(today)
+        ]

@@ -1,0 +1,549 @@
+"""Every read model the services return (built inside the transaction, no ORM objects).
+
+Each view knows its JSON form, so the CLI's ``--json`` output, the library API and the tests
+share one definition. Times are ISO 8601 with the configured zone's offset. Domain-adjacent:
+imports the domain classes only to copy them into views.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from supervise import model
+from supervise.law import DEADLINE_KINDS, ORG_KINDS
+from supervise.states import EVENTS, STATE_NAMES, CaseState
+from supervise.validation import mask_id_number
+
+
+def iso(moment: datetime | None, zone: ZoneInfo) -> str | None:
+    return None if moment is None else moment.astimezone(zone).isoformat()
+
+
+def day(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _json(view: Any, zone: ZoneInfo | None = None, keys: Mapping[str, str] | None = None) -> Any:
+    """A view's fields in declaration order as JSON values; ``keys`` renames some."""
+    out: dict[str, Any] = {}
+    for f in fields(view):
+        value = getattr(view, f.name)
+        if isinstance(value, datetime):
+            value = iso(value, zone) if zone is not None else value.isoformat()
+        elif isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, enum.Enum):
+            value = value.value
+        out[(keys or {}).get(f.name, f.name)] = value
+    return out
+
+
+@dataclass(frozen=True)
+class OrgView:
+    id: int
+    name: str
+    credit_code: str
+    kind: str
+    charity: bool
+    district: str
+    township: str | None
+    email: str | None
+    status: str
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, org: model.Organization) -> OrgView:
+        return cls(
+            org.id, org.name, org.credit_code, org.kind, org.charity, org.district,
+            org.township, org.email, org.status,
+        )  # fmt: skip
+
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "name": self.name,
+            "credit_code": self.credit_code,
+            "kind": self.kind,
+            "kind_zh": ORG_KINDS.get(self.kind, self.kind),
+            "charity": self.charity,
+            "district": self.district,
+            "township": self.township,
+            "email": self.email,
+            "status": self.status,
+        }
+        if self.history:
+            data["history"] = self.history
+        return data
+
+
+@dataclass(frozen=True)
+class PersonView:
+    id: int
+    name: str
+    id_number_masked: str
+    email: str | None
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, person: model.Person) -> PersonView:
+        # The full number never leaves the service layer.
+        return cls(person.id, person.name, mask_id_number(person.id_number), person.email)
+
+    def brief(self) -> dict[str, Any]:
+        """How a person appears inside a case or a ban."""
+        return {"id": self.id, "name": self.name, "id_number_masked": self.id_number_masked}
+
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = _json(self)
+        if not self.history:
+            del data["history"]
+        return data
+
+
+@dataclass(frozen=True)
+class DeadlineView:
+    kind: str
+    due: date
+    provisional: bool
+    nature: str
+    status: str = "open"
+    notice: int | None = None
+
+    @property
+    def label(self) -> str:
+        return DEADLINE_KINDS[self.kind].zh
+
+    @property
+    def waiting(self) -> bool:
+        """A window that starts only when its notice is served."""
+        return self.status == "waiting"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "due": None if self.waiting else self.due.isoformat(),
+            "provisional": self.provisional,
+            "nature": self.nature,
+            "waiting_for_service": self.waiting,
+            "notice": self.notice,
+        }
+
+
+@dataclass(frozen=True)
+class HistoryView:
+    seq: int
+    event: str
+    from_state: str | None
+    to_state: str
+    at: datetime
+    recorded_at: datetime
+    by: str
+    reason: str | None
+    basis: str | None
+    data: dict[str, Any]
+
+    def as_json(self, zone: ZoneInfo) -> dict[str, Any]:
+        data: dict[str, Any] = _json(self, zone, keys={"from_state": "from", "to_state": "to"})
+        del data["seq"]
+        if not self.data:
+            del data["data"]
+        return data
+
+
+@dataclass(frozen=True)
+class CaseView:
+    id: int
+    state: CaseState
+    organization: OrgView
+    person: PersonView
+    role: str
+    supervisor: str | None
+    deadlines: list[DeadlineView] = field(default_factory=list)
+    history: list[HistoryView] = field(default_factory=list)
+
+    @property
+    def state_zh(self) -> str:
+        return STATE_NAMES[self.state][0]
+
+    def as_json(self, zone: ZoneInfo, detail: bool = False) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "state": self.state.value,
+            "state_zh": self.state_zh,
+            "organization": {"id": self.organization.id, "name": self.organization.name},
+            "person": self.person.brief(),
+            "role": self.role,
+            "supervisor": self.supervisor,
+        }
+        if detail:
+            data["deadlines"] = [d.as_json() for d in self.deadlines]
+            data["history"] = [h.as_json(zone) for h in self.history]
+        return data
+
+
+@dataclass(frozen=True)
+class NextEvent:
+    event: str
+    allowed: bool
+    reason: str | None
+    earliest: datetime | None
+    bases: list[str]
+    needs: tuple[str, ...] = ()
+
+    @property
+    def zh(self) -> str:
+        return EVENTS[self.event].zh
+
+    def as_json(self, zone: ZoneInfo) -> dict[str, Any]:
+        data: dict[str, Any] = _json(self, zone)
+        del data["needs"]
+        return data
+
+
+@dataclass(frozen=True)
+class AdvanceResult:
+    case: CaseView
+    event: str
+    from_state: CaseState
+    to_state: CaseState
+    cascaded: list[int]
+    next_events: list[str]
+    notices: list[tuple[int, str, str]] = field(default_factory=list)
+
+    def as_json(self, zone: ZoneInfo) -> dict[str, Any]:
+        data = self.case.as_json(zone, detail=True)
+        data.pop("history")  # `case show` has it; an advance answers with what changed
+        data.update(
+            {
+                "event": self.event,
+                "from": self.from_state.value,
+                "to": self.to_state.value,
+                "cascaded": self.cascaded,
+                "next": self.next_events,
+                "notices": [{"id": i, "type": t, "number": n} for i, t, n in self.notices],
+            }
+        )
+        return data
+
+
+@dataclass(frozen=True)
+class BanView:
+    id: int
+    case: int | None
+    person: PersonView
+    basis: str
+    judgment: str | None
+    scope: str
+    start: date
+    until: date | None
+    lifelong: bool
+    status: str
+
+    @classmethod
+    def of(cls, ban: model.Ban, person: model.Person) -> BanView:
+        return cls(
+            ban.id, ban.case_id, PersonView.of(person), ban.basis, ban.judgment, ban.scope,
+            ban.start, ban.until, ban.lifelong, ban.status,
+        )  # fmt: skip
+
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = _json(self, keys={"start": "from"})
+        data["person"] = self.person.brief()
+        return data
+
+    def check_json(self) -> dict[str, Any]:
+        """The shape ``bans check --json`` promises."""
+        return {
+            "case": self.case,
+            "basis": self.basis,
+            "from": self.start.isoformat(),
+            "until": day(self.until),
+            "lifelong": self.lifelong,
+        }
+
+
+# --- notices ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NoticeView:
+    id: int
+    case: int
+    type: str
+    number: str
+    created_at: datetime
+    served_on: date | None
+    method: str | None
+    status: str
+
+    @classmethod
+    def of(cls, notice: model.Notice) -> NoticeView:
+        return cls(
+            notice.id, notice.case_id, notice.type, notice.number, notice.created_at,
+            notice.served_on, notice.service_method, notice.status,
+        )  # fmt: skip
+
+    def as_json(self, zone: ZoneInfo) -> dict[str, Any]:
+        return dict(_json(self, zone))
+
+
+@dataclass(frozen=True)
+class Rendered:
+    notice: NoticeView
+    data: bytes
+    first: bool
+
+
+@dataclass(frozen=True)
+class Served:
+    notice: NoticeView
+    windows: list[tuple[str, date]]  # the windows the service started: (kind, last day)
+
+    def as_json(self, zone: ZoneInfo) -> dict[str, Any]:
+        return {**self.notice.as_json(zone), "windows": {k: d.isoformat() for k, d in self.windows}}
+
+
+# --- the office: users, calendar, set-up -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UserView:
+    id: int
+    name: str
+    email: str
+    role: str
+    reports_to: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        return dict(_json(self))
+
+
+@dataclass(frozen=True)
+class AssignResult:
+    case: int
+    supervisor: str
+    previous: str | None
+    seq: int
+
+    def as_json(self) -> dict[str, Any]:
+        return dict(_json(self))
+
+
+@dataclass(frozen=True)
+class YearView:
+    year: int
+    official: bool
+    source: str
+    holidays: list[date] = field(default_factory=list)
+    workdays: list[date] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        data = dict(_json(self))
+        data["holidays"] = [d.isoformat() for d in self.holidays]
+        data["workdays"] = [d.isoformat() for d in self.workdays]
+        return data
+
+
+@dataclass(frozen=True)
+class Recomputed:
+    case: int
+    kind: str
+    old_due: date
+    new_due: date
+    provisional: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return dict(_json(self))
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    message: str
+
+    def as_json(self) -> dict[str, object]:
+        return dict(_json(self, keys={"name": "check"}))
+
+
+@dataclass(frozen=True)
+class InitResult:
+    database: str
+    before: str | None
+    after: str
+
+    def as_json(self) -> dict[str, object]:
+        return {"database": self.database, "from": self.before, "schema": self.after}
+
+
+# --- reminders and the outbox ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    case: int
+    kind: str
+    due: date
+    provisional: bool
+    overdue: bool
+    supervisor: str | None
+    nature: str
+    state: str
+    organization: str
+    person: str
+    person_id_masked: str
+
+    @property
+    def kind_zh(self) -> str:
+        return DEADLINE_KINDS[self.kind].zh
+
+    def as_json(self) -> dict[str, Any]:
+        return dict(_json(self))
+
+
+@dataclass(frozen=True)
+class Queued:
+    kind: str
+    case: int | None
+    recipient: str
+    step_on: date
+    late: bool
+    subject: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        return dict(_json(self))
+
+
+@dataclass
+class QueueReport:
+    queued: list[Queued] = field(default_factory=list)
+    superseded: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def problem(self, text: str) -> None:
+        if text not in self.problems:
+            self.problems.append(text)
+            logging.getLogger("supervise.reminders").info("%s", text)
+
+
+@dataclass(frozen=True)
+class Lifted:
+    case: int
+    until: date
+
+    def as_json(self) -> dict[str, Any]:
+        return dict(_json(self))
+
+
+@dataclass(frozen=True)
+class Delivered:
+    id: int
+    kind: str
+    case: int | None
+    address: str | None
+    subject: str | None
+    error: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return dict(_json(self, keys={"address": "to"}))
+
+
+@dataclass
+class DeliveryReport:
+    sent: list[Delivered] = field(default_factory=list)
+    retrying: list[Delivered] = field(default_factory=list)
+    failed: list[Delivered] = field(default_factory=list)
+    cancelled: list[Delivered] = field(default_factory=list)
+    server_error: str | None = None
+
+
+@dataclass
+class RunReport:
+    lifted: list[Lifted]
+    queue: QueueReport
+    digests: QueueReport
+    delivery: DeliveryReport
+
+    @property
+    def problems(self) -> list[str]:
+        out = list(self.queue.problems)
+        out.extend(p for p in self.digests.problems if p not in out)
+        return out
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "lifted": len(self.lifted),
+            "queued": len(self.queue.queued) + len(self.digests.queued),
+            "digests": len(self.digests.queued),
+            "superseded": self.queue.superseded,
+            "sent": len(self.delivery.sent),
+            "retrying": len(self.delivery.retrying),
+            "failed": len(self.delivery.failed),
+            "cancelled": len(self.delivery.cancelled),
+            "server_error": self.delivery.server_error,
+            "problems": self.problems,
+        }
+
+    def summary(self) -> str:
+        data = self.as_json()
+        return (
+            f"queued {data['queued']} (digests {data['digests']}, superseded "
+            f"{data['superseded']}), sent {data['sent']}, retrying {data['retrying']}, failed "
+            f"{data['failed']}, cancelled {data['cancelled']}, bans lifted {data['lifted']}"
+        )
+
+
+@dataclass(frozen=True)
+class MessageView:
+    id: int
+    kind: str
+    case: int | None
+    deadline: int | None
+    step: int
+    recipient: str
+    address: str | None
+    status: str
+    late: bool
+    step_on: date
+    attempts: int
+    queued_at: datetime
+    next_attempt_at: datetime | None
+    sent_at: datetime | None
+    sent_by: str | None
+    last_error: str | None
+    subject: str | None
+    message_id: str
+
+    @classmethod
+    def of(cls, row: model.OutboxMessage) -> MessageView:
+        return cls(
+            row.id, row.kind, row.case_id, row.deadline_id, row.step, row.recipient,
+            row.address, row.status, row.late, row.step_on, row.attempts, row.queued_at,
+            row.next_attempt_at, row.sent_at, row.sent_by, row.last_error, row.subject,
+            row.message_id,
+        )  # fmt: skip
+
+    def as_json(self, zone: ZoneInfo) -> dict[str, Any]:
+        return dict(_json(self, zone, keys={"address": "to"}))
+
+
+@dataclass(frozen=True)
+class OutboxStatus:
+    counts: dict[str, int]
+    oldest_pending: datetime | None
+    next_attempt: datetime | None
+    troubled: list[MessageView]
+
+    def as_json(self, zone: ZoneInfo, statuses: tuple[str, ...]) -> dict[str, Any]:
+        return {
+            **{s: self.counts.get(s, 0) for s in statuses},
+            "oldest_pending": iso(self.oldest_pending, zone),
+            "next_attempt": iso(self.next_attempt, zone),
+            "troubled": [m.as_json(zone) for m in self.troubled],
+        }
