@@ -12,7 +12,7 @@ Events that can repeat forever, on a fixed (monotonic) clock:
   baseline is the same Core transaction plus a bare Jinja2 render of the same template.
 
 Contenders, each on its own cases of the same database, in interleaved rounds:
-``service`` (``supervise.services.cases.advance``), ``core`` (one SQLAlchemy Core
+``service`` (``office.advance``, the library API), ``core`` (one SQLAlchemy Core
 transaction with the same reads and writes, including reading back the history the
 service returns) and ``raw`` (the same SQL through ``sqlite3`` or ``psycopg``: the floor).
 
@@ -37,18 +37,8 @@ if __name__ == "__main__":
 from sqlalchemy import Engine, event, insert, select, update
 
 from bench import dataset
-from bench.common import (
-    NOW,
-    Row,
-    Scratch,
-    compare,
-    interleaved,
-    make_app,
-    per_op,
-    psycopg_conninfo,
-    scratch,
-    sqlite_file,
-)
+from bench.base import NOW, psycopg_conninfo, sqlite_file
+from bench.common import Row, Scratch, compare, interleaved, make_office, per_op, scratch
 from supervise.adapters import orm
 from supervise.adapters.database import SQLITE_BUSY_MS
 from supervise.adapters.orm import cases as C
@@ -56,9 +46,8 @@ from supervise.adapters.orm import deadlines as D
 from supervise.adapters.orm import history as H
 from supervise.adapters.orm import organizations as O
 from supervise.adapters.orm import persons as P
-from supervise.bootstrap import App
-from supervise.rules import Params
-from supervise.services import cases as service
+from supervise.notices.types import NOTICE_TYPES
+from supervise.office import Office
 
 INTERVIEW = date(2026, 12, 10)
 SERVICE_DUE = date(2026, 12, 8)  # 7 working days after NOW: the service deadline
@@ -76,23 +65,20 @@ NOTICES = getattr(orm, "notices", None)  # the notices tables (issue 3), when pr
 NUMBERS = getattr(orm, "number_sequences", None)
 
 
-def params_for(ev: str) -> Params:
+def inputs_for(ev: str) -> dict[str, Any]:
     if ev == "record_statement":
-        return Params(reason=REASON)
+        return {"reason": REASON}
     if ev == "schedule_interview":
-        extra: dict[str, Any] = {}
-        if "details" in Params.__dataclass_fields__:
-            extra["details"] = INTERVIEW_DETAILS
-        return Params(date=INTERVIEW, **extra)
-    return Params(reason="约谈取消")
+        return {"date": INTERVIEW, "details": INTERVIEW_DETAILS}
+    return {"reason": "约谈取消"}
 
 
 # --- the service ---------------------------------------------------------------------------
 
 
-def service_op(app: App, case_id: int, ev: str) -> bool:
-    """Advance through the service; True when the result carries the case's history."""
-    return bool(service.advance(app, case_id, ev, params_for(ev)).case.history)
+def service_op(office: Office, case_id: int, ev: str) -> bool:
+    """Advance through the library API; True when the result carries the case's history."""
+    return bool(office.advance(case_id, ev, **inputs_for(ev)).case.history)
 
 
 # --- SQLAlchemy Core -----------------------------------------------------------------------
@@ -116,7 +102,7 @@ class NoticeBaseline:
             auto_reload=False,
         )
         self.env.filters.update(render._FILTERS)
-        nt = render.NOTICE_TYPES["interview_notice"]
+        nt = NOTICE_TYPES["interview_notice"]
         self.template_name = nt.template_name
         self.snapshot = snapshot
         self.context = dict(snapshot)
@@ -372,8 +358,8 @@ def measure(url: str, backend: str, rounds: int, batch: int) -> list[Row]:
     layout = dataset.Layout(10 * pool, pool, pool)
     proposed = sorted(layout.matching)
     appointed = [i for i in range(1, 10 * pool + 1) if dataset._kind(layout, i) == "appointed"]
-    app = make_app(url)
-    engine = app.engine()
+    office = make_office(url)
+    engine = office.runtime.database.engine()
     con: Any
     if pg:
         import psycopg
@@ -387,14 +373,14 @@ def measure(url: str, backend: str, rounds: int, batch: int) -> list[Row]:
     statement_pool = {n: proposed[k * batch : (k + 1) * batch] for k, n in enumerate(names)}
     pair_pool = {n: appointed[k * batch : (k + 1) * batch] for k, n in enumerate(names)}
     # Warm every path up once (caches, compiled SQL, the calendar, templates).
-    history = service_op(app, statement_pool["service"][0], "record_statement")
-    service_op(app, pair_pool["service"][0], "schedule_interview")
+    history = service_op(office, statement_pool["service"][0], "record_statement")
+    service_op(office, pair_pool["service"][0], "schedule_interview")
     snapshot = stored_snapshot(engine)
     notice = NoticeBaseline(snapshot) if snapshot is not None else None
-    service_op(app, pair_pool["service"][0], "cancel_interview")
+    service_op(office, pair_pool["service"][0], "cancel_interview")
 
     ops: dict[str, Callable[[int, str], object]] = {
-        "service": lambda cid, ev: service_op(app, cid, ev),
+        "service": lambda cid, ev: service_op(office, cid, ev),
         "core": lambda cid, ev: core_op(engine, cid, ev, notice, history),
         "raw": lambda cid, ev: raw_op(con, sql, pg, cid, ev, history),
     }
@@ -433,7 +419,7 @@ def measure(url: str, backend: str, rounds: int, batch: int) -> list[Row]:
         )
     }
     con.close()
-    app.close()
+    office.close()
     floor = "psycopg" if pg else "sqlite3"
     where = "SQLite file (WAL, synchronous=FULL)" if not pg else "PostgreSQL 127.0.0.1"
 

@@ -19,7 +19,8 @@ if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import dataset
-from bench.common import Row, Scratch, compare, interleaved, scratch, sqlite_file
+from bench.base import sqlite_file
+from bench.common import Row, Scratch, compare, interleaved, scratch
 
 FLOOR = [sys.executable, "-c", "import sqlalchemy.orm, click"]
 FLOOR_NAME = 'python -c "import sqlalchemy.orm, click"'

@@ -38,21 +38,21 @@ def worker(
 ) -> None:
     """Advance ``case_ids`` round-robin from ``start_at`` for ``seconds``; report counts."""
     from bench.bench_advance import core_op, service_op
-    from bench.common import make_app
+    from bench.common import make_office
     from supervise.errors import SuperviseError
 
-    app = make_app(url, user=f"bench-{mode}")
-    engine = app.engine()
+    office = make_office(url, user=f"bench-{mode}")
+    engine = office.runtime.database.engine()
 
     # Warm up (connect, compile, load the calendar) before the clock starts, through the
     # service in both modes: whether its result carries the history tells the Core
     # transaction whether to read the history back too.
-    history = service_op(app, case_ids[0], "record_statement")
+    history = service_op(office, case_ids[0], "record_statement")
     warm = 1
 
     def advance(cid: int) -> None:
         if mode == "service":
-            service_op(app, cid, "record_statement")
+            service_op(office, cid, "record_statement")
         else:
             core_op(engine, cid, "record_statement", read_history=history)
 
@@ -74,7 +74,7 @@ def worker(
             kinds[exc.kind] = kinds.get(exc.kind, 0) + 1
         i += 1
     cpu, server = time.process_time() - cpu0, server_cpu(backend) - server0
-    app.close()
+    office.close()
     out.put(
         {"ok": ok, "warm": warm, "errors": errors, "kinds": kinds, "cpu": cpu, "server": server}
     )

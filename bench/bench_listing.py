@@ -21,20 +21,10 @@ if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import dataset
+from bench.base import NOW, sqlite_file
 from bench.bench_cli import clean_env, supervise_cmd, time_cmd
-from bench.common import (
-    NOW,
-    Row,
-    Scratch,
-    compare,
-    interleaved,
-    make_app,
-    per_op,
-    scratch,
-    sqlite_file,
-)
-from supervise.bootstrap import App
-from supervise.services import cases as service
+from bench.common import Row, Scratch, compare, interleaved, make_office, per_op, scratch
+from supervise.office import Office
 
 QUERIES: dict[str, dict[str, Any]] = {
     "state": {"state": dataset.STATE},
@@ -42,15 +32,15 @@ QUERIES: dict[str, dict[str, Any]] = {
 }
 
 
-def list_json(app: App, kwargs: dict[str, Any]) -> None:
-    """What `case list ... --json` does in-process: the service call and the JSON text."""
-    views = service.list_cases(app, **kwargs)
-    json.dumps([v.as_json(app.settings.zone) for v in views], ensure_ascii=False)
+def list_json(office: Office, kwargs: dict[str, Any]) -> None:
+    """What `case list ... --json` does in-process: the library call and the JSON text."""
+    views = list(office.cases(**kwargs))
+    json.dumps([v.as_json(office.settings.zone) for v in views], ensure_ascii=False)
     assert len(views) == 100, f"{kwargs}: {len(views)} cases, expected 100"
 
 
-def listing(app: App, kwargs: dict[str, Any], calls: int) -> Callable[[], float]:
-    return lambda: per_op(lambda _: list_json(app, kwargs), calls)
+def listing(office: Office, kwargs: dict[str, Any], calls: int) -> Callable[[], float]:
+    return lambda: per_op(lambda _: list_json(office, kwargs), calls)
 
 
 def command(argv: list[str], env: dict[str, str], cwd: Path) -> Callable[[], float]:
@@ -67,13 +57,13 @@ def run(s: Scratch, quick: bool) -> list[Row]:
         if built_small is None or built_big is None:
             continue
         label = "SQLite" if backend == "sqlite" else "PostgreSQL"
-        apps = {"small": make_app(built_small[0]), "big": make_app(built_big[0])}
+        apps = {"small": make_office(built_small[0]), "big": make_office(built_big[0])}
         slowest: dict[str, float] = {}
         for what, kwargs in QUERIES.items():
-            for app in apps.values():
-                list_json(app, kwargs)  # warm up: connection, compiled SQL, page cache
+            for office in apps.values():
+                list_json(office, kwargs)  # warm up: connection, compiled SQL, page cache
                 start = time.perf_counter()
-                list_json(app, kwargs)
+                list_json(office, kwargs)
                 slowest[what] = max(slowest.get(what, 0.0), time.perf_counter() - start)
         for what, kwargs in QUERIES.items():
             # A query that reads the whole table can take seconds at 1,000,000 cases: keep
@@ -81,7 +71,7 @@ def run(s: Scratch, quick: bool) -> list[Row]:
             n_calls = max(1, min(calls, int(0.5 / max(slowest[what], 1e-6))))
             n_rounds = max(3, min(rounds, int(20 / max(slowest[what] * n_calls, 1e-6))))
             samples = interleaved(
-                {size: listing(app, kwargs, n_calls) for size, app in apps.items()}, n_rounds
+                {size: listing(office, kwargs, n_calls) for size, office in apps.items()}, n_rounds
             )
             flag = f"--state {dataset.STATE}" if what == "state" else "--overdue"
             rows.append(
@@ -92,8 +82,8 @@ def run(s: Scratch, quick: bool) -> list[Row]:
                     f"{built_big[1]:.1f} s" if what == "state" else "",
                 )
             )  # fmt: skip
-        for app in apps.values():
-            app.close()
+        for office in apps.values():
+            office.close()
         if backend == "sqlite":
             env = clean_env(SUPERVISE_NOW=NOW.isoformat())
             sup = supervise_cmd()

@@ -48,33 +48,32 @@ def peak_mb() -> float:
 def child_pass(url: str, which: str) -> dict[str, Any]:
     from sqlalchemy import select
 
-    from bench.common import make_app
+    from bench.common import make_office
     from supervise import model
     from supervise.adapters.orm import cases as cases_table
-    from supervise.services import cases as service
     from supervise.states import user_triggers_from
 
-    app = make_app(url)
+    office = make_office(url)
     start = time.perf_counter()
     seen = 0
     if which == "floor":
-        with app.uow() as uow:
+        with office.runtime.uow() as uow:
             uow.session.execute(select(cases_table.c.id).limit(1)).all()
     elif which == "list":
-        seen = len(service.list_cases(app, limit=100_000))
+        seen = len(list(office.cases(limit=100_000)))
     elif which == "orm-batches":
-        with app.uow() as uow:
+        with office.runtime.uow() as uow:
             query = select(model.Case).execution_options(yield_per=BATCH)
             for case in uow.session.scalars(query):
                 user_triggers_from(case.state)
                 seen += 1
     elif which == "core-batches":
-        with app.engine().connect() as conn:
+        with office.runtime.database.engine().connect() as conn:
             result = conn.execution_options(yield_per=BATCH).execute(select(cases_table))
             for row in result:
                 user_triggers_from(row.state)
                 seen += 1
-    app.close()
+    office.close()
     return {"peak_mb": peak_mb(), "seconds": time.perf_counter() - start, "cases": seen}
 
 
@@ -84,16 +83,16 @@ def child_per_case(url: str, count: int) -> dict[str, Any]:
     from transitions import Machine
 
     from bench.bench_advance import service_op
-    from bench.common import make_app
+    from bench.common import make_office
     from supervise import model
     from supervise.adapters.orm import cases as cases_table
     from supervise.states import CASE_MACHINE, TRANSITIONS, CaseState
 
-    app = make_app(url)
-    app.engine()
+    office = make_office(url)
+    office.runtime.database.engine()
 
     def load_cases(offset: int) -> float:
-        with app.uow() as uow:
+        with office.runtime.uow() as uow:
             gc.collect()
             tracemalloc.start()
             before = tracemalloc.get_traced_memory()[0]
@@ -136,9 +135,9 @@ def child_per_case(url: str, count: int) -> dict[str, Any]:
     del machines
     layout_ids = sorted(dataset.Layout(dataset_size(url)).matching)[-20:]
     for case_id in layout_ids:
-        service_op(app, case_id, "record_statement")
+        service_op(office, case_id, "record_statement")
     models = len(CASE_MACHINE.models)
-    app.close()
+    office.close()
     return {
         "per_case": per_case,
         "per_case_after": per_case_after,
@@ -154,8 +153,8 @@ def dataset_size(url: str) -> int:
 
 def cli_peak(url: str) -> dict[str, Any]:
     """Peak RSS of `supervise case list --limit 100000 --json`, as a user runs it."""
+    from bench.base import sqlite_file
     from bench.bench_cli import clean_env, supervise_cmd
-    from bench.common import sqlite_file
 
     argv = [*supervise_cmd(), "--db", sqlite_file(url), "case", "list", "--limit", "100000"]
     start = time.perf_counter()

@@ -8,7 +8,6 @@ median with its spread (half the min-max range, relative to the median).
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import statistics
 import tempfile
@@ -24,15 +23,11 @@ from typing import Any
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+import supervise
+from bench import dataset
+from bench.base import NOW, PG_SERVER, sqlite_file
 from supervise.adapters.database import make_engine
-from supervise.bootstrap import App, bootstrap
-from supervise.clock import Clock
-from supervise.config import load_settings
-
-REPO = Path(__file__).resolve().parent.parent
-# The moment every benchmark lives at (a fixed, monotonic clock): the same as the tests.
-NOW = datetime.fromisoformat("2026-11-27T10:00:00+08:00")
-PG_SERVER = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+from supervise.office import Office
 
 
 @dataclass
@@ -171,8 +166,6 @@ class Scratch:
 
         Returns the URL and the seconds the build took, or None without PostgreSQL.
         """
-        from bench import dataset
-
         key = (backend, n)
         if key not in self._built:
             url = self.sqlite(f"cases{n}") if backend == "sqlite" else self.pg(f"cases{n}")
@@ -233,26 +226,9 @@ def pg_available() -> bool:
     return _pg_ok
 
 
-def make_app(url: str, now: datetime = NOW, user: str = "bench") -> App:
-    """An App on ``url`` at a fixed moment, built the way the tests build theirs."""
-    settings = load_settings(None, environ={})
-    app = bootstrap(settings, db_url=url, user=user, environ={})
-    app.clock = Clock(settings.zone, now)
-    return app
-
-
-def sqlite_file(url: str) -> str:
-    database = make_url(url).database
-    assert database is not None
-    return database
-
-
-def psycopg_conninfo(url: str) -> str:
-    u = make_url(url)
-    return (
-        f"host={u.host or '127.0.0.1'} port={u.port or 5432} dbname={u.database} "
-        f"user={u.username or 'postgres'}" + (f" password={u.password}" if u.password else "")
-    )
+def make_office(url: str, now: datetime = NOW, user: str = "bench") -> Office:
+    """The office on ``url`` at a fixed moment, opened the way the tests open theirs."""
+    return supervise.open(url, actor=user, now=now, environ={})
 
 
 # --- the table ---------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from bench.common import NOW, psycopg_conninfo, sqlite_file
+from bench.base import NOW, psycopg_conninfo, sqlite_file
 
 STATE = "warning_proposed"  # the state `case list --state` asks for
 BASIS = "shetuan-30"  # the one basis that allows a warning for a social group

@@ -1,6 +1,7 @@
 """Notices: PDFs per second through the engine against plain WeasyPrint on the same HTML.
 
-A scratch SQLite database gets ``count`` notices issued through the service API (half 约谈
+A scratch SQLite database gets ``count`` notices issued through the library API, each case
+playing a one-step story (``supervise.story``: half 约谈
 通知书 from ``schedule_interview``, half 行政处罚事先告知书 from ``propose_warning``; two A4
 pages each). Then, in each of several rounds, three batches of PDFs over the same notices,
 interleaved notice by notice (the three contenders render notice k back to back, so a load
@@ -8,8 +9,8 @@ change on the shared machine hits all three alike):
 
 - **baseline**: ``weasyprint.HTML(string=html).write_pdf()`` on the stored HTML (read
   beforehand, outside the timing);
-- **first render**: ``supervise.services.notice_records.render(app, id, "pdf")`` on notices whose
-  PDF hash is not stored yet (the engine stores it: one write per notice). The hashes are
+- **first render**: ``office.render_notice(id, "pdf")`` on notices whose PDF hash is not
+  stored yet (the engine stores it: one write per notice). The hashes are
   cleared with one UPDATE before each round, outside the timing;
 - **re-render**: the same call once the hashes are stored (the engine re-checks them).
 
@@ -41,23 +42,20 @@ from typing import Any
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.base import NOW, sqlite_file
 from bench.common import (
-    NOW,
     Row,
     Scratch,
     as_json,
     compare,
     interleaved,
-    make_app,
+    make_office,
     median,
     scratch,
-    sqlite_file,
     table,
 )
-from supervise.bootstrap import App
-from supervise.rules import Params
-from supervise.services import cases, notice_records, registry
-from tests.factories import credit_code, id_number
+from supervise.office import Office
+from supervise.story import Step, credit_code, id_number, play
 
 TARGET = "6"  # the key bench/run.py lists this benchmark under
 LIMIT = 1.2  # the engine's overhead over plain WeasyPrint must stay under 20 %
@@ -80,34 +78,33 @@ WARNING = {
 # --- the data set ------------------------------------------------------------------------
 
 
-def issue_notices(app: App, count: int) -> list[int]:
-    """``count`` notices through the service API, one case each; returns their ids."""
+def issue_notices(office: Office, count: int) -> list[int]:
+    """``count`` notices through the library API, one case each; returns their ids."""
     orgs: list[int] = []
     for k in range((count + CASES_PER_ORG - 1) // CASES_PER_ORG):
-        data = registry.OrgInput(
+        org = office.add_org(
             name=f"重庆市第{k + 1}青少年发展促进会",
             credit_code=credit_code(50_000 + k, prefix="51500000"),
             district="渝中区",
             kind="social-group",
         )
-        orgs.append(registry.add_org(app, data).id)
-    interview_day = NOW.date() + timedelta(days=14)
+        orgs.append(org.id)
+    stories = (
+        [Step("schedule_interview", {"date": NOW.date() + timedelta(days=14)}, INTERVIEW)],
+        [Step("propose_warning", details=WARNING)],
+    )
     for i in range(count):
         birth = f"{1960 + i // 1000:04d}0315"
-        person = registry.add_person(app, "刘建华", id_number(i % 1000, birth=birth), None)
-        case = cases.appoint(app, orgs[i // CASES_PER_ORG], person.id, "秘书长", None)
-        if i % 2 == 0:
-            params = Params(date=interview_day, details=INTERVIEW)
-            cases.advance(app, case.id, "schedule_interview", params)
-        else:
-            cases.advance(app, case.id, "propose_warning", Params(details=WARNING))
-    ids = [v.id for v in notice_records.list_notices(app)]
+        person = office.add_person(name="刘建华", id_number=id_number(i % 1000, birth=birth))
+        case = office.appoint(org=orgs[i // CASES_PER_ORG], person=person.id, role="秘书长")
+        play(office, stories[i % 2], {"main": case.id})
+    ids = [v.id for v in office.notices()]
     assert len(ids) == count, (len(ids), count)
     return ids
 
 
-def stored_html(app: App, ids: Sequence[int]) -> list[str]:
-    return [notice_records.render(app, i, "html").data.decode("utf-8") for i in ids]
+def stored_html(office: Office, ids: Sequence[int]) -> list[str]:
+    return [office.render_notice(i, "html").data.decode("utf-8") for i in ids]
 
 
 def clear_pdf_hashes(db: str, ids: Sequence[int] | None = None) -> None:
@@ -132,7 +129,7 @@ def batch(fn: Callable[[int], Any], count: int) -> float:
     return (time.perf_counter() - start) / count
 
 
-def in_process(app: App, db: str, ids: list[int], rounds: int) -> list[Row]:
+def in_process(office: Office, db: str, ids: list[int], rounds: int) -> list[Row]:
     """Three batches of ``len(ids)`` PDFs per round, interleaved notice by notice.
 
     For each notice the three contenders run back to back (the baseline's place in the
@@ -142,21 +139,21 @@ def in_process(app: App, db: str, ids: list[int], rounds: int) -> list[Row]:
     """
     import weasyprint
 
-    htmls = stored_html(app, ids)
+    htmls = stored_html(office, ids)
     count = len(ids)
     # Warm up both paths (fonts, Pango, WeasyPrint's caches, the engine's fc-list lookup).
     weasyprint.HTML(string=htmls[0]).write_pdf()
-    notice_records.render(app, ids[0], "pdf")
+    office.render_notice(ids[0], "pdf")
     sizes: list[int] = []
 
     def baseline(k: int) -> None:
         sizes.append(len(weasyprint.HTML(string=htmls[k]).write_pdf()))
 
     def first(k: int) -> None:
-        assert notice_records.render(app, ids[k], "pdf").first, "not a first render"
+        assert office.render_notice(ids[k], "pdf").first, "not a first render"
 
     def again(k: int) -> None:
-        assert not notice_records.render(app, ids[k], "pdf").first, "a first render"
+        assert not office.render_notice(ids[k], "pdf").first, "a first render"
 
     contenders: dict[str, Callable[[int], None]] = {
         "baseline": baseline, "first": first, "again": again,
@@ -184,22 +181,22 @@ def in_process(app: App, db: str, ids: list[int], rounds: int) -> list[Row]:
     )
     plain = "weasyprint.HTML(string=html).write_pdf()"
     return [
-        compare(TARGET, f"render(app, id, 'pdf'), first render, batch of {count}", "s",
+        compare(TARGET, f"render_notice(id, 'pdf'), first render, batch of {count}", "s",
                 samples["first"], plain, base, limit=LIMIT, note=note),
-        compare(TARGET, f"render(app, id, 'pdf'), re-render, batch of {count}", "s",
+        compare(TARGET, f"render_notice(id, 'pdf'), re-render, batch of {count}", "s",
                 samples["again"], plain, base, limit=LIMIT),
     ]  # fmt: skip
 
 
-def components(app: App, ids: list[int]) -> list[Row]:
+def components(office: Office, ids: list[int]) -> list[Row]:
     """Where the engine's time goes besides WeasyPrint, per notice (a few notices, in-process)."""
     import weasyprint
 
-    from supervise.notices import html_to_pdf
+    from supervise.notices.pdf import html_to_pdf
 
-    htmls = stored_html(app, ids[:10])
+    htmls = stored_html(office, ids[:10])
     pdfs = [weasyprint.HTML(string=h).write_pdf() for h in htmls]
-    font = app.settings.notices.font
+    font = office.settings.notices.font
     n = len(htmls)
     samples = interleaved(
         {
@@ -283,17 +280,17 @@ def run(s: Scratch, quick: bool, count: int | None = None, rounds: int | None = 
     rounds = rounds or (2 if quick else 3)
     url = s.sqlite("notices")
     db = sqlite_file(url)
-    app = make_app(url)
+    office = make_office(url)
     try:
         t0 = time.perf_counter()
-        ids = issue_notices(app, count)
+        ids = issue_notices(office, count)
         _progress(f"{count} notices issued in {time.perf_counter() - t0:.1f} s")
-        rows = in_process(app, db, ids, rounds)
+        rows = in_process(office, db, ids, rounds)
         _progress(table(rows))
-        rows += components(app, ids)
-        html = notice_records.render(app, ids[1], "html").data.decode("utf-8")
+        rows += components(office, ids)
+        html = office.render_notice(ids[1], "html").data.decode("utf-8")
     finally:
-        app.close()
+        office.close()
     rows += fresh_process(s, db, ids[1], html, 3 if quick else 7)
     return rows
 

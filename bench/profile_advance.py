@@ -53,21 +53,21 @@ def profile(s: Scratch, count: int, pg: bool) -> str:
     n = 10 * count
     dataset.build(url, n, matching=count, overdue=count)
     ids = sorted(dataset.Layout(n, count, count).matching)
-    from bench.common import make_app
+    from bench.common import make_office
 
-    app = make_app(url)
+    office = make_office(url)
     for cid in ids[:5]:
-        service_op(app, cid, "record_statement")  # warm-up: caches, compiled SQL, calendar
+        service_op(office, cid, "record_statement")  # warm-up: caches, compiled SQL, calendar
     start = time.perf_counter()
     for cid in ids:
-        service_op(app, cid, "record_statement")
+        service_op(office, cid, "record_statement")
     plain = (time.perf_counter() - start) / len(ids)
     prof = cProfile.Profile()
     prof.enable()
     for cid in ids:
-        service_op(app, cid, "record_statement")
+        service_op(office, cid, "record_statement")
     prof.disable()
-    app.close()
+    office.close()
 
     out = io.StringIO()
     backend = "PostgreSQL" if pg else "SQLite file (WAL, synchronous=FULL)"

@@ -36,7 +36,8 @@ from bench import (  # noqa: E402
     notices,
     profile_advance,
 )
-from bench.common import PG_SERVER, Row, as_json, pg_available, scratch, table  # noqa: E402
+from bench.base import PG_SERVER  # noqa: E402
+from bench.common import Row, as_json, pg_available, scratch, table  # noqa: E402
 
 BENCHMARKS = {
     "1": ("advance a case", bench_advance.run),

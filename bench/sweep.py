@@ -32,7 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import create_engine, delete, event, insert, text  # noqa: E402
 
-from bench.common import NOW, interleaved, make_app, median, scratch, spread  # noqa: E402
+from bench.base import NOW  # noqa: E402
+from bench.common import interleaved, make_office, median, scratch, spread  # noqa: E402
 from supervise.adapters.orm import (  # noqa: E402
     cases,
     deadlines,
@@ -41,8 +42,8 @@ from supervise.adapters.orm import (  # noqa: E402
     persons,
     users,
 )
-from supervise.bootstrap import App  # noqa: E402
-from supervise.services import reminders  # noqa: E402
+from supervise.office import Office  # noqa: E402
+from supervise.services.reminders import sweep  # noqa: E402
 
 CHUNK = 20_000
 TODAY = NOW.date()  # Friday 2026-11-27
@@ -185,25 +186,27 @@ def build(url: str, n: int, due_count: int) -> float:
     return time.perf_counter() - start
 
 
-def sweep_once(app: App, *, fresh: bool) -> tuple[float, int]:
+def sweep_once(office: Office, *, fresh: bool) -> tuple[float, int]:
     """Seconds one ``queue_due`` takes, and how many messages it queued."""
     if fresh:
-        with app.engine().begin() as conn:
+        with office.runtime.database.engine().begin() as conn:
             conn.execute(delete(outbox))
     start = time.perf_counter()
-    report = reminders.queue_due(app)
+    report = sweep.queue_due(office.runtime)
     return time.perf_counter() - start, len(report.queued)
 
 
-def plan_of(app: App) -> list[str]:
+def plan_of(office: Office) -> list[str]:
     """SQLite's plan for the sweep's selection of due deadlines."""
-    from supervise.services.reminder_items import deadline_rows_query
+    from supervise.services.reminders.store import deadline_rows_query
 
     query = deadline_rows_query().where(
         deadlines.c.due < date(2026, 12, 3), deadlines.c.nature != "term"
     )
-    compiled = query.compile(app.engine(), compile_kwargs={"literal_binds": True})
-    with app.engine().connect() as conn:
+    compiled = query.compile(
+        office.runtime.database.engine(), compile_kwargs={"literal_binds": True}
+    )
+    with office.runtime.database.engine().connect() as conn:
         return [row[-1] for row in conn.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))]
 
 
@@ -216,12 +219,12 @@ def main() -> None:
     due = 1_000 // scale
     sizes = {"small": 10_000 // scale, "large": 1_000_000 // scale}
     with scratch() as s:
-        apps: dict[str, App] = {}
+        apps: dict[str, Office] = {}
         for label, n in sizes.items():
             url = s.sqlite(f"sweep{n}")
             seconds = build(url, n, due)
             print(f"built {n:,} open deadlines ({due:,} due) in {seconds:.1f} s", flush=True)
-            apps[label] = make_app(url, now=NOW)
+            apps[label] = make_office(url, now=NOW)
         print("plan:", "; ".join(plan_of(apps["large"])))
         queued: dict[str, int] = {}
 
@@ -235,8 +238,8 @@ def main() -> None:
 
         firsts = interleaved({k: (lambda k=k: first(k)) for k in sizes}, args.rounds)
         idles = interleaved({k: (lambda k=k: (first(k), idle(k))[1]) for k in sizes}, args.rounds)
-        for app in apps.values():
-            app.close()
+        for office in apps.values():
+            office.close()
     print()
     print(
         f"| sweep ({due:,} due) | among {sizes['small']:,} open | among {sizes['large']:,} "

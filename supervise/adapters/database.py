@@ -82,13 +82,6 @@ def make_engine(url: str, *, must_exist: bool = True) -> Engine:
     return engine
 
 
-def enable_wal(engine: Engine) -> None:
-    """WAL lets readers run beside the one writer; the mode is stored in the file."""
-    if engine.dialect.name == "sqlite":
-        with engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA journal_mode=WAL")
-
-
 def schema_version(engine: Engine) -> str | None:
     """The Alembic revision the database is at, or None when it was never initialised.
 
@@ -198,6 +191,18 @@ class UnitOfWork:
             raise translate(self._engine, exc) from exc
         except OperationalError as exc:
             raise Conflict(f"the database was busy; retry ({exc.orig})") from exc
+
+
+def dialect_insert(dialect: str) -> Any:
+    """The dialect's INSERT construct (for ``ON CONFLICT DO NOTHING``), imported on demand:
+    an SQLite office never loads the PostgreSQL dialect."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

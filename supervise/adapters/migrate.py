@@ -1,4 +1,5 @@
-"""Run the packaged Alembic migrations (adapter layer; only `supervise init` imports this)."""
+"""Run the packaged Alembic migrations (adapter layer; only `supervise init` imports this,
+through ``database.Database.upgrade``)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,12 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine
 
-from supervise.adapters.database import enable_wal
+
+def enable_wal(engine: Engine) -> None:
+    """WAL lets readers run beside the one writer; the mode is stored in the file."""
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA journal_mode=WAL")
 
 
 def upgrade_to_head(engine: Engine) -> None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from supervise import model
-from supervise.adapters.database import UnitOfWork
+from supervise.adapters.database import UnitOfWork, dialect_insert
 from supervise.adapters.orm import deadlines as deadlines_table
 from supervise.adapters.orm import notice_services, number_sequences
 from supervise.adapters.orm import notices as notices_table
@@ -18,7 +17,7 @@ from supervise.errors import NotFound
 def allocate_number(uow: UnitOfWork, series: str, year: int) -> int:
     """The next number of (series, year). The row lock makes concurrent issuers queue, and a
     rollback returns the number, so numbers are never skipped or reused."""
-    insert = postgresql.insert if uow.dialect == "postgresql" else sqlite.insert
+    insert = dialect_insert(uow.dialect)
     uow.session.execute(
         insert(number_sequences)
         .values(type=series, year=year, last=0)

@@ -16,11 +16,9 @@ from email.utils import parseaddr
 from typing import Any
 
 from sqlalchemy import CursorResult, Select, and_, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from supervise import model
-from supervise.adapters.database import UnitOfWork
+from supervise.adapters.database import UnitOfWork, dialect_insert
 from supervise.adapters.orm import bans as bans_table
 from supervise.adapters.orm import cases as cases_table
 from supervise.adapters.orm import deadlines as deadlines_table
@@ -224,7 +222,7 @@ def insert_messages(
     uow: UnitOfWork, messages: Sequence[NewMessage], now: datetime, sender: str
 ) -> list[NewMessage]:
     """Insert what is not in the outbox yet; return the rows this call inserted."""
-    insert = pg_insert if uow.dialect == "postgresql" else sqlite_insert
+    insert = dialect_insert(uow.dialect)
     inserted: list[NewMessage] = []
     for m in messages:
         values: dict[str, Any] = {
