@@ -14,8 +14,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-import types
-import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -29,6 +27,7 @@ from supervise.errors import ConfigError, InvalidInput, SuperviseError
 from supervise.law import DEADLINE_KINDS, ORG_KINDS, PENALTIES, Basis, Period, Periods
 from supervise.notices.numbering import validate_pattern
 from supervise.notices.types import NOTICE_TYPES
+from supervise.yaml_dataclasses import as_plain_data, build
 
 # libyaml's safe loader where PyYAML was built with it: the same safe subset, faster.
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -320,94 +319,6 @@ def _check_reminders(reminders: RemindersSettings) -> None:
                 )
 
 
-def build(cls: Any, data: Any, path: str) -> Any:
-    """Build a (nested) frozen dataclass from parsed YAML, refusing unknown keys."""
-    label = path or "the top level"
-    if not isinstance(data, Mapping):
-        raise ConfigError(f"config key {label}: expected a mapping of keys")
-    hints = typing.get_type_hints(cls)
-    # A field's YAML key is its name unless metadata {"key": ...} says otherwise (``from``
-    # cannot be a Python field name).
-    known = {_yaml_key(f): f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
-    for key in data:
-        if key not in known:
-            where = f"{path}.{key}" if path else str(key)
-            raise ConfigError(
-                f"unknown config key {where}; known keys here: {', '.join(sorted(known))}"
-            )
-    values: dict[str, Any] = {}
-    for key, fld in known.items():
-        where = f"{path}.{key}" if path else key
-        if key not in data:
-            if fld.default is dataclasses.MISSING and fld.default_factory is dataclasses.MISSING:
-                raise ConfigError(f"config key {where} is missing")
-            continue
-        values[fld.name] = _convert(hints[fld.name], data[key], where)
-    return cls(**values)
-
-
-def _yaml_key(fld: dataclasses.Field[Any]) -> str:
-    return str(fld.metadata.get("key", fld.name))
-
-
-def _convert(hint: Any, value: Any, where: str) -> Any:
-    origin = typing.get_origin(hint)
-    args = typing.get_args(hint)
-    if origin in (typing.Union, types.UnionType):
-        if value is None and type(None) in args:
-            return None
-        inner = [a for a in args if a is not type(None)]
-        return _convert(inner[0], value, where)
-    if origin is Literal:
-        if value not in args:
-            choices = ", ".join(map(str, args))
-            raise ConfigError(f"config key {where}: {value!r} is not one of {choices}")
-        return value
-    if origin is tuple:
-        if not isinstance(value, list):
-            raise ConfigError(f"config key {where}: expected a list")
-        return tuple(_convert(args[0], v, f"{where}[{i}]") for i, v in enumerate(value))
-    if origin is dict:
-        if not isinstance(value, Mapping):
-            raise ConfigError(f"config key {where}: expected a mapping")
-        return {str(k): _convert(args[1], v, f"{where}.{k}") for k, v in value.items()}
-    if dataclasses.is_dataclass(hint):
-        return build(hint, value, where)
-    if hint is bool:
-        if not isinstance(value, bool):
-            raise ConfigError(f"config key {where}: expected true or false, got {value!r}")
-        return value
-    if hint is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(f"config key {where}: expected a whole number, got {value!r}")
-        return value
-    if hint is float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ConfigError(f"config key {where}: expected a number, got {value!r}")
-        return float(value)
-    if hint is str:
-        if not isinstance(value, str):
-            raise ConfigError(f"config key {where}: expected text, got {value!r}")
-        return value
-    raise ConfigError(f"config key {where}: unsupported setting type")  # pragma: no cover
-
-
 def settings_as_dict(settings: Settings) -> dict[str, Any]:
     """The effective settings as plain data under their YAML keys, for ``config show``."""
-    data = _plain(settings)
-    assert isinstance(data, dict)
-    return data
-
-
-def _plain(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {
-            _yaml_key(f): _plain(getattr(value, f.name))
-            for f in dataclasses.fields(value)
-            if not f.metadata.get("internal")
-        }
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    return value
+    return as_plain_data(settings)

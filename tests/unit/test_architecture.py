@@ -33,6 +33,7 @@ DOMAIN = (
     "supervise.views",
     "supervise.ports",
     "supervise.config",
+    "supervise.yaml_dataclasses",
     "supervise.notices.types",
     "supervise.notices.numbering",
 )
