@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from supervise.cli.base import cli, emit_json, json_option, pass_office
+from supervise.cli.base import cli, emit_json, emit_many, emit_one, json_option, pass_office
 from supervise.clock import parse_date
 from supervise.office import Office
 from supervise.views import BanView
@@ -82,10 +82,7 @@ def bans_add(
         lifelong=lifelong,
         basis=basis,
     )
-    if as_json:
-        emit_json(view.as_json())
-    else:
-        _print_ban(view)
+    emit_one(view, as_json, _print_ban)
 
 
 @bans.command("list")
@@ -100,8 +97,4 @@ def bans_list(office: Office, active: bool, as_json: bool) -> None:
         supervise bans list --active
     """
     views = office.bans(active=active)
-    if as_json:
-        emit_json([v.as_json() for v in views])
-    else:
-        for v in views:
-            _print_ban(v)
+    emit_many(views, as_json, _print_ban)

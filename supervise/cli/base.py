@@ -14,8 +14,8 @@ import getpass
 import importlib
 import json
 import os
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any, NoReturn, TypeVar
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, NoReturn, Protocol, TypeVar
 
 import click
 
@@ -166,6 +166,34 @@ def emit_json_list(items: Iterable[Any]) -> None:
         click.echo(("[\n  " if first else ",\n  ") + text, nl=False)
         first = False
     click.echo("[]" if first else "\n]")
+
+
+class Record(Protocol):
+    """A view the registry commands print: one line of text, or its JSON."""
+
+    def as_json(self) -> dict[str, Any]: ...
+
+
+R = TypeVar("R", bound=Record)
+
+
+def emit_one(view: R, as_json: bool, line: Callable[[R], None], *, edits: bool = False) -> None:
+    """One record: its JSON object, or its line (and the edits of its history)."""
+    if as_json:
+        emit_json(view.as_json())
+        return
+    line(view)
+    if edits:
+        print_edits(getattr(view, "history", []))
+
+
+def emit_many(views: Sequence[R], as_json: bool, line: Callable[[R], None]) -> None:
+    """Several records: one JSON array, or a line each."""
+    if as_json:
+        emit_json([v.as_json() for v in views])
+        return
+    for view in views:
+        line(view)
 
 
 def print_edits(history: list[dict[str, object]]) -> None:

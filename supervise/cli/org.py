@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from supervise.cli.base import cli, emit_json, json_option, pass_office, print_edits
+from supervise.cli.base import cli, emit_many, emit_one, json_option, pass_office
 from supervise.law import ORG_KINDS
 from supervise.office import Office
 from supervise.views import OrgView
@@ -60,10 +60,7 @@ def org_add(
         charity=charity,
         email=email,
     )
-    if as_json:
-        emit_json(view.as_json())
-    else:
-        _print_org(view)
+    emit_one(view, as_json, _print_org)
 
 
 @org.command("list")
@@ -78,11 +75,7 @@ def org_list(office: Office, district: str | None, as_json: bool) -> None:
         supervise org list --district 渝中区
     """
     views = office.orgs(district=district)
-    if as_json:
-        emit_json([v.as_json() for v in views])
-    else:
-        for v in views:
-            _print_org(v)
+    emit_many(views, as_json, _print_org)
 
 
 @org.command("show")
@@ -97,11 +90,7 @@ def org_show(office: Office, org_id: int, as_json: bool) -> None:
         supervise org show 1
     """
     view = office.org(org_id)
-    if as_json:
-        emit_json(view.as_json())
-    else:
-        _print_org(view)
-        print_edits(view.history)
+    emit_one(view, as_json, _print_org, edits=True)
 
 
 @org.command("edit")
@@ -126,7 +115,4 @@ def org_edit(
         supervise org edit 1 --email office@example.org
     """
     view = office.edit_org(org_id, name=name, email=email, township=township)
-    if as_json:
-        emit_json(view.as_json())
-    else:
-        _print_org(view)
+    emit_one(view, as_json, _print_org)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from supervise.cli.base import cli, emit_json, json_option, pass_office, print_edits
+from supervise.cli.base import cli, emit_many, emit_one, json_option, pass_office
 from supervise.office import Office
 from supervise.views import PersonView
 
@@ -32,10 +32,7 @@ def person_add(office: Office, name: str, id_number: str, email: str | None, as_
         supervise person add --name 李四 --id-number 11010519491231002X
     """
     view = office.add_person(name=name, id_number=id_number, email=email)
-    if as_json:
-        emit_json(view.as_json())
-    else:
-        _print_person(view)
+    emit_one(view, as_json, _print_person)
 
 
 @person.command("list")
@@ -49,11 +46,7 @@ def person_list(office: Office, as_json: bool) -> None:
         supervise person list --json
     """
     views = office.persons()
-    if as_json:
-        emit_json([v.as_json() for v in views])
-    else:
-        for v in views:
-            _print_person(v)
+    emit_many(views, as_json, _print_person)
 
 
 @person.command("find")
@@ -69,13 +62,9 @@ def person_find(office: Office, name: str | None, id_number: str | None, as_json
         supervise person find --name 李
     """
     views = office.find_persons(name=name, id_number=id_number)
-    if as_json:
-        emit_json([v.as_json() for v in views])
-    else:
-        for v in views:
-            _print_person(v)
-        if not views:
-            click.echo("no person matches", err=True)
+    emit_many(views, as_json, _print_person)
+    if not as_json and not views:
+        click.echo("no person matches", err=True)
 
 
 @person.command("show")
@@ -90,11 +79,7 @@ def person_show(office: Office, person_id: int, as_json: bool) -> None:
         supervise person show 1
     """
     view = office.person(person_id)
-    if as_json:
-        emit_json(view.as_json())
-    else:
-        _print_person(view)
-        print_edits(view.history)
+    emit_one(view, as_json, _print_person, edits=True)
 
 
 @person.command("edit")
@@ -113,7 +98,4 @@ def person_edit(
         supervise person edit 1 --email li@example.org
     """
     view = office.edit_person(person_id, name=name, email=email)
-    if as_json:
-        emit_json(view.as_json())
-    else:
-        _print_person(view)
+    emit_one(view, as_json, _print_person)

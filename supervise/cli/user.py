@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from supervise.cli.base import cli, emit_json, json_option, pass_office
+from supervise.cli.base import cli, emit_many, emit_one, json_option, pass_office
 from supervise.law import OFFICE_ROLES
 from supervise.office import Office
 from supervise.views import UserView
@@ -42,10 +42,7 @@ def user_add(
         supervise user add zhang --email zhang@mzj.example.gov.cn --reports-to wang
     """
     view = office.add_user(name, email=email, role=role, reports_to=reports_to)
-    if as_json:
-        emit_json(view.as_json())
-    else:
-        _print_user(view)
+    emit_one(view, as_json, _print_user)
 
 
 @user.command("list")
@@ -59,12 +56,8 @@ def user_list(office: Office, as_json: bool) -> None:
         supervise user list --json
     """
     views = office.users()
-    if as_json:
-        emit_json([v.as_json() for v in views])
-        return
-    for view in views:
-        _print_user(view)
-    if not views:
+    emit_many(views, as_json, _print_user)
+    if not as_json and not views:
         click.echo("no users yet; `supervise user add NAME --email ADDR`", err=True)
 
 
@@ -94,7 +87,4 @@ def user_edit(
     view = office.edit_user(
         name, email=email, role=role, reports_to=reports_to, no_reports_to=no_reports_to
     )
-    if as_json:
-        emit_json(view.as_json())
-    else:
-        _print_user(view)
+    emit_one(view, as_json, _print_user)
