@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from supervise.cli import cli
-from tests.factories import credit_code, id_number
+from supervise.story import credit_code, id_number
 
 Run = Callable[..., Result]
 NOW = "2026-11-27T10:00:00+08:00"

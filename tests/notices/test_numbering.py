@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 
 from supervise.errors import InvalidInput
-from supervise.notices import DEFAULT_PATTERNS, NOTICE_TYPES, format_number, validate_pattern
+from supervise.notices.numbering import format_number, validate_pattern
+from supervise.notices.types import NOTICE_TYPES
+
+# Each notice type's default document-number pattern (the old ``DEFAULT_PATTERNS`` table).
+DEFAULT_PATTERNS = {key: nt.pattern for key, nt in NOTICE_TYPES.items()}
 
 
 def test_default_pattern_follows_gbt_9704() -> None:
@@ -14,6 +18,24 @@ def test_default_pattern_follows_gbt_9704() -> None:
     single = format_number(DEFAULT_PATTERNS["warning_decision"], year=2026, seq=5)
     assert single == "渝民社罚决〔2026〕5号"  # 不编虚位: not 05
     assert "第" not in single
+
+
+def test_default_patterns_are_the_published_ones() -> None:
+    """The patterns moved onto the notice types; the numbers they give did not change."""
+    assert DEFAULT_PATTERNS == {
+        "interview_notice": "渝民社约〔{year}〕{seq}号",
+        "interview_record": "渝民社约记〔{year}〕{seq}号",
+        "rectification_order": "渝民社整改〔{year}〕{seq}号",
+        "warning_prior_notice": "渝民社罚告〔{year}〕{seq}号",
+        "warning_decision": "渝民社罚决〔{year}〕{seq}号",
+        "replacement_prior_notice": "渝民社撤告〔{year}〕{seq}号",
+        "replacement_order": "渝民社撤换〔{year}〕{seq}号",
+        "ban_prior_notice": "渝民社禁告〔{year}〕{seq}号",
+        "hearing_notice": "渝民社听〔{year}〕{seq}号",
+        "ban_decision": "渝民社禁决〔{year}〕{seq}号",
+        "ban_lifted": "渝民社解〔{year}〕{seq}号",
+        "revocation_notice": "渝民社撤销〔{year}〕{seq}号",
+    }
 
 
 def test_every_type_has_its_own_valid_default() -> None:

@@ -13,17 +13,17 @@ from typing import Any
 import pytest
 
 from supervise.errors import InvalidInput, SuperviseError
-from supervise.notices import (
+from supervise.notices import pdf as pdf_module
+from supervise.notices.glyphs import missing_glyphs
+from supervise.notices.pdf import (
     NO_CJK_FONT,
     PDF_NOT_INSTALLED,
-    NoticeRenderer,
+    CjkFont,
     check_fonts,
     css_font_family,
     html_to_pdf,
-    missing_glyphs,
 )
-from supervise.notices import pdf as pdf_module
-from supervise.notices.pdf import CjkFont
+from supervise.notices.render import NoticeRenderer
 from tests.notices.samples import make_context
 
 FAKE_TTC = CjkFont("Noto Serif CJK SC", "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")

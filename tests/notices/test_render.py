@@ -12,14 +12,10 @@ from typing import Any
 import pytest
 
 from supervise.errors import ConfigError, InvalidInput, SuperviseError
-from supervise.notices import (
-    NOTICE_TYPES,
-    NoticeRenderer,
-    html_to_pdf,
-    missing_glyphs,
-    validate_details,
-)
-from supervise.notices.render import TEMPLATE_DIR, cn_num
+from supervise.notices.glyphs import missing_glyphs
+from supervise.notices.pdf import html_to_pdf
+from supervise.notices.render import TEMPLATE_DIR, NoticeRenderer, cn_num
+from supervise.notices.types import NOTICE_TYPES, validate_details
 from tests.notices.samples import NUMBERS, TITLES, make_context
 
 PUBLIC_TYPES = [

@@ -2,6 +2,8 @@
 
 `case show` and `case list` must answer in about the time Python takes to import
 SQLAlchemy and click, so they may not load WeasyPrint, APScheduler, Alembic or Jinja2.
+`agenda` and `remind status` only read the database either, so they may not load
+APScheduler (issue 8: `agenda` used to, through the digest's cron schedule).
 The check runs the real command under ``python -X importtime`` and reads the modules it
 imported from stderr; a failure names the chain of imports that pulled the package in.
 """
@@ -17,10 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from supervise.bootstrap import bootstrap
-from supervise.clock import Clock
-from supervise.config import load_settings
-from supervise.services import cases
+import supervise
+from supervise.states import CaseState
+from supervise.story import drive_to
 from tests.conftest import NOW, new_org, new_person
 
 HEAVY = ("weasyprint", "apscheduler", "alembic", "jinja2")
@@ -102,16 +103,23 @@ def test_parse_importtime_follows_the_nesting() -> None:
 
 
 @pytest.fixture
-def small_db(sqlite_url: str) -> Iterator[str]:
-    """An initialised SQLite database holding one case (id 1)."""
-    settings = load_settings(None, environ={})
-    app = bootstrap(settings, db_url=sqlite_url, user="zhang", environ={})
-    app.clock = Clock(settings.zone, NOW)
+def small_db(sqlite_url: str, tmp_path: Path) -> Iterator[str]:
+    """An initialised SQLite database holding one appointed case (id 1), and a second case
+    with an interview scheduled, whose supervisor is in the user directory; reminders have
+    run once, so the agenda lists a deadline and the outbox holds messages."""
+    config = tmp_path / "office.yaml"
+    config.write_text(f"mail:\n  file:\n    dir: {tmp_path / 'sent'}\n", encoding="utf-8")
+    office = supervise.open(sqlite_url, config=config, actor="zhang", now=NOW, environ={})
     try:
-        org, person = new_org(app), new_person(app)
-        assert cases.appoint(app, org, person, "秘书长", None).id == 1
+        org, person = new_org(office), new_person(office)
+        assert office.appoint(org=org, person=person, role="秘书长").id == 1
+        office.add_user("zhang", email="zhang@example.org")
+        second = office.appoint(org=new_org(office), person=new_person(office), role="理事长")
+        drive_to(office, second.id, CaseState.INTERVIEW_SCHEDULED)
+        office.at(NOW.replace(day=30)).run_reminders()
+        assert office.agenda(days=30) and office.messages()
     finally:
-        app.close()
+        office.close()
     yield sqlite_url.removeprefix("sqlite:///")
 
 
@@ -148,7 +156,33 @@ def test_reading_commands_import_nothing_heavy(
     command: list[str], small_db: str, tmp_path: Path
 ) -> None:
     modules = run_importtime(["--db", small_db, *command], tmp_path)
-    assert any(m.name == "supervise.services.cases" for m in modules)
+    assert any(m.name == "supervise.services.cases.queries" for m in modules)
     heavy = heavy_imports(modules)
     explained = "; ".join(f"{pkg} <- {' <- '.join(chain[1:])}" for pkg, chain in heavy.items())
     assert not heavy, f"`supervise {' '.join(command)}` imports {explained}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["agenda"],
+        ["agenda", "--days", "30", "--json"],
+        ["agenda", "--user", "zhang"],
+        ["remind", "agenda"],
+        ["remind", "status"],
+        ["remind", "status", "--json"],
+    ],
+    ids=lambda c: " ".join(c),
+)
+def test_reminder_reading_commands_do_not_load_the_scheduler(
+    command: list[str], small_db: str, tmp_path: Path
+) -> None:
+    modules = run_importtime(["--db", small_db, *command], tmp_path)
+    service = "supervise.services.reminders." + ("outbox" if "status" in command else "digest")
+    assert any(m.name == service for m in modules)
+    heavy = heavy_imports(modules)
+    assert "apscheduler" not in heavy, (
+        f"`supervise {' '.join(command)}` imports apscheduler <- "
+        + " <- ".join(heavy["apscheduler"][1:])
+    )

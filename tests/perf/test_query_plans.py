@@ -2,7 +2,8 @@
 
 Issue 5, target 4: listing scales with the answer, not the table. The statements are the
 service's own: a ``before_cursor_execute`` listener records the SQL and parameters while
-the test calls ``supervise.services.cases`` (list, show, next, appoint, advance), and each
+the test calls the case service through the library API (list, show, next, appoint,
+advance), and each
 recorded SELECT/UPDATE/DELETE is then explained with the same parameters.
 
 - SQLite: ``EXPLAIN QUERY PLAN`` may not show ``SCAN`` of a watched table (a full pass over
@@ -30,12 +31,12 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, event
 
-from supervise.bootstrap import App
-from supervise.rules import Params
-from supervise.services import cases
+from supervise.office import Office
+from supervise.services.cases import store
 from supervise.states import CaseState
-from tests.conftest import MakeApp, new_person
-from tests.integration.ladder import PATHS, advance, drive, open_case
+from supervise.story import DETAILS, PATHS, drive_to
+from supervise.views import AdvanceResult
+from tests.conftest import MakeOffice, new_person, open_case
 
 S = CaseState
 # Tables that grow with the number of cases: reading any of them whole is what must not be.
@@ -53,9 +54,14 @@ class Statement:
         return " ".join(self.sql.split())[:160]
 
 
+def advance(office: Office, case_id: int, event: str, **inputs: Any) -> AdvanceResult:
+    """office.advance with the event's notice content (story.DETAILS) filled in."""
+    return office.advance(case_id, event, details=DETAILS.get(event), **inputs)
+
+
 @contextmanager
-def recorded(app: App) -> Iterator[list[Statement]]:
-    """The statements ``app`` sends while the block runs (executemany ones left out)."""
+def recorded(office: Office) -> Iterator[list[Statement]]:
+    """The statements ``office`` sends while the block runs (executemany ones left out)."""
     seen: list[Statement] = []
 
     def listen(
@@ -64,7 +70,7 @@ def recorded(app: App) -> Iterator[list[Statement]]:
         if not executemany:
             seen.append(Statement(sql, params))
 
-    engine = app.engine()
+    engine = office.runtime.database.engine()
     event.listen(engine, "before_cursor_execute", listen)
     try:
         yield seen
@@ -114,9 +120,9 @@ def _pg_scans(conn: Connection, st: Statement) -> tuple[list[str], list[str]]:
     return bad, plan
 
 
-def full_scans(app: App, statements: list[Statement]) -> list[str]:
+def full_scans(office: Office, statements: list[Statement]) -> list[str]:
     """One line per statement that reads a watched table whole, with its plan."""
-    engine = app.engine()
+    engine = office.runtime.database.engine()
     check: Callable[[Connection, Statement], tuple[list[str], list[str]]] = (
         _pg_scans if engine.dialect.name == "postgresql" else _sqlite_scans
     )
@@ -136,8 +142,8 @@ def full_scans(app: App, statements: list[Statement]) -> list[str]:
 class Register:
     """A small register with a case in each interesting shape."""
 
-    app: App
-    later: App
+    office: Office
+    later: Office
     appointed: int
     proposed: int
     scheduled: int
@@ -147,34 +153,34 @@ class Register:
 
 
 @pytest.fixture
-def register(make_app: MakeApp) -> Register:
-    app = make_app()
-    appointed = open_case(app)
-    proposed = open_case(app)
-    drive(app, proposed, S.WARNING_PROPOSED)
-    scheduled = open_case(app)
-    drive(app, scheduled, S.INTERVIEW_SCHEDULED)
-    person = new_person(app)
-    open_case(app, person_id=person)
-    open_case(app, person_id=person)
-    banned_person = new_person(app)
-    first = open_case(app, person_id=banned_person)
-    open_case(app, person_id=banned_person)
-    org = cases.show_case(app, first).organization.id
+def register(make_office: MakeOffice) -> Register:
+    office = make_office()
+    appointed = open_case(office)
+    proposed = open_case(office)
+    drive_to(office, proposed, S.WARNING_PROPOSED)
+    scheduled = open_case(office)
+    drive_to(office, scheduled, S.INTERVIEW_SCHEDULED)
+    person = new_person(office)
+    open_case(office, person_id=person)
+    open_case(office, person_id=person)
+    banned_person = new_person(office)
+    first = open_case(office, person_id=banned_person)
+    open_case(office, person_id=banned_person)
+    org = office.case(first).organization.id
     return Register(
-        app, make_app(now=LATER), appointed, proposed, scheduled, org, person, banned_person
+        office, make_office(now=LATER), appointed, proposed, scheduled, org, person, banned_person
     )
 
 
 def list_filters(r: Register) -> dict[str, dict[str, Any]]:
     return {
         "state": {"state": "warning_proposed"},
-        "org": {"org_id": r.org},
-        "person": {"person_id": r.person},
+        "org": {"org": r.org},
+        "person": {"person": r.person},
         "overdue": {"overdue": True},
-        "state+org": {"state": "appointed", "org_id": r.org},
+        "state+org": {"state": "appointed", "org": r.org},
         "state+overdue": {"state": "interview_scheduled", "overdue": True},
-        "person+overdue": {"person_id": r.person, "overdue": True},
+        "person+overdue": {"person": r.person, "overdue": True},
     }
 
 
@@ -183,59 +189,60 @@ def list_filters(r: Register) -> dict[str, dict[str, Any]]:
 )
 def test_case_list_filter_is_served_by_an_index(register: Register, which: str) -> None:
     kwargs = list_filters(register)[which]
-    app = register.later  # a clock at which one interview is overdue
-    with recorded(app) as seen:
-        views = cases.list_cases(app, **kwargs)
+    office = register.later  # a clock at which one interview is overdue
+    with recorded(office) as seen:
+        views = list(office.cases(**kwargs))
     if which == "overdue":
         assert register.scheduled in [v.id for v in views]
     listing = [st for st in seen if explainable(st)]
     assert listing, "list_cases ran no query on the cases table"
-    problems = full_scans(app, listing)
+    problems = full_scans(office, listing)
     assert not problems, f"case list {which}: full scan\n" + "\n".join(problems)
 
 
 @pytest.mark.slow
-def test_case_list_filters_use_an_index_at_scale_on_postgresql(make_app: MakeApp) -> None:
-    app = make_app()
-    if app.engine().dialect.name != "postgresql":
+def test_case_list_filters_use_an_index_at_scale_on_postgresql(make_office: MakeOffice) -> None:
+    office = make_office()
+    if office.runtime.database.engine().dialect.name != "postgresql":
         pytest.skip("SQLite plans without statistics: the small register shows its plans")
     from bench import dataset
 
-    dataset.build(app.db_url, 20_000)  # bulk rows, then ANALYZE
+    dataset.build(office.runtime.db_url, 20_000)  # bulk rows, then ANALYZE
     layout = dataset.Layout(20_000)
     some = min(layout.matching)
     filters: dict[str, dict[str, Any]] = {
         "state": {"state": dataset.STATE},
-        "org": {"org_id": layout.org_of(some)},
-        "person": {"person_id": layout.person_of(some)},
+        "org": {"org": layout.org_of(some)},
+        "person": {"person": layout.person_of(some)},
         "overdue": {"overdue": True},
         "state+overdue": {"state": "rectifying", "overdue": True},
     }
     problems = []
     for which, kwargs in filters.items():
-        with recorded(app) as seen:
-            views = cases.list_cases(app, **kwargs)
+        with recorded(office) as seen:
+            views = list(office.cases(**kwargs))
         assert views, which
-        problems += [f"{which}: {p}" for p in full_scans(app, seen)]
+        problems += [f"{which}: {p}" for p in full_scans(office, seen)]
     assert not problems, "full scans:\n" + "\n".join(problems)
 
 
 def test_every_query_of_the_case_service_uses_an_index(register: Register) -> None:
-    app = register.app
-    with recorded(app) as seen:
-        cases.show_case(app, register.proposed)
-        cases.next_events(app, register.proposed)
-        advance(app, register.proposed, "record_statement", Params(reason="陈述申辩"))
-        advance(app, register.scheduled, "cancel_interview", Params(reason="改期"))
-        advance(app, register.appointed, "schedule_interview", Params(date=date(2026, 12, 10)))
-        banned = cases.list_cases(app, person_id=register.banned_person)[0].id
-        (event, params), *_ = PATHS[S.BANNED]
-        advance(app, banned, event, params)  # a court ban that cascades to the other post
+    office = register.office
+    with recorded(office) as seen:
+        office.case(register.proposed)
+        office.next_events(register.proposed)
+        advance(office, register.proposed, "record_statement", reason="陈述申辩")
+        advance(office, register.scheduled, "cancel_interview", reason="改期")
+        advance(office, register.appointed, "schedule_interview", date=date(2026, 12, 10))
+        banned = list(office.cases(person=register.banned_person))[0].id
+        step, *_ = PATHS[S.BANNED]
+        # a court ban that cascades to the other post
+        advance(office, banned, step.event, **step.inputs)
         with pytest.raises(Exception, match="cannot be appointed"):
-            cases.appoint(app, register.org, register.banned_person, "理事长", None)
-        with app.uow() as uow:
-            cases.history_of(uow, [register.proposed, register.scheduled])
+            office.appoint(org=register.org, person=register.banned_person, role="理事长")
+        with office.runtime.uow() as uow:
+            store.history_of(uow, [register.proposed, register.scheduled])
     statements = [st for st in seen if explainable(st)]
     assert len(statements) > 20
-    problems = full_scans(app, statements)
+    problems = full_scans(office, statements)
     assert not problems, "full scans:\n" + "\n".join(problems)

@@ -48,12 +48,14 @@ def make_id(first17: str) -> str:
 
 def test_weight_tables_match_the_standards() -> None:
     # GB 11643 and GB 32100 print these weight rows; the helpers derive them from 2^i and 3^i.
+    # fmt: off
     assert [2 ** (17 - i) % 11 for i in range(17)] == [
         7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2,
     ]
     assert [3**i % 31 for i in range(17)] == [
         1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
     ]
+    # fmt: on
 
 
 def test_id_number_standard_example_is_valid() -> None:
@@ -79,10 +81,16 @@ def test_generated_id_numbers_are_valid(first17: str) -> None:
 
 
 def test_id_number_with_check_digit_zero_and_ten() -> None:
-    zero = next(make_id(f"110105199001010{n:02d}") for n in range(100)
-                if id_check(f"110105199001010{n:02d}") == "0")
-    ten = next(make_id(f"110105199001010{n:02d}") for n in range(100)
-               if id_check(f"110105199001010{n:02d}") == "X")
+    zero = next(
+        make_id(f"110105199001010{n:02d}")
+        for n in range(100)
+        if id_check(f"110105199001010{n:02d}") == "0"
+    )
+    ten = next(
+        make_id(f"110105199001010{n:02d}")
+        for n in range(100)
+        if id_check(f"110105199001010{n:02d}") == "X"
+    )
     assert validate_id_number(zero) == zero
     assert validate_id_number(ten.lower()) == ten
 

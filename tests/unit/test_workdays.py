@@ -144,6 +144,7 @@ def test_provisional_rule_drops_substituted_days_off() -> None:
     provisional = workdays._provisional_year(2026)
     official = workdays._chinese_calendar_year(2026)
     assert official is not None
+    # fmt: off
     assert sorted(provisional ^ official) == [
         D(d)
         for d in (
@@ -152,6 +153,7 @@ def test_provisional_rule_drops_substituted_days_off() -> None:
             "2026-10-07", "2026-10-10",
         )
     ]
+    # fmt: on
     assert D("2026-01-02") in provisional  # "Day off (substituted from …)": dropped
     assert D("2026-10-05") not in provisional  # "National Day (observed)": kept
 

@@ -25,8 +25,8 @@ from supervise.reminder_plan import (
 )
 from supervise.runtime import Runtime
 from supervise.services.reminders import store
+from supervise.services.reminders.outbox import queue
 from supervise.services.reminders.store import NewMessage
-from supervise.services.reminders.sweep import insert_all
 from supervise.views import AgendaItem, QueueReport
 
 DIGEST = "digest"
@@ -92,7 +92,7 @@ def queue_digests(rt: Runtime) -> QueueReport:
                 body_html=html,
             )
         )
-    insert_all(rt, messages, now, report)
+    queue(rt, messages, now, report)
     return report
 
 

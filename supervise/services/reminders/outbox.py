@@ -1,6 +1,7 @@
-"""The outbox as the operator sees it: status, listing, retry (service layer).
+"""The outbox: queueing messages once, and the outbox as the operator sees it (status,
+listing, retry) (service layer).
 
-``sweep`` and ``digest`` queue messages, ``delivery`` sends them.
+``sweep`` and ``digest`` decide what to queue, ``delivery`` sends it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,27 @@ from supervise.errors import InvalidInput, NotAllowed, NotFound
 from supervise.reminder_plan import OUTBOX_STATUSES as STATUSES
 from supervise.runtime import Runtime
 from supervise.services.reminders import store
-from supervise.views import MessageView, OutboxStatus
+from supervise.services.reminders.store import NewMessage
+from supervise.views import MessageView, OutboxStatus, Queued, QueueReport
+
+_CHUNK = 200  # messages per queueing transaction
+
+
+def queue(rt: Runtime, messages: Sequence[NewMessage], now: datetime, report: QueueReport) -> None:
+    """Queue ``messages`` in transactions of a few hundred, counting what was new."""
+    for i in range(0, len(messages), _CHUNK):
+        with rt.uow() as uow:
+            inserted = store.insert_messages(
+                uow, messages[i : i + _CHUNK], now, rt.settings.mail.sender
+            )
+            uow.commit()
+        for m in inserted:
+            if m.status == "superseded":
+                report.superseded += 1
+            else:
+                report.queued.append(
+                    Queued(m.kind, m.case_id, m.recipient, m.step_on, m.late, m.subject)
+                )
 
 
 def status(rt: Runtime, actor: str, limit: int = 20) -> OutboxStatus:

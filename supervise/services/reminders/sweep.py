@@ -54,8 +54,9 @@ from supervise.rules import Params, Rulebook, case_facts
 from supervise.runtime import Runtime
 from supervise.services.cases.advance import advance
 from supervise.services.reminders import store
+from supervise.services.reminders.outbox import queue
 from supervise.services.reminders.store import NewMessage, OpenDeadlineRow
-from supervise.views import Lifted, Queued, QueueReport
+from supervise.views import Lifted, QueueReport
 from supervise.workdays import WorkCalendar
 
 logger = logging.getLogger("supervise.reminders")
@@ -64,7 +65,6 @@ SCHEDULER = "scheduler"  # who acts when the program itself moves a case
 # The mail a reminder before a deadline of this kind is (default: "reminder"). A notice
 # that must be served within its period gets the "serve the notice" wording.
 REMINDER_KIND: dict[str, str] = {"service": "serve_notice"}
-_CHUNK = 200  # deadlines per queueing transaction
 
 Wanted = tuple[Point, str, Recipient | None, str | None]
 
@@ -233,27 +233,8 @@ def queue_due(rt: Runtime, now: datetime | None = None) -> QueueReport:
                 "deadline %s of case %s: cannot plan its reminders", row.id, row.case_id
             )
             report.problem(f"case {row.case_id}: deadline {row.id} could not be planned (see log)")
-    insert_all(rt, pending, moment, report)
+    queue(rt, pending, moment, report)
     return report
-
-
-def insert_all(
-    rt: Runtime, messages: Sequence[NewMessage], now: datetime, report: QueueReport
-) -> None:
-    """Queue ``messages`` in transactions of a few hundred, counting what was new."""
-    for i in range(0, len(messages), _CHUNK):
-        with rt.uow() as uow:
-            inserted = store.insert_messages(
-                uow, messages[i : i + _CHUNK], now, rt.settings.mail.sender
-            )
-            uow.commit()
-        for m in inserted:
-            if m.status == "superseded":
-                report.superseded += 1
-            else:
-                report.queued.append(
-                    Queued(m.kind, m.case_id, m.recipient, m.step_on, m.late, m.subject)
-                )
 
 
 def lift_ended_bans(rt: Runtime, report: QueueReport | None = None) -> list[Lifted]:
