@@ -1,4 +1,4 @@
-"""Mail adapter and templates, against a real local SMTP server (aiosmtpd)."""
+"""Mail adapters (message, SMTP, files) and templates, against a real local SMTP server."""
 
 from __future__ import annotations
 
@@ -13,22 +13,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from supervise.adapters.mail import (
-    FileTransport,
-    MailDeliveryError,
-    MailSettings,
-    SmtpSettings,
-    SmtpTransport,
-    build_message,
-    check_smtp,
-    mail_session,
-    make_transport,
-    message_id,
-)
-from supervise.adapters.mail_render import KINDS, MailRenderer
-from supervise.errors import ConfigError, InvalidInput, SuperviseError
-from tests.smtp_server import SmtpTestServer
+from supervise.adapters.mail.files import FileTransport
+from supervise.adapters.mail.message import build_message
+from supervise.adapters.mail.render import KINDS, MailRenderer
+from supervise.adapters.mail.smtp import SmtpTransport
+from supervise.bootstrap import mail_transport
+from supervise.config import MailConfig, MailFileConfig, SmtpConfig, load_settings
+from supervise.errors import ConfigError, InvalidInput, MailDeliveryError, SuperviseError
+from supervise.services.reminders.store import message_id
+from tests.smtp_server import RecordingHandler, SmtpTestServer
 
 CST = timezone(timedelta(hours=8))
 NOW = datetime(2026, 4, 10, 9, 0, tzinfo=CST)
@@ -37,23 +32,24 @@ SUBJECT = "【supervise】提醒：案件12 听证申请期限 2026-04-14 届满
 
 
 def make(key: str = "17/reminder/3/zhang@example.org", **overrides: Any) -> EmailMessage:
+    """A message whose Message-ID comes from the outbox ``key`` (as the sweep gives it)."""
     args: dict[str, Any] = {
         "sender": SENDER,
         "to": ["zhang@example.org"],
         "subject": SUBJECT,
         "text": "张三：\n\n案件12的听证申请期限将于 2026-04-14 届满。\n",
         "html": "<p>张三：</p><p>案件12的听证申请期限将于 <b>2026-04-14</b> 届满。</p>",
-        "key": key,
+        "message_id": message_id(key, SENDER),
         "date": NOW,
     }
     args.update(overrides)
     return build_message(**args)
 
 
-def smtp_settings(server: SmtpTestServer, **overrides: Any) -> SmtpSettings:
+def smtp_settings(server: SmtpTestServer, **overrides: Any) -> SmtpConfig:
     values: dict[str, Any] = {"host": server.host, "port": server.port, "timeout": 5.0}
     values.update(overrides)
-    return SmtpSettings(**values)
+    return SmtpConfig(**values)
 
 
 def bodies(msg: EmailMessage) -> tuple[str, str]:
@@ -68,18 +64,20 @@ def bodies(msg: EmailMessage) -> tuple[str, str]:
 
 def test_message_id_is_deterministic() -> None:
     key = "17/reminder/3/zhang@example.org"
+    sender = "robot@example.org"
     expected = "<" + hashlib.sha256(key.encode()).hexdigest()[:32] + "@example.org>"
-    assert message_id(key, "example.org") == expected
-    assert message_id(key, "example.org") == message_id(key, "example.org")
-    assert message_id(key + "x", "example.org") != expected
+    assert message_id(key, sender) == expected
+    assert message_id(key, sender) == message_id(key, sender)
+    assert message_id(key + "x", sender) != expected
+    # The domain is the sender address's, with or without a display name.
+    assert message_id(key, "监督系统 <robot@example.org>") == expected
 
 
 def test_build_message_structure_and_headers() -> None:
     msg = make()
     assert msg.get_content_type() == "multipart/alternative"
-    assert msg["Message-ID"] == message_id(
-        "17/reminder/3/zhang@example.org", "mzj.example.gov.cn"
-    )
+    assert msg["Message-ID"] == message_id("17/reminder/3/zhang@example.org", SENDER)
+    assert msg["Message-ID"].endswith("@mzj.example.gov.cn>")
     assert msg["Date"] == "Fri, 10 Apr 2026 09:00:00 +0800"
     assert msg["Auto-Submitted"] == "auto-generated"
     raw = msg.as_bytes()
@@ -118,9 +116,7 @@ def test_smtp_send_is_received(smtp_server: SmtpTestServer) -> None:
     assert got.rcpt_tos == ["zhang@example.org", "wang@example.org"]
     assert got.message["Subject"] == SUBJECT
     assert got.message["From"].addresses[0].display_name == "监督系统"
-    assert got.message["Message-ID"] == message_id(
-        "17/reminder/3/zhang@example.org", "mzj.example.gov.cn"
-    )
+    assert got.message["Message-ID"] == message_id("17/reminder/3/zhang@example.org", SENDER)
     text, html = bodies(got.message)
     assert "案件12的听证申请期限将于 2026-04-14 届满。" in text
     assert "<b>2026-04-14</b>" in html
@@ -128,8 +124,12 @@ def test_smtp_send_is_received(smtp_server: SmtpTestServer) -> None:
 
 def test_attachments_arrive(smtp_server: SmtpTestServer) -> None:
     pdf = b"%PDF-1.4\n" + bytes(range(256)) + b"\n%%EOF\n"
-    msg = make(attachments=[("听证告知书.pdf", pdf, "application/pdf"),
-                            ("list.csv", "名单,1\n".encode(), "text/csv")])
+    msg = make(
+        attachments=[
+            ("听证告知书.pdf", pdf, "application/pdf"),
+            ("list.csv", "名单,1\n".encode(), "text/csv"),
+        ]
+    )
     assert msg.get_content_type() == "multipart/mixed"
     SmtpTransport(smtp_settings(smtp_server)).send(msg)
 
@@ -163,7 +163,8 @@ def test_batch_session_reuses_connection_and_notices_outage(
     smtp_server: SmtpTestServer,
 ) -> None:
     transport = SmtpTransport(smtp_settings(smtp_server))
-    with mail_session(transport):
+    transport.open()
+    try:
         transport.send(make("a"))
         transport.send(make("b"))
         smtp_server.stop()
@@ -172,8 +173,10 @@ def test_batch_session_reuses_connection_and_notices_outage(
         smtp_server.start()
         # The dead connection is replaced transparently once the server is back.
         transport.send(make("d"))
+    finally:
+        transport.close()
     ids = [m.message["Message-ID"] for m in smtp_server.messages]
-    assert ids == [message_id(k, "mzj.example.gov.cn") for k in ("a", "b", "d")]
+    assert ids == [message_id(k, SENDER) for k in ("a", "b", "d")]
 
 
 def test_silent_server_times_out_clearly() -> None:
@@ -182,7 +185,7 @@ def test_silent_server_times_out_clearly() -> None:
         silent.bind(("127.0.0.1", 0))
         silent.listen()
         port = silent.getsockname()[1]
-        settings = SmtpSettings(host="127.0.0.1", port=port, timeout=0.5)
+        settings = SmtpConfig(host="127.0.0.1", port=port, timeout=0.5)
         with pytest.raises(MailDeliveryError, match=f"127.0.0.1:{port} did not answer"):
             SmtpTransport(settings).send(make())
 
@@ -202,15 +205,16 @@ def test_ssl_against_plain_server_fails_clearly(smtp_server: SmtpTestServer) -> 
     assert f"127.0.0.1:{smtp_server.port}" in str(caught.value)
 
 
-def test_starttls_and_login(
-    tls_cert: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_starttls_and_login(tls_cert: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SUPERVISE_TEST_SMTP_PASSWORD", "s3cret")
     client_context = ssl.create_default_context(cafile=str(tls_cert[0]))
     with SmtpTestServer(tls=tls_cert, users={"robot": "s3cret"}) as server:
         settings = smtp_settings(
-            server, host="localhost", security="starttls",
-            user="robot", password_env="SUPERVISE_TEST_SMTP_PASSWORD",
+            server,
+            host="localhost",
+            security="starttls",
+            user="robot",
+            password_env="SUPERVISE_TEST_SMTP_PASSWORD",
         )
         SmtpTransport(settings, ssl_context=client_context).send(make())
         assert len(server.messages) == 1
@@ -247,42 +251,200 @@ def test_refused_recipients_are_errors(smtp_server: SmtpTestServer) -> None:
     # Partially refused: the others got it, but the row must not count as delivered.
     with pytest.raises(MailDeliveryError, match="gone@example.org") as caught:
         transport.send(make(to=["zhang@example.org", "gone@example.org"]))
-    assert caught.value.details["refused"] == ["gone@example.org"]
+    assert caught.value.details["recipients"] == ["gone@example.org"]
     assert smtp_server.messages[0].rcpt_tos == ["zhang@example.org"]
 
 
-def test_check_smtp(smtp_server: SmtpTestServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    settings = MailSettings(transport="smtp", smtp=smtp_settings(smtp_server))
-    assert check_smtp(settings) is None
-    assert check_smtp(MailSettings(transport="file")) is None
+def test_smtp_check(smtp_server: SmtpTestServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = smtp_settings(smtp_server)
+    assert SmtpTransport(settings).check() == (
+        True,
+        f"SMTP server 127.0.0.1:{smtp_server.port} answers",
+    )
 
     smtp_server.stop()
-    problem = check_smtp(settings)
-    assert problem is not None and "\n" not in problem
+    ok, problem = SmtpTransport(settings).check()
+    assert not ok and "\n" not in problem
     assert f"127.0.0.1:{smtp_server.port}" in problem
 
     smtp_server.start()
-    needs_tls = MailSettings(
-        transport="smtp", smtp=smtp_settings(smtp_server, security="starttls")
-    )
-    assert "STARTTLS" in (check_smtp(needs_tls) or "")
+    ok, problem = SmtpTransport(smtp_settings(smtp_server, security="starttls")).check()
+    assert not ok and "STARTTLS" in problem
     monkeypatch.delenv("SUPERVISE_TEST_PW", raising=False)
-    with_login = MailSettings(
-        transport="smtp",
-        smtp=smtp_settings(smtp_server, user="robot", password_env="SUPERVISE_TEST_PW"),
+    with_login = SmtpTransport(
+        smtp_settings(smtp_server, user="robot", password_env="SUPERVISE_TEST_PW")
     )
-    assert "SUPERVISE_TEST_PW" in (check_smtp(with_login) or "")
+    ok, problem = with_login.check()
+    assert not ok and "SUPERVISE_TEST_PW" in problem
     monkeypatch.setenv("SUPERVISE_TEST_PW", "x")
     # The server offers no AUTH at all.
-    assert "does not offer AUTH" in (check_smtp(with_login) or "")
+    ok, problem = with_login.check()
+    assert not ok and "does not offer AUTH" in problem
     assert smtp_server.messages == []
+
+
+# ------------------------------------------------------- refused or server unusable
+
+
+class RefusingHandler(RecordingHandler):
+    """Also refuses the senders in ``refuse_senders`` (at MAIL FROM) and, with
+    ``refuse_data``, every message at the end of DATA."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refuse_senders: set[str] = set()
+        self.refuse_data = False
+
+    async def handle_MAIL(  # noqa: N802 - aiosmtpd hook name
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        address: str,
+        mail_options: list[str],
+    ) -> str:
+        if address in self.refuse_senders:
+            return "553 5.7.1 Sender address rejected"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
+    async def handle_DATA(  # noqa: N802 - aiosmtpd hook name
+        self, server: SMTP, session: Session, envelope: Envelope
+    ) -> str:
+        if self.refuse_data:
+            return "554 5.6.0 Message content rejected"
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.fixture
+def refusing_server(smtp_server: SmtpTestServer) -> SmtpTestServer:
+    smtp_server.stop()
+    smtp_server.handler = RefusingHandler()
+    smtp_server.start()
+    return smtp_server
+
+
+def _refuse(handler: RefusingHandler, what: str) -> None:
+    if what == "recipient":
+        handler.refuse.add("zhang@example.org")
+    elif what == "sender":
+        handler.refuse_senders.add("supervise@mzj.example.gov.cn")
+    else:
+        handler.refuse_data = True
+
+
+def _accept(handler: RefusingHandler) -> None:
+    handler.refuse.clear()
+    handler.refuse_senders.clear()
+    handler.refuse_data = False
+
+
+@pytest.mark.parametrize(
+    ("what", "fragment"),
+    [
+        ("recipient", "recipient zhang@example.org (550 5.1.1 No such user here) refused"),
+        ("sender", "sender supervise@mzj.example.gov.cn refused by SMTP server"),
+        ("data", "message refused by SMTP server"),
+    ],
+)
+def test_a_refusal_of_the_message_is_refused(
+    refusing_server: SmtpTestServer, what: str, fragment: str
+) -> None:
+    handler = refusing_server.handler
+    assert isinstance(handler, RefusingHandler)
+    _refuse(handler, what)
+    transport = SmtpTransport(smtp_settings(refusing_server))
+    with pytest.raises(MailDeliveryError) as caught:
+        transport.send(make())  # a connection of its own
+    assert caught.value.refused, caught.value.message
+    assert fragment in caught.value.message
+    assert f"127.0.0.1:{refusing_server.port}" in caught.value.message
+    assert refusing_server.messages == []
+    # On a batch connection the refusal is of this message only: the next one goes.
+    transport.open()
+    try:
+        with pytest.raises(MailDeliveryError) as again:
+            transport.send(make("a"))
+        assert again.value.refused
+        _accept(handler)
+        transport.send(make("b"))
+    finally:
+        transport.close()
+    assert [m.message["Message-ID"] for m in refusing_server.messages] == [message_id("b", SENDER)]
+
+
+def test_a_partly_refused_message_is_refused(smtp_server: SmtpTestServer) -> None:
+    smtp_server.handler.refuse.add("gone@example.org")
+    with pytest.raises(MailDeliveryError, match="delivered to the other recipients") as caught:
+        SmtpTransport(smtp_settings(smtp_server)).send(
+            make(to=["zhang@example.org", "gone@example.org"])
+        )
+    assert caught.value.refused
+    assert caught.value.details["recipients"] == ["gone@example.org"]
+
+
+def _failure(settings: SmtpConfig, **kwargs: Any) -> MailDeliveryError:
+    with pytest.raises(MailDeliveryError) as caught:
+        SmtpTransport(settings, **kwargs).send(make())
+    return caught.value
+
+
+def test_a_server_that_cannot_be_used_is_not_a_refusal(
+    smtp_server: SmtpTestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plain = smtp_settings(smtp_server)
+    smtp_server.stop()
+    down = _failure(plain)
+    assert "connection refused" in down.message and not down.refused
+    smtp_server.start()
+
+    with socket.socket() as silent:  # accepts the connection, never says a word
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+        hung = _failure(SmtpConfig(host="127.0.0.1", port=port, timeout=0.5))
+    assert "did not answer" in hung.message and not hung.refused
+
+    no_tls = _failure(smtp_settings(smtp_server, security="ssl", timeout=3.0))
+    assert "TLS" in no_tls.message and not no_tls.refused
+    no_starttls = _failure(smtp_settings(smtp_server, security="starttls"))
+    assert "does not offer STARTTLS" in no_starttls.message and not no_starttls.refused
+    assert smtp_server.messages == []
+
+    with SmtpTestServer(users={"robot": "s3cret"}) as server:
+        login = smtp_settings(server, user="robot", password_env="SUPERVISE_TEST_PW")
+        monkeypatch.setenv("SUPERVISE_TEST_PW", "wrong")
+        refused_login = _failure(login)
+        assert "authentication failed" in refused_login.message and not refused_login.refused
+        monkeypatch.delenv("SUPERVISE_TEST_PW")
+        no_password = _failure(login)
+        assert "not set" in no_password.message and not no_password.refused
+        assert server.messages == []
+
+
+def test_an_untrusted_certificate_is_not_a_refusal(
+    tls_cert: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SUPERVISE_TEST_PW", "s3cret")
+    with SmtpTestServer(tls=tls_cert, users={"robot": "s3cret"}) as server:
+        settings = smtp_settings(
+            server,
+            host="localhost",
+            security="starttls",
+            user="robot",
+            password_env="SUPERVISE_TEST_PW",
+        )
+        untrusted = _failure(settings)
+        assert "not trusted" in untrusted.message and not untrusted.refused
+        assert server.messages == []
 
 
 # ---------------------------------------------------------------------------- file
 
 
 def test_file_transport_is_atomic_and_idempotent(tmp_path: Path) -> None:
-    transport = make_transport(MailSettings(file_dir="mail/out"), tmp_path)
+    transport = mail_transport(MailConfig(file=MailFileConfig(dir="mail/out")), tmp_path)
     assert isinstance(transport, FileTransport)
     assert transport.directory == tmp_path / "mail" / "out"
 
@@ -298,7 +460,7 @@ def test_file_transport_is_atomic_and_idempotent(tmp_path: Path) -> None:
         (transport.directory / f"{digest1}@mzj.example.gov.cn.eml").read_bytes()
     )
     assert saved["Subject"] == "第二版"
-    assert saved["Message-ID"] == message_id("k1", "mzj.example.gov.cn")
+    assert saved["Message-ID"] == message_id("k1", SENDER)
 
 
 def test_file_transport_errors(tmp_path: Path) -> None:
@@ -312,34 +474,53 @@ def test_file_transport_errors(tmp_path: Path) -> None:
         FileTransport(tmp_path).send(msg)
 
 
+def test_file_transport_check(tmp_path: Path) -> None:
+    # No server to ask: the check says where the files go.
+    transport = mail_transport(MailConfig(), tmp_path)
+    assert isinstance(transport, FileTransport)
+    ok, text = transport.check()
+    assert ok and str(tmp_path / "outbox") in text and "\n" not in text
+    transport.open()
+    transport.close()
+
+
 def test_absolute_file_dir_and_smtp_choice(tmp_path: Path) -> None:
-    absolute = make_transport(MailSettings(file_dir=str(tmp_path / "abs")), Path("/nowhere"))
+    absolute = mail_transport(
+        MailConfig(file=MailFileConfig(dir=str(tmp_path / "abs"))), Path("/nowhere")
+    )
     assert isinstance(absolute, FileTransport) and absolute.directory == tmp_path / "abs"
-    assert isinstance(make_transport(MailSettings(transport="smtp"), tmp_path), SmtpTransport)
+    assert isinstance(mail_transport(MailConfig(transport="smtp"), tmp_path), SmtpTransport)
 
 
-def test_settings_validation_and_yaml_mapping() -> None:
-    with pytest.raises(ConfigError):
-        SmtpSettings(security="tls")
-    with pytest.raises(ConfigError):
-        SmtpSettings(port=0)
-    with pytest.raises(ConfigError):
-        SmtpSettings(user="robot")  # no password_env
-    with pytest.raises(ConfigError):
-        MailSettings(transport="pigeon")
-    settings = MailSettings.from_mapping({
-        "transport": "smtp",
-        "from": "mzj@example.gov.cn",
-        "smtp": {"host": "mail.example.gov.cn", "port": 587, "security": "starttls",
-                 "user": "robot", "password_env": "SMTP_PW"},
-        "file": {"dir": "/var/spool/supervise"},
-    })
-    assert settings.sender == "mzj@example.gov.cn"
-    assert settings.smtp.port == 587 and settings.smtp.security == "starttls"
-    assert settings.file_dir == "/var/spool/supervise"
-    assert MailSettings.from_mapping(None) == MailSettings()
-    with pytest.raises(ConfigError, match="sender_name"):
-        MailSettings.from_mapping({"sender_name": "x"})
+def _load_mail(tmp_path: Path, text: str) -> MailConfig:
+    path = tmp_path / "office.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_settings(path, environ={}).mail
+
+
+def test_settings_validation_and_yaml_mapping(tmp_path: Path) -> None:
+    refused = {
+        "mail:\n  smtp: {security: tls}\n": "config key mail.smtp.security",
+        "mail:\n  smtp: {port: 0}\n": "config key mail.smtp.port",
+        "mail:\n  smtp: {user: robot}\n": "config key mail.smtp.password_env",  # no password_env
+        "mail:\n  transport: pigeon\n": "config key mail.transport",
+        "mail:\n  sender_name: x\n": "unknown config key mail.sender_name",
+    }
+    for text, key in refused.items():
+        with pytest.raises(ConfigError) as caught:
+            _load_mail(tmp_path, text)
+        assert key in caught.value.message, (text, caught.value.message)
+    mail = _load_mail(
+        tmp_path,
+        "mail:\n  transport: smtp\n  from: mzj@example.gov.cn\n"
+        "  smtp: {host: mail.example.gov.cn, port: 587, security: starttls, user: robot, "
+        "password_env: SMTP_PW}\n  file: {dir: /var/spool/supervise}\n",
+    )
+    assert mail.transport == "smtp" and mail.sender == "mzj@example.gov.cn"
+    assert mail.smtp.port == 587 and mail.smtp.security == "starttls"
+    assert mail.smtp.user == "robot" and mail.smtp.password_env == "SMTP_PW"
+    assert mail.file.dir == "/var/spool/supervise"
+    assert _load_mail(tmp_path, "timezone: Asia/Shanghai\n") == MailConfig()  # no mail: section
     assert issubclass(MailDeliveryError, SuperviseError)
 
 
@@ -383,10 +564,15 @@ def single(kind: str, **overrides: Any) -> dict[str, Any]:
 def digest_context(**overrides: Any) -> dict[str, Any]:
     return {
         "recipient": {"name": "张三", "email": "zhang@example.org"},
-        "due": [item(), item(case_id=13, deadline_zh="陈述申辩期限", due="2026-04-17",
-                             provisional=True)],
-        "overdue": [item(case_id=9, deadline_zh="决定送达期限", due="2026-04-02",
-                         overdue_days=6, **overrides)],
+        "due": [
+            item(),
+            item(case_id=13, deadline_zh="陈述申辩期限", due="2026-04-17", provisional=True),
+        ],
+        "overdue": [
+            item(
+                case_id=9, deadline_zh="决定送达期限", due="2026-04-02", overdue_days=6, **overrides
+            )
+        ],
         "days": 10,
         "now": NOW,
     }
@@ -494,8 +680,18 @@ def test_render_refuses_bad_input(renderer: MailRenderer) -> None:
         renderer.render("escalation", context)
     # Optional fields may be left out.
     minimal = single("reminder")
-    for name in ("role", "person_id_masked", "basis", "next_command", "next_events",
-                 "provisional", "late", "step", "state", "deadline_kind"):
+    for name in (
+        "role",
+        "person_id_masked",
+        "basis",
+        "next_command",
+        "next_events",
+        "provisional",
+        "late",
+        "step",
+        "state",
+        "deadline_kind",
+    ):
         del minimal["item"][name]
     subject, text, _ = renderer.render("reminder", minimal)
     assert subject == SUBJECT and "下一步操作" not in text
@@ -503,8 +699,16 @@ def test_render_refuses_bad_input(renderer: MailRenderer) -> None:
 
 def test_rendered_mail_end_to_end(renderer: MailRenderer, smtp_server: SmtpTestServer) -> None:
     subject, text, html = renderer.render("reminder", single("reminder"))
-    msg = build_message(sender=SENDER, to=["zhang@example.org"], subject=subject, text=text,
-                        html=html, key="17/reminder/3/zhang@example.org", date=NOW)
+    mid = message_id("17/reminder/3/zhang@example.org", SENDER)
+    msg = build_message(
+        sender=SENDER,
+        to=["zhang@example.org"],
+        subject=subject,
+        text=text,
+        html=html,
+        message_id=mid,
+        date=NOW,
+    )
     SmtpTransport(smtp_settings(smtp_server)).send(msg)
     got = smtp_server.messages[0].message
     assert got["Subject"] == subject

@@ -2,6 +2,9 @@
 
 The office: ``wang`` (director), ``zhang`` (supervisor, reports to wang) and ``li``
 (supervisor, reports to wang); cases are appointed by zhang unless a test says otherwise.
+``office`` is that office at 2026-11-27 10:00 with the mail config; ``mail_office(now=...,
+user=..., config=...)`` opens others on the same database (with the mail config unless
+told otherwise).
 """
 
 from __future__ import annotations
@@ -18,9 +21,8 @@ from typing import Any
 import pytest
 import yaml
 
-from supervise.bootstrap import App
-from supervise.services import users
-from tests.conftest import MakeApp
+from supervise.office import Office
+from tests.conftest import NOW, MakeOffice
 from tests.smtp_server import SmtpTestServer
 
 SENDER = "supervise@mzj.example.gov.cn"
@@ -51,27 +53,27 @@ def mail_config(tmp_path: Path, smtp_server: SmtpTestServer) -> Path:
     return write_config(tmp_path / "office.yaml", smtp_server)
 
 
-OfficeApp = Callable[..., App]
+MailOffice = Callable[..., Office]
 
 
 @pytest.fixture
-def office(make_app: MakeApp, mail_config: Path) -> OfficeApp:
-    """make_app with the mail config: office(now=..., user=..., config=...)."""
+def mail_office(make_office: MakeOffice, mail_config: Path) -> MailOffice:
+    """make_office with the mail config: mail_office(now=..., user=..., config=...)."""
 
-    def build(now: datetime | str = "2026-11-27T10:00:00+08:00", **kwargs: Any) -> App:
+    def build(now: datetime | str = NOW, **kwargs: Any) -> Office:
         kwargs.setdefault("config", mail_config)
-        return make_app(now=now, **kwargs)
+        return make_office(now=now, **kwargs)
 
     return build
 
 
 @pytest.fixture
-def app(office: OfficeApp) -> App:
+def office(mail_office: MailOffice) -> Office:
     """The office at 2026-11-27 10:00 (a Friday), with its directory filled in."""
-    built = office()
-    users.add_user(built, "wang", "wang@mzj.example.gov.cn", role="director")
-    users.add_user(built, "zhang", "zhang@mzj.example.gov.cn", reports_to="wang")
-    users.add_user(built, "li", "li@mzj.example.gov.cn", reports_to="wang")
+    built = mail_office()
+    built.add_user("wang", email="wang@mzj.example.gov.cn", role="director")
+    built.add_user("zhang", email="zhang@mzj.example.gov.cn", reports_to="wang")
+    built.add_user("li", email="li@mzj.example.gov.cn", reports_to="wang")
     return built
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import datetime
+from typing import Any
 
-from supervise.bootstrap import App
-from supervise.services import notice_records, outbox_admin, sweep
-from supervise.services.outbox_admin import MessageView
-from tests.reminders.conftest import Mail, OfficeApp, received
+from supervise.office import Office
+from supervise.story import DETAILS
+from supervise.views import AdvanceResult, MessageView, RunReport
+from tests.reminders.conftest import Mail, MailOffice, received
 from tests.smtp_server import SmtpTestServer
 
 ZHANG = "zhang@mzj.example.gov.cn"
@@ -15,20 +16,16 @@ WANG = "wang@mzj.example.gov.cn"
 LI = "li@mzj.example.gov.cn"
 
 
-def run(office: OfficeApp, when: str) -> sweep.RunReport:
+def advance(
+    office: Office, case_id: int, event: str, at: datetime | None = None, **inputs: Any
+) -> AdvanceResult:
+    """office.advance with the event's notice content (story.DETAILS) filled in."""
+    return office.advance(case_id, event, at=at, details=DETAILS.get(event), **inputs)
+
+
+def run(mail_office: MailOffice, when: str) -> RunReport:
     """One `remind run` at ``when`` (ISO time with offset)."""
-    return sweep.run_once(office(now=when))
-
-
-def serve_all(app: App, case_id: int, on: date) -> None:
-    """Serve every unserved notice of the case on ``on``: the windows start running."""
-    for notice in notice_records.list_notices(app, case_id):
-        if notice.served_on is None and notice.status == "active":
-            try:
-                notice_records.serve(app, notice.id, "direct", on)
-            except Exception as exc:  # records (约谈记录) are not served
-                if "not served" not in str(exc):
-                    raise
+    return mail_office(now=when).run_reminders()
 
 
 def mails(server: SmtpTestServer, *fragments: str) -> list[Mail]:
@@ -36,6 +33,6 @@ def mails(server: SmtpTestServer, *fragments: str) -> list[Mail]:
     return [m for m in received(server) if all(f in m.subject for f in fragments)]
 
 
-def rows(app: App, *, case: int | None = None, kind: str | None = None) -> list[MessageView]:
-    found = outbox_admin.list_messages(app, case_id=case, limit=10_000)
+def rows(office: Office, *, case: int | None = None, kind: str | None = None) -> list[MessageView]:
+    found = office.messages(case=case, limit=10_000)
     return sorted((m for m in found if kind is None or m.kind == kind), key=lambda m: m.id)

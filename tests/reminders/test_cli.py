@@ -14,13 +14,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from supervise.bootstrap import App
 from supervise.cli import cli
-from supervise.rules import Params
-from supervise.services import cases
-from tests.integration.ladder import advance, open_case
-from tests.reminders.conftest import write_config
-from tests.reminders.helpers import mails
+from supervise.office import Office
+from tests.conftest import open_case
+from tests.reminders.conftest import MailOffice, write_config
+from tests.reminders.helpers import advance, mails
 from tests.smtp_server import SmtpTestServer
 
 Run = Callable[..., Result]
@@ -31,8 +29,9 @@ NOW = "2026-11-27T10:00:00+08:00"
 def run(db_url: str, mail_config: Path) -> Run:
     runner = CliRunner()
 
-    def invoke(*args: str, now: str = NOW, user: str = "zhang",
-               config: Path | None = None) -> Result:
+    def invoke(
+        *args: str, now: str = NOW, user: str = "zhang", config: Path | None = None
+    ) -> Result:
         return runner.invoke(
             cli,
             ["--db", db_url, "--as", user, "--config", str(config or mail_config), *args],
@@ -56,24 +55,53 @@ def refused(result: Result, code: int, kind: str, fragment: str) -> None:
 
 
 def test_user_add_list_edit(run: Run, db_url: str) -> None:
-    wang = ok(run("user", "add", "wang", "--email", "wang@mzj.example.gov.cn",
-                  "--role", "director", "--json"))
-    assert wang == {"id": 1, "name": "wang", "email": "wang@mzj.example.gov.cn",
-                    "role": "director", "reports_to": None}
-    zhang = ok(run("user", "add", "zhang", "--email", "zhang@mzj.example.gov.cn",
-                   "--reports-to", "wang", "--json"))
+    wang = ok(
+        run(
+            "user",
+            "add",
+            "wang",
+            "--email",
+            "wang@mzj.example.gov.cn",
+            "--role",
+            "director",
+            "--json",
+        )
+    )
+    assert wang == {
+        "id": 1,
+        "name": "wang",
+        "email": "wang@mzj.example.gov.cn",
+        "role": "director",
+        "reports_to": None,
+    }
+    zhang = ok(
+        run(
+            "user",
+            "add",
+            "zhang",
+            "--email",
+            "zhang@mzj.example.gov.cn",
+            "--reports-to",
+            "wang",
+            "--json",
+        )
+    )
     assert zhang["role"] == "supervisor" and zhang["reports_to"] == "wang"
     listed = ok(run("user", "list", "--json"))
     assert [u["name"] for u in listed] == ["wang", "zhang"]
-    edited = ok(run("user", "edit", "zhang", "--email", "z@mzj.example.gov.cn",
-                    "--no-reports-to", "--json"))
+    edited = ok(
+        run("user", "edit", "zhang", "--email", "z@mzj.example.gov.cn", "--no-reports-to", "--json")
+    )
     assert edited["email"] == "z@mzj.example.gov.cn" and edited["reports_to"] is None
     human = run("user", "list")
     assert human.exit_code == 0
     assert "zhang" in human.stdout and "z@mzj.example.gov.cn" in human.stdout
-    assert _edits(db_url) == [{"email": {"old": "zhang@mzj.example.gov.cn",
-                                         "new": "z@mzj.example.gov.cn"},
-                               "reports_to": {"old": "wang", "new": None}}]
+    assert _edits(db_url) == [
+        {
+            "email": {"old": "zhang@mzj.example.gov.cn", "new": "z@mzj.example.gov.cn"},
+            "reports_to": {"old": "wang", "new": None},
+        }
+    ]
 
 
 def _edits(db_url: str) -> list[object]:
@@ -81,9 +109,11 @@ def _edits(db_url: str) -> list[object]:
 
     engine = create_engine(db_url)
     with engine.connect() as conn:
-        rows = conn.execute(
-            text("SELECT changes FROM edits WHERE entity = 'user' ORDER BY id")
-        ).scalars().all()
+        rows = (
+            conn.execute(text("SELECT changes FROM edits WHERE entity = 'user' ORDER BY id"))
+            .scalars()
+            .all()
+        )
     engine.dispose()
     return [json.loads(r) if isinstance(r, str) else r for r in rows]
 
@@ -95,15 +125,27 @@ def _edits(db_url: str) -> list[object]:
         (["user", "add", "x", "--email", "not-mail"], 2, "invalid", "exactly one @"),
         (["user", "add", "x y", "--email", "x@x.cn"], 2, "invalid", "one word"),
         (["user", "add", "x", "--email", "x@x.cn", "--role", "boss"], 2, "invalid", "boss"),
-        (["user", "add", "x", "--email", "x@x.cn", "--reports-to", "nobody"], 1, "not_found",
-         "no user named nobody"),
+        (
+            ["user", "add", "x", "--email", "x@x.cn", "--reports-to", "nobody"],
+            1,
+            "not_found",
+            "no user named nobody",
+        ),
         (["user", "add", "x"], 2, "invalid", "--email"),
         (["user", "edit", "nobody", "--email", "n@x.cn"], 1, "not_found", "no user named"),
         (["user", "edit", "zhang"], 2, "invalid", "nothing to change"),
-        (["user", "edit", "zhang", "--reports-to", "wang", "--no-reports-to"], 2, "invalid",
-         "not both"),
-        (["user", "edit", "wang", "--reports-to", "zhang"], 1, "not_allowed",
-         "reporting cycle (wang -> zhang -> wang)"),
+        (
+            ["user", "edit", "zhang", "--reports-to", "wang", "--no-reports-to"],
+            2,
+            "invalid",
+            "not both",
+        ),
+        (
+            ["user", "edit", "wang", "--reports-to", "zhang"],
+            1,
+            "not_allowed",
+            "reporting cycle (wang -> zhang -> wang)",
+        ),
         (["user", "edit", "wang", "--reports-to", "wang"], 1, "not_allowed", "cycle"),
     ],
 )
@@ -121,16 +163,25 @@ def test_user_refusals(run: Run, args: list[str], code: int, kind: str, fragment
         assert plain.stderr.startswith("Error: ") and plain.stderr.count("\n") == 1
 
 
-def test_case_assign_is_recorded_in_the_history(run: Run, app: App) -> None:
-    case_id = open_case(app)
-    seq_before = len(cases.show_case(app, case_id).history)
+def test_case_assign_is_recorded_in_the_history(run: Run, office: Office) -> None:
+    case_id = open_case(office)
+    seq_before = len(office.case(case_id).history)
     result = ok(run("case", "assign", str(case_id), "li", "--reason", "工作调整", "--json"))
-    assert result == {"case": case_id, "supervisor": "li", "previous": "zhang",
-                      "seq": seq_before + 1}
-    view = cases.show_case(app, case_id)
+    assert result == {
+        "case": case_id,
+        "supervisor": "li",
+        "previous": "zhang",
+        "seq": seq_before + 1,
+    }
+    view = office.case(case_id)
     last = view.history[-1]
     assert (last.event, last.by, last.reason, last.from_state, last.to_state) == (
-        "assign", "zhang", "工作调整", "appointed", "appointed")
+        "assign",
+        "zhang",
+        "工作调整",
+        "appointed",
+        "appointed",
+    )
     assert last.data == {"from": "zhang", "to": "li"} and last.seq == seq_before + 1
     assert view.supervisor == "li"
     shown = ok(run("case", "show", str(case_id), "--json"))
@@ -139,23 +190,31 @@ def test_case_assign_is_recorded_in_the_history(run: Run, app: App) -> None:
     assert human.exit_code == 0 and human.stdout == f"case {case_id}: supervisor li -> zhang\n"
 
 
-def test_case_assign_refusals(run: Run, app: App) -> None:
-    case_id = open_case(app)
+def test_case_assign_refusals(run: Run, office: Office) -> None:
+    case_id = open_case(office)
     refused(run("case", "assign", "999", "li", "--json"), 1, "not_found", "no case with id 999")
-    refused(run("case", "assign", str(case_id), "nobody", "--json"), 1, "not_found",
-            "no user named nobody")
-    refused(run("case", "assign", str(case_id), "zhang", "--json"), 1, "not_allowed",
-            "already assigned to zhang")
-    advance(app, case_id, "leave", Params(reason="辞职"))
+    refused(
+        run("case", "assign", str(case_id), "nobody", "--json"),
+        1,
+        "not_found",
+        "no user named nobody",
+    )
+    refused(
+        run("case", "assign", str(case_id), "zhang", "--json"),
+        1,
+        "not_allowed",
+        "already assigned to zhang",
+    )
+    advance(office, case_id, "leave", reason="辞职")
     refused(run("case", "assign", str(case_id), "li", "--json"), 1, "not_allowed", "is closed")
-    assert [h.event for h in cases.show_case(app, case_id).history].count("assign") == 0
+    assert [h.event for h in office.case(case_id).history].count("assign") == 0
 
 
 def test_remind_run_status_list_retry(
-    run: Run, app: App, smtp_server: SmtpTestServer
+    run: Run, office: Office, smtp_server: SmtpTestServer
 ) -> None:
-    case_id = open_case(app)
-    advance(app, case_id, "schedule_interview", Params(date=date(2026, 12, 4)))
+    case_id = open_case(office)
+    advance(office, case_id, "schedule_interview", date=date(2026, 12, 4))
     smtp_server.stop()
     down = run("remind", "run", "--json", now="2026-12-07T09:00:00+08:00")
     counts = ok(down)
@@ -182,23 +241,31 @@ def test_remind_run_status_list_retry(
     assert len(mails(smtp_server, "约谈日期")) == 2
     assert ok(run("remind", "retry", "--json")) == {"retried": 0}
     refused(run("remind", "retry", "12345", "--json"), 1, "not_found", "no outbox message 12345")
-    refused(run("remind", "retry", str(listed[0]["id"]), "--json"), 1, "not_allowed",
-            "not failed")
+    refused(run("remind", "retry", str(listed[0]["id"]), "--json"), 1, "not_allowed", "not failed")
     refused(run("remind", "list", "--status", "lost", "--json"), 2, "invalid", "unknown status")
 
 
-def test_agenda_json_and_text(run: Run, app: App) -> None:
-    case_id = open_case(app)
-    advance(app, case_id, "schedule_interview", Params(date=date(2026, 12, 4)))
+def test_agenda_json_and_text(run: Run, office: Office) -> None:
+    case_id = open_case(office)
+    advance(office, case_id, "schedule_interview", date=date(2026, 12, 4))
     items = ok(run("agenda", "--days", "7", "--json"))
     assert isinstance(items, list)
     interview = [i for i in items if i["kind"] == "interview"]
-    assert interview == [{
-        "case": case_id, "kind": "interview", "due": "2026-12-04", "provisional": False,
-        "overdue": False, "supervisor": "zhang", "nature": "office",
-        "state": "interview_scheduled", "organization": interview[0]["organization"],
-        "person": "李四", "person_id_masked": interview[0]["person_id_masked"],
-    }]
+    assert interview == [
+        {
+            "case": case_id,
+            "kind": "interview",
+            "due": "2026-12-04",
+            "provisional": False,
+            "overdue": False,
+            "supervisor": "zhang",
+            "nature": "office",
+            "state": "interview_scheduled",
+            "organization": interview[0]["organization"],
+            "person": "李四",
+            "person_id_masked": interview[0]["person_id_masked"],
+        }
+    ]
     assert ok(run("agenda", "--days", "7", "--user", "li", "--json")) == []
     later = ok(run("agenda", "--days", "0", "--json", now="2026-12-08T09:00:00+08:00"))
     assert isinstance(later, list)
@@ -209,7 +276,9 @@ def test_agenda_json_and_text(run: Run, app: App) -> None:
     assert bad.exit_code == 2 and "--days" in bad.stderr
 
 
-def test_doctor_checks_the_smtp_server(run: Run, app: App, smtp_server: SmtpTestServer) -> None:
+def test_doctor_checks_the_smtp_server(
+    run: Run, office: Office, smtp_server: SmtpTestServer
+) -> None:
     checks = ok_checks(run("doctor", "--json"))
     assert checks["mail"]["ok"] and f"{smtp_server.port} answers" in checks["mail"]["message"]
     assert checks["users"]["ok"]
@@ -223,9 +292,8 @@ def test_doctor_checks_the_smtp_server(run: Run, app: App, smtp_server: SmtpTest
     assert "[FIX] mail: connection refused" in text.stdout
 
 
-def test_doctor_names_supervisors_the_directory_lacks(run: Run, make_app: Callable[..., App],
-                                                      mail_config: Path) -> None:
-    stranger = make_app(user="zhao", config=mail_config)
+def test_doctor_names_supervisors_the_directory_lacks(run: Run, mail_office: MailOffice) -> None:
+    stranger = mail_office(user="zhao")
     open_case(stranger)
     checks = ok_checks(run("doctor", "--json"))
     assert not checks["users"]["ok"]
@@ -252,8 +320,14 @@ def test_mail_config_keys(tmp_path: Path, smtp_server: SmtpTestServer) -> None:
     assert data == {
         "transport": "smtp",
         "from": "监督系统 <robot@mzj.example.gov.cn>",
-        "smtp": {"host": "127.0.0.1", "port": 2525, "security": "starttls", "user": "robot",
-                 "password_env": "SMTP_PASSWORD", "timeout": 10.0},
+        "smtp": {
+            "host": "127.0.0.1",
+            "port": 2525,
+            "security": "starttls",
+            "user": "robot",
+            "password_env": "SMTP_PASSWORD",
+            "timeout": 10.0,
+        },
         "file": {"dir": "/var/spool/supervise"},
     }
     text = CliRunner().invoke(cli, ["--config", str(path), "config", "show"])
@@ -278,9 +352,7 @@ def test_mail_config_keys(tmp_path: Path, smtp_server: SmtpTestServer) -> None:
         ("reminders:\n  delivery: {max_attempts: 0}\n", "reminders.delivery.max_attempts"),
     ],
 )
-def test_bad_mail_and_reminder_config_is_refused(
-    tmp_path: Path, text: str, fragment: str
-) -> None:
+def test_bad_mail_and_reminder_config_is_refused(tmp_path: Path, text: str, fragment: str) -> None:
     path = tmp_path / "office.yaml"
     path.write_text(text, encoding="utf-8")
     result = CliRunner().invoke(cli, ["--config", str(path), "config", "show"])

@@ -16,17 +16,14 @@ import time
 from collections import Counter
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from supervise.bootstrap import App
-from supervise.rules import Params
-from supervise.services import sweep
-from tests.integration.ladder import advance, open_case
-from tests.reminders.conftest import received
-from tests.reminders.helpers import rows
+from supervise.office import Office
+from tests.conftest import open_case
+from tests.reminders.conftest import MailOffice, received
+from tests.reminders.helpers import advance, rows
 from tests.smtp_server import RecordingHandler, SmtpTestServer
 
 NOW = "2026-12-07T09:00:00+08:00"
@@ -42,14 +39,14 @@ class SlowHandler(RecordingHandler):
 
 @pytest.mark.slow
 def test_two_processes_queue_and_send_each_message_exactly_once(
-    app: App, db_url: str, mail_config: Path, smtp_server: SmtpTestServer
+    office: Office, db_url: str, mail_config: Path, smtp_server: SmtpTestServer
 ) -> None:
     smtp_server.stop()
     smtp_server.handler = SlowHandler()
     smtp_server.start()
     for _ in range(25):
-        case_id = open_case(app)
-        advance(app, case_id, "schedule_interview", Params(date=date(2026, 12, 4)))
+        case_id = open_case(office)
+        advance(office, case_id, "schedule_interview", date=date(2026, 12, 4))
     env = {
         **os.environ,
         "SUPERVISE_NOW": NOW,
@@ -65,7 +62,7 @@ def test_two_processes_queue_and_send_each_message_exactly_once(
     results = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], results
     reports = [json.loads(out) for out, _ in results]
-    outbox = rows(app)
+    outbox = rows(office)
     pending_or_sent = [m for m in outbox if m.status in ("pending", "sent")]
     # Queued once: the two processes together inserted each row exactly once.
     assert sum(r["queued"] for r in reports) == len(pending_or_sent) >= 75
@@ -92,26 +89,38 @@ class VerySlowHandler(RecordingHandler):
 
 @pytest.mark.slow
 def test_a_run_killed_mid_delivery_loses_nothing(
-    app: App, office: Any, db_url: str, mail_config: Path, smtp_server: SmtpTestServer
+    office: Office,
+    mail_office: MailOffice,
+    db_url: str,
+    mail_config: Path,
+    smtp_server: SmtpTestServer,
 ) -> None:
     smtp_server.stop()
     smtp_server.handler = VerySlowHandler()
     smtp_server.start()
     for _ in range(5):
-        case_id = open_case(app)
-        advance(app, case_id, "schedule_interview", Params(date=date(2026, 12, 4)))
-    env = {**os.environ, "SUPERVISE_NOW": NOW, "SUPERVISE_DB": db_url,
-           "SUPERVISE_CONFIG": str(mail_config)}
-    proc = subprocess.Popen([sys.executable, "-m", "supervise", "remind", "run"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        case_id = open_case(office)
+        advance(office, case_id, "schedule_interview", date=date(2026, 12, 4))
+    env = {
+        **os.environ,
+        "SUPERVISE_NOW": NOW,
+        "SUPERVISE_DB": db_url,
+        "SUPERVISE_CONFIG": str(mail_config),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "supervise", "remind", "run"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     while len(smtp_server.messages) < 3 and time.monotonic() < deadline:
         time.sleep(0.02)
     proc.kill()  # SIGKILL: no cleanup, in the middle of a delivery pass
     proc.wait(timeout=30)
     assert 3 <= len(smtp_server.messages) < 15
-    sweep.run_once(office(now="2026-12-07T09:01:00+08:00"))
-    live = [m for m in rows(app) if m.status in ("pending", "sent")]
+    mail_office(now="2026-12-07T09:01:00+08:00").run_reminders()
+    live = [m for m in rows(office) if m.status in ("pending", "sent")]
     assert len(live) == 15 and all(m.status == "sent" for m in live)
     arrived = Counter(m.message_id for m in received(smtp_server))
     # Every message arrived; one may have arrived twice (accepted by the server just before

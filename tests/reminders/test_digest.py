@@ -3,56 +3,58 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
-from supervise.bootstrap import App
 from supervise.errors import ConfigError
-from supervise.rules import Params
-from supervise.services import cases, digest, sweep
-from supervise.services.digest import digest_time
-from tests.conftest import new_org, new_person
-from tests.integration.ladder import advance
-from tests.reminders.conftest import OfficeApp, write_config
-from tests.reminders.helpers import ZHANG, mails, rows
+from supervise.office import Office
+from supervise.services.reminders.digest import digest_time
+from tests.conftest import NOW, new_org, new_person
+from tests.reminders.conftest import MailOffice, write_config
+from tests.reminders.helpers import ZHANG, advance, mails, rows
 from tests.smtp_server import SmtpTestServer
 
 
 @pytest.fixture
-def digest_office(office: OfficeApp, tmp_path: Path, smtp_server: SmtpTestServer) -> OfficeApp:
-    config = write_config(tmp_path / "digest.yaml", smtp_server,
-                          reminders={"digest": {"cron": "30 8 * * *", "days": 10}})
+def digest_office(
+    mail_office: MailOffice, tmp_path: Path, smtp_server: SmtpTestServer
+) -> MailOffice:
+    config = write_config(
+        tmp_path / "digest.yaml",
+        smtp_server,
+        reminders={"digest": {"cron": "30 8 * * *", "days": 10}},
+    )
 
-    def build(now: str = "2026-11-27T10:00:00+08:00", **kwargs: object) -> App:
+    def build(now: datetime | str = NOW, **kwargs: object) -> Office:
         kwargs.setdefault("config", config)
-        return office(now=now, **kwargs)
+        return mail_office(now=now, **kwargs)
 
     return build
 
 
-def interview(app: App, day: date, user: str | None = None) -> int:
-    org = new_org(app)
-    person = new_person(app)
-    case_id = cases.appoint(app, org, person, "秘书长", None).id
-    advance(app, case_id, "schedule_interview", Params(date=day))
+def interview(office: Office, day: date, user: str | None = None) -> int:
+    org = new_org(office)
+    person = new_person(office)
+    case_id = office.appoint(org=org, person=person, role="秘书长").id
+    advance(office, case_id, "schedule_interview", date=day)
     return case_id
 
 
 def test_digest_lists_due_and_overdue_once_a_working_day(
-    app: App, digest_office: OfficeApp, smtp_server: SmtpTestServer
+    office: Office, digest_office: MailOffice, smtp_server: SmtpTestServer
 ) -> None:
     earlier = digest_office(now="2026-11-16T10:00:00+08:00")
     overdue_case = interview(earlier, date(2026, 11, 20))  # passed a week ago
-    soon = interview(app, date(2026, 12, 4))
-    later = interview(app, date(2026, 12, 31))  # beyond the 10 days
+    soon = interview(office, date(2026, 12, 4))
+    later = interview(office, date(2026, 12, 31))  # beyond the 10 days
     other = digest_office(user="li")
     interview(other, date(2027, 1, 8))  # li: nothing within 10 days, nothing overdue
 
-    sweep.run_once(digest_office(now="2026-11-27T08:29:00+08:00"))
+    digest_office(now="2026-11-27T08:29:00+08:00").run_reminders()
     assert mails(smtp_server, "每日汇总") == []  # before 08:30
-    sweep.run_once(digest_office(now="2026-11-27T08:30:00+08:00"))
+    digest_office(now="2026-11-27T08:30:00+08:00").run_reminders()
     [mail] = mails(smtp_server, "每日汇总")
     assert mail.to == [ZHANG]
     overdue_part, due_part = mail.text.split("二、")
@@ -69,15 +71,15 @@ def test_digest_lists_due_and_overdue_once_a_working_day(
     assert f"案件{later} " not in mail.text
     assert f">{soon}</td>" in mail.html and "2026-12-04" in mail.html
     # Later runs the same day send no second digest; a Saturday has none.
-    sweep.run_once(digest_office(now="2026-11-27T16:00:00+08:00"))
-    sweep.run_once(digest_office(now="2026-11-28T09:00:00+08:00"))
-    sweep.run_once(digest_office(now="2026-11-29T09:00:00+08:00"))
+    digest_office(now="2026-11-27T16:00:00+08:00").run_reminders()
+    digest_office(now="2026-11-28T09:00:00+08:00").run_reminders()
+    digest_office(now="2026-11-29T09:00:00+08:00").run_reminders()
     assert len(mails(smtp_server, "每日汇总")) == 1
-    sweep.run_once(digest_office(now="2026-11-30T08:45:00+08:00"))  # Monday
+    digest_office(now="2026-11-30T08:45:00+08:00").run_reminders()  # Monday
     monday = mails(smtp_server, "每日汇总 2026-11-30")
     # By Monday li's interview notice must be served within the 10 days (12-08): li too.
     assert sorted(m.to[0] for m in monday) == ["li@mzj.example.gov.cn", ZHANG]
-    digests = [m for m in rows(app) if m.kind == "digest"]
+    digests = [m for m in rows(office) if m.kind == "digest"]
     assert sorted((m.recipient, m.step_on) for m in digests) == [
         ("user:li", date(2026, 11, 30)),
         ("user:zhang", date(2026, 11, 27)),
@@ -86,58 +88,58 @@ def test_digest_lists_due_and_overdue_once_a_working_day(
 
 
 def test_digest_follows_the_make_up_working_days(
-    digest_office: OfficeApp, smtp_server: SmtpTestServer
+    digest_office: MailOffice, smtp_server: SmtpTestServer
 ) -> None:
-    from supervise.services import users
-
     feb = digest_office(now="2026-02-09T10:00:00+08:00")
-    users.add_user(feb, "wang", "wang@mzj.example.gov.cn", role="director")
-    users.add_user(feb, "zhang", ZHANG, reports_to="wang")
+    feb.add_user("wang", email="wang@mzj.example.gov.cn", role="director")
+    feb.add_user("zhang", email=ZHANG, reports_to="wang")
     interview(feb, date(2026, 2, 24))
     # 2026-02-14 is a Saturday worked in place of a Spring Festival day (调休);
     # 2026-02-16 is a Monday off.
     for day in ("2026-02-14", "2026-02-15", "2026-02-16"):
-        sweep.run_once(digest_office(now=f"{day}T09:00:00+08:00"))
+        digest_office(now=f"{day}T09:00:00+08:00").run_reminders()
     assert [m.subject.split()[1][:10] for m in mails(smtp_server, "每日汇总")] == ["2026-02-14"]
 
 
 def test_digest_time_comes_from_the_cron_setting(
-    digest_office: OfficeApp, tmp_path: Path, smtp_server: SmtpTestServer
+    digest_office: MailOffice, tmp_path: Path, smtp_server: SmtpTestServer
 ) -> None:
-    config = write_config(tmp_path / "c.yaml", smtp_server,
-                          reminders={"digest": {"cron": "0 14 * * mon-fri"}})
+    config = write_config(
+        tmp_path / "c.yaml", smtp_server, reminders={"digest": {"cron": "0 14 * * mon-fri"}}
+    )
     friday = digest_office(config=config)
-    assert digest_time(friday, date(2026, 11, 27)).isoformat() == (  # type: ignore[union-attr]
+    assert digest_time(friday.runtime, date(2026, 11, 27)).isoformat() == (  # type: ignore[union-attr]
         "2026-11-27T14:00:00+08:00"
     )
-    assert digest_time(friday, date(2026, 11, 28)) is None  # Saturday
+    assert digest_time(friday.runtime, date(2026, 11, 28)) is None  # Saturday
     # A make-up Saturday is a working day, but this cron says mon-fri: no digest then.
-    assert digest_time(friday, date(2026, 2, 14)) is None
-    numeric = write_config(tmp_path / "n.yaml", smtp_server,
-                           reminders={"digest": {"cron": "30 8 * * 1-5"}})
+    assert digest_time(friday.runtime, date(2026, 2, 14)) is None
+    numeric = write_config(
+        tmp_path / "n.yaml", smtp_server, reminders={"digest": {"cron": "30 8 * * 1-5"}}
+    )
     with pytest.raises(ConfigError, match="names"):
-        digest_time(digest_office(config=numeric), date(2026, 11, 27))
+        digest_time(digest_office(config=numeric).runtime, date(2026, 11, 27))
 
 
 def test_nobody_with_nothing_gets_a_digest(
-    app: App, digest_office: OfficeApp, smtp_server: SmtpTestServer
+    office: Office, digest_office: MailOffice, smtp_server: SmtpTestServer
 ) -> None:
-    sweep.run_once(digest_office(now="2026-11-27T09:00:00+08:00"))
+    digest_office(now="2026-11-27T09:00:00+08:00").run_reminders()
     assert mails(smtp_server, "每日汇总") == []
 
 
-def test_agenda_per_supervisor(app: App, office: OfficeApp) -> None:
-    earlier = office(now="2026-11-16T10:00:00+08:00")
+def test_agenda_per_supervisor(office: Office, mail_office: MailOffice) -> None:
+    earlier = mail_office(now="2026-11-16T10:00:00+08:00")
     overdue_case = interview(earlier, date(2026, 11, 20))
-    soon = interview(app, date(2026, 12, 4))
-    next_year = interview(office(user="li"), date(2027, 1, 6))
-    items = digest.agenda(app, days=10)
+    soon = interview(office, date(2026, 12, 4))
+    next_year = interview(mail_office(user="li"), date(2027, 1, 6))
+    items = office.agenda(days=10)
     got = [(i.case, i.kind, i.overdue, i.supervisor) for i in items if i.kind == "interview"]
     assert got == [(overdue_case, "interview", True, "zhang"), (soon, "interview", False, "zhang")]
-    assert [i.case for i in digest.agenda(app, days=60, user="li") if i.kind == "interview"] == [
+    assert [i.case for i in office.agenda(days=60, user="li") if i.kind == "interview"] == [
         next_year
     ]
-    [provisional] = [i for i in digest.agenda(app, days=60, user="li") if i.kind == "interview"]
+    [provisional] = [i for i in office.agenda(days=60, user="li") if i.kind == "interview"]
     assert provisional.provisional  # 2027's holidays are not announced yet
     data = provisional.as_json()
     assert {"case", "kind", "due", "provisional", "overdue", "supervisor"} <= set(data)

@@ -12,12 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from supervise.bootstrap import App
-from supervise.rules import Params
-from supervise.services import sweep
-from tests.integration.ladder import advance, open_case
-from tests.reminders.conftest import OfficeApp, write_config
-from tests.reminders.helpers import WANG, ZHANG, mails
+from supervise.office import Office
+from supervise.services.reminders import run
+from tests.conftest import open_case
+from tests.reminders.conftest import MailOffice, write_config
+from tests.reminders.helpers import WANG, ZHANG, advance, mails
 from tests.smtp_server import SmtpTestServer
 
 
@@ -49,10 +48,14 @@ def wait_for(condition: object, timeout: float = 30.0) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_scheduler_sweeps_at_start_and_stops_cleanly(
-    app: App, db_url: str, mail_config: Path, smtp_server: SmtpTestServer, sig: signal.Signals
+    office: Office,
+    db_url: str,
+    mail_config: Path,
+    smtp_server: SmtpTestServer,
+    sig: signal.Signals,
 ) -> None:
-    case_id = open_case(app)
-    advance(app, case_id, "schedule_interview", Params(date=date(2026, 12, 4)))
+    case_id = open_case(office)
+    advance(office, case_id, "schedule_interview", date=date(2026, 12, 4))
     proc = start(db_url, mail_config, "2026-12-07T09:00:00+08:00")
     try:
         wait_for(lambda: len(mails(smtp_server, "约谈日期")) == 2)
@@ -82,8 +85,9 @@ def test_scheduler_refuses_a_bad_setup_with_one_line(
     _, err = missing.communicate(timeout=30)
     assert missing.returncode == 1
     assert err.startswith("Error: no database at") and err.count("\n") == 1
-    bad = write_config(tmp_path / "bad.yaml", smtp_server,
-                       reminders={"digest": {"cron": "99 8 * * *"}})
+    bad = write_config(
+        tmp_path / "bad.yaml", smtp_server, reminders={"digest": {"cron": "99 8 * * *"}}
+    )
     wrong = start(sqlite_url, bad, "2026-12-07T09:00:00+08:00")
     _, err = wrong.communicate(timeout=30)
     assert wrong.returncode == 2
@@ -91,29 +95,30 @@ def test_scheduler_refuses_a_bad_setup_with_one_line(
 
 
 def test_digest_job_sends_the_digest(
-    app: App, office: OfficeApp, smtp_server: SmtpTestServer, tmp_path: Path
+    office: Office, mail_office: MailOffice, smtp_server: SmtpTestServer, tmp_path: Path
 ) -> None:
-    config = write_config(tmp_path / "d.yaml", smtp_server,
-                          reminders={"digest": {"cron": "30 8 * * *"}})
-    case_id = open_case(app)
-    advance(app, case_id, "schedule_interview", Params(date=date(2026, 12, 4)))
-    sweep.digest_job(office(now="2026-11-30T08:30:00+08:00", config=config))
+    config = write_config(
+        tmp_path / "d.yaml", smtp_server, reminders={"digest": {"cron": "30 8 * * *"}}
+    )
+    case_id = open_case(office)
+    advance(office, case_id, "schedule_interview", date=date(2026, 12, 4))
+    run.digest_job(mail_office(now="2026-11-30T08:30:00+08:00", config=config).runtime)
     [digest] = mails(smtp_server, "每日汇总")
     assert digest.to == [ZHANG] and f"案件{case_id}" in digest.text
     assert mails(smtp_server, "约谈日期") == []  # the cron job sends digests only
 
 
 def test_a_job_survives_a_database_error(
-    app: App, office: OfficeApp, caplog: pytest.LogCaptureFixture
+    office: Office, mail_office: MailOffice, caplog: pytest.LogCaptureFixture
 ) -> None:
-    if not app.db_url.startswith("sqlite"):
+    if not office.runtime.db_url.startswith("sqlite"):
         pytest.skip("breaks the database on purpose; SQLite is enough")
     import sqlite3
 
-    with sqlite3.connect(app.db_url.removeprefix("sqlite:///")) as conn:
+    with sqlite3.connect(office.runtime.db_url.removeprefix("sqlite:///")) as conn:
         conn.execute("ALTER TABLE outbox RENAME TO outbox_gone")
     caplog.set_level("ERROR", logger="supervise.reminders")
-    sweep.sweep_job(office(now="2026-12-07T09:00:00+08:00"))  # no exception escapes
+    run.sweep_job(mail_office(now="2026-12-07T09:00:00+08:00").runtime)  # no exception escapes
     [record] = caplog.records
     assert record.getMessage().startswith("sweep skipped: the database is unavailable (")
     assert "outbox" in record.getMessage() and record.exc_info is None

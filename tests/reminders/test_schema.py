@@ -44,10 +44,18 @@ def test_migration_matches_the_tables(db_url: str) -> None:
 
 def test_the_outbox_key_refuses_a_second_row(db_url: str) -> None:
     row = {
-        "kind": "digest", "deadline_id": None, "case_id": None, "step": 0,
-        "recipient": "user:zhang", "day": date(2026, 11, 27), "step_on": date(2026, 11, 27),
-        "message_id": "<x@y>", "status": "pending", "late": False,
-        "queued_at": datetime(2026, 11, 27, tzinfo=UTC), "attempts": 0,
+        "kind": "digest",
+        "deadline_id": None,
+        "case_id": None,
+        "step": 0,
+        "recipient": "user:zhang",
+        "day": date(2026, 11, 27),
+        "step_on": date(2026, 11, 27),
+        "message_id": "<x@y>",
+        "status": "pending",
+        "late": False,
+        "queued_at": datetime(2026, 11, 27, tzinfo=UTC),
+        "attempts": 0,
     }
     engine = create_engine(db_url)
     with engine.begin() as conn:

@@ -13,36 +13,34 @@ from pathlib import Path
 
 import pytest
 
-from supervise.adapters.mail import message_id
-from supervise.bootstrap import App
-from supervise.rules import Params
-from supervise.services import bans, cases, notice_records, sweep, users
-from supervise.services.outbox import outbox_key
+from supervise.office import Office
+from supervise.services.reminders.store import message_id, outbox_key
 from supervise.states import CaseState
-from tests.integration.ladder import advance, open_case
-from tests.reminders.conftest import SENDER, OfficeApp, received, write_config
-from tests.reminders.helpers import LI, WANG, ZHANG, mails, rows, run, serve_all
+from supervise.story import serve_all
+from tests.conftest import open_case
+from tests.reminders.conftest import SENDER, MailOffice, received, write_config
+from tests.reminders.helpers import LI, WANG, ZHANG, advance, mails, rows, run
 from tests.smtp_server import SmtpTestServer
 
 INTERVIEW = "约谈日期"
 
 
-def interview_case(app: App, day: date = date(2026, 12, 4)) -> int:
-    case_id = open_case(app)
-    advance(app, case_id, "schedule_interview", Params(date=day))
+def interview_case(office: Office, day: date = date(2026, 12, 4)) -> int:
+    case_id = open_case(office)
+    advance(office, case_id, "schedule_interview", date=day)
     return case_id
 
 
 def test_reminder_before_the_deadline_names_everything_and_goes_once(
-    app: App, office: OfficeApp, smtp_server: SmtpTestServer
+    office: Office, mail_office: MailOffice, smtp_server: SmtpTestServer
 ) -> None:
-    case_id = interview_case(app)
-    view = cases.show_case(app, case_id)
-    run(office, "2026-11-30T09:00:00+08:00")
+    case_id = interview_case(office)
+    view = office.case(case_id)
+    run(mail_office, "2026-11-30T09:00:00+08:00")
     assert mails(smtp_server, INTERVIEW) == []  # Monday: 4 working days before
-    run(office, "2026-12-01T07:59:00+08:00")
+    run(mail_office, "2026-12-01T07:59:00+08:00")
     assert mails(smtp_server, INTERVIEW) == []  # reminders go out from 08:00
-    report = run(office, "2026-12-01T08:00:00+08:00")
+    report = run(mail_office, "2026-12-01T08:00:00+08:00")
     assert [(q.kind, q.case, q.recipient) for q in report.queue.queued] == [
         ("reminder", case_id, "user:zhang")
     ]
@@ -57,23 +55,23 @@ def test_reminder_before_the_deadline_names_everything_and_goes_once(
         assert "约谈通知期" in body  # the legal basis of the period
         assert f"supervise case advance {case_id} record_interview" in body
         assert "暂定" not in body and "迟发" not in body
-    key = outbox_key("reminder", _deadline_id(app, case_id), 3, "user:zhang", None)
-    assert mail.message_id == message_id(key, "mzj.example.gov.cn")
+    key = outbox_key("reminder", _deadline_id(office, case_id), 3, "user:zhang", None)
+    assert mail.message_id == message_id(key, SENDER)
     # Again, the same minute and later the same day: nothing new.
-    run(office, "2026-12-01T08:00:00+08:00")
-    run(office, "2026-12-01T16:00:00+08:00")
+    run(mail_office, "2026-12-01T08:00:00+08:00")
+    run(mail_office, "2026-12-01T16:00:00+08:00")
     assert len(mails(smtp_server, INTERVIEW)) == 1
-    run(office, "2026-12-04T08:30:00+08:00")
+    run(mail_office, "2026-12-04T08:30:00+08:00")
     [_, on_the_day] = mails(smtp_server, INTERVIEW)
     assert "到期当日" in on_the_day.text and on_the_day.to == [ZHANG]
 
 
-def _deadline_id(app: App, case_id: int, kind: str = "interview") -> int:
+def _deadline_id(office: Office, case_id: int, kind: str = "interview") -> int:
     from sqlalchemy import select
 
     from supervise.adapters.orm import deadlines
 
-    with app.uow() as uow:
+    with office.runtime.uow() as uow:
         found = uow.session.scalar(
             select(deadlines.c.id).where(deadlines.c.case_id == case_id, deadlines.c.kind == kind)
         )
@@ -82,9 +80,9 @@ def _deadline_id(app: App, case_id: int, kind: str = "interview") -> int:
 
 
 def test_overdue_escalates_to_reports_to_only_repeating_until_the_case_moves_on(
-    app: App, office: OfficeApp, smtp_server: SmtpTestServer
+    office: Office, mail_office: MailOffice, smtp_server: SmtpTestServer
 ) -> None:
-    case_id = interview_case(app)
+    case_id = interview_case(office)
     for day in (
         "2026-12-01",
         "2026-12-04",
@@ -96,7 +94,7 @@ def test_overdue_escalates_to_reports_to_only_repeating_until_the_case_moves_on(
         "2026-12-14",
         "2026-12-15",
     ):
-        run(office, f"{day}T09:00:00+08:00")
+        run(mail_office, f"{day}T09:00:00+08:00")
     overdue = mails(smtp_server, "逾期：", INTERVIEW)
     escalations = mails(smtp_server, "督办", INTERVIEW)
     assert [m.to for m in overdue] == [[ZHANG]] * 3
@@ -115,28 +113,28 @@ def test_overdue_escalates_to_reports_to_only_repeating_until_the_case_moves_on(
     assert not any("迟发" in m.subject for m in overdue + escalations)  # all on time
     # The case moves on: the deadline closes and the repeats stop.
     advance(
-        office(now="2026-12-15T10:00:00+08:00"),
+        mail_office(now="2026-12-15T10:00:00+08:00"),
         case_id,
         "record_interview",
-        Params(reason="约谈记录"),
+        reason="约谈记录",
     )
-    run(office, "2026-12-18T09:00:00+08:00")
-    run(office, "2026-12-23T09:00:00+08:00")
+    run(mail_office, "2026-12-18T09:00:00+08:00")
+    run(mail_office, "2026-12-23T09:00:00+08:00")
     assert len(mails(smtp_server, INTERVIEW)) == 2 + 3 + 3
 
 
 def test_window_closed_names_what_is_now_possible_and_never_escalates(
-    app: App, office: OfficeApp, smtp_server: SmtpTestServer
+    office: Office, mail_office: MailOffice, smtp_server: SmtpTestServer
 ) -> None:
-    case_id = open_case(app, charity=True)
-    advance(app, case_id, "propose_ban", Params())
-    serve_all(app, case_id, date(2026, 11, 27))
+    case_id = open_case(office, charity=True)
+    advance(office, case_id, "propose_ban")
+    serve_all(office, case_id, on=date(2026, 11, 27))
     # The hearing-request window: 5 working days from service, closes 2026-12-04.
-    assert {d.kind: d.due for d in cases.show_case(app, case_id).deadlines}[
-        "hearing_request"
-    ] == date(2026, 12, 4)
+    assert {d.kind: d.due for d in office.case(case_id).deadlines}["hearing_request"] == date(
+        2026, 12, 4
+    )
     for day in ("2026-12-04", "2026-12-07", "2026-12-10", "2026-12-15"):
-        run(office, f"{day}T09:00:00+08:00")
+        run(mail_office, f"{day}T09:00:00+08:00")
     window = mails(smtp_server, "听证申请期限")
     kinds = [m.subject.split("：")[0] for m in window]
     assert kinds == ["【supervise】提醒", "【supervise】期限届满"]
@@ -152,12 +150,12 @@ def test_window_closed_names_what_is_now_possible_and_never_escalates(
 
 
 def test_defence_window_closed_allows_the_decision(
-    app: App, office: OfficeApp, smtp_server: SmtpTestServer
+    office: Office, mail_office: MailOffice, smtp_server: SmtpTestServer
 ) -> None:
-    case_id = open_case(app)
-    advance(app, case_id, "propose_warning", Params())
-    serve_all(app, case_id, date(2026, 11, 27))
-    run(office, "2026-12-03T09:00:00+08:00")  # the 3-working-day window closed 12-02
+    case_id = open_case(office)
+    advance(office, case_id, "propose_warning")
+    serve_all(office, case_id, on=date(2026, 11, 27))
+    run(mail_office, "2026-12-03T09:00:00+08:00")  # the 3-working-day window closed 12-02
     [closed] = mails(smtp_server, "期限届满", "陈述申辩期限")
     assert "可执行 issue_warning 或 drop_warning" in closed.subject
     # A reminder of the window was due on 12-02: it comes late, superseded by the close.
@@ -166,13 +164,13 @@ def test_defence_window_closed_allows_the_decision(
 
 
 def test_catch_up_after_downtime_sends_only_the_latest_step_and_says_it_is_late(
-    app: App, office: OfficeApp, smtp_server: SmtpTestServer
+    office: Office, mail_office: MailOffice, smtp_server: SmtpTestServer
 ) -> None:
-    case_id = interview_case(app)
-    run(office, "2026-12-01T09:00:00+08:00")
+    case_id = interview_case(office)
+    run(mail_office, "2026-12-01T09:00:00+08:00")
     # The scheduler was off from 12-02 to 12-07: the 12-04 reminder and the 12-07 overdue
     # step were never sent. On 12-08 only the latest step goes, late.
-    report = run(office, "2026-12-08T09:00:00+08:00")
+    report = run(mail_office, "2026-12-08T09:00:00+08:00")
     interview_mails = mails(smtp_server, INTERVIEW)
     assert [m.subject.split("：")[0] for m in interview_mails] == [
         "【supervise】提醒",
@@ -185,7 +183,7 @@ def test_catch_up_after_downtime_sends_only_the_latest_step_and_says_it_is_late(
         assert "提醒程序曾停止运行" in mail.html
     statuses = [
         (m.kind, m.status, m.late)
-        for m in rows(app, case=case_id)
+        for m in rows(office, case=case_id)
         if m.step_on <= date(2026, 12, 7) and m.kind != "serve_notice"
     ]
     assert ("reminder", "superseded", False) in statuses
@@ -195,16 +193,16 @@ def test_catch_up_after_downtime_sends_only_the_latest_step_and_says_it_is_late(
 
 
 def test_first_run_long_after_the_deadline_sends_one_message_per_recipient(
-    app: App, office: OfficeApp, smtp_server: SmtpTestServer
+    office: Office, mail_office: MailOffice, smtp_server: SmtpTestServer
 ) -> None:
-    case_id = interview_case(app)
-    run(office, "2026-12-16T09:00:00+08:00")  # repeat 3 fell on 12-15
+    case_id = interview_case(office)
+    run(mail_office, "2026-12-16T09:00:00+08:00")  # repeat 3 fell on 12-15
     interview_mails = mails(smtp_server, INTERVIEW)
     assert sorted(m.subject.split("：")[0] for m in interview_mails) == [
         "【supervise】督办（第3次）",
         "【supervise】逾期",
     ]
-    superseded = [m for m in rows(app, case=case_id) if m.status == "superseded"]
+    superseded = [m for m in rows(office, case=case_id) if m.status == "superseded"]
     # reminders at 3 and 0 days, overdue and escalation repeats 1 and 2
     assert {(m.kind, m.step) for m in superseded if m.kind != "serve_notice"} >= {
         ("reminder", 3),
@@ -217,120 +215,120 @@ def test_first_run_long_after_the_deadline_sends_one_message_per_recipient(
 
 
 def test_ban_end_lifts_the_ban_as_scheduler(
-    app: App, office: OfficeApp, smtp_server: SmtpTestServer
+    office: Office, mail_office: MailOffice, smtp_server: SmtpTestServer
 ) -> None:
-    case_id = open_case(app)
+    case_id = open_case(office)
     advance(
-        app,
+        office,
         case_id,
         "record_court_ban",
-        Params(judgment="(2023)渝0103刑初7号", start=date(2023, 12, 1), until=date(2026, 11, 30)),
+        judgment="(2023)渝0103刑初7号",
+        start=date(2023, 12, 1),
+        until=date(2026, 11, 30),
     )
-    person = cases.show_case(app, case_id).person
-    run(office, "2026-11-30T23:00:00+08:00")  # the last day of the ban: still banned
-    assert cases.show_case(app, case_id).state is CaseState.BANNED
-    report = run(office, "2026-12-01T00:10:00+08:00")
+    person = office.case(case_id).person
+    run(mail_office, "2026-11-30T23:00:00+08:00")  # the last day of the ban: still banned
+    assert office.case(case_id).state is CaseState.BANNED
+    report = run(mail_office, "2026-12-01T00:10:00+08:00")
     assert [(x.case, x.until) for x in report.lifted] == [(case_id, date(2026, 11, 30))]
-    view = cases.show_case(app, case_id)
+    view = office.case(case_id)
     assert view.state is CaseState.BAN_ENDED
     last = view.history[-1]
     assert (last.event, last.by, last.to_state) == ("lift_ban", "scheduler", "ban_ended")
     assert last.at.isoformat() == "2026-11-30T16:00:00+00:00"  # 24:00 of its last day
-    later = office(now="2026-12-01T00:10:00+08:00")
-    with later.uow() as uow:
+    later = mail_office(now="2026-12-01T00:10:00+08:00")
+    with later.runtime.uow() as uow:
         from sqlalchemy import select
 
         from supervise.adapters.orm import persons
 
         number = uow.session.scalar(select(persons.c.id_number).where(persons.c.id == person.id))
     assert number is not None
-    assert bans.check(later, number) == []
-    assert [b.status for b in bans.list_bans(later) if b.case == case_id] == ["ended"]
-    assert run(office, "2026-12-01T00:20:00+08:00").lifted == []
+    assert later.check_bans(number) == []
+    assert [b.status for b in later.bans() if b.case == case_id] == ["ended"]
+    assert run(mail_office, "2026-12-01T00:20:00+08:00").lifted == []
     assert not mails(smtp_server, "从业禁止期满")  # no reminders for a ban's end
 
 
 def test_parties_get_reminders_only_where_configured(
-    app: App, office: OfficeApp, smtp_server: SmtpTestServer, tmp_path: Path
+    office: Office, mail_office: MailOffice, smtp_server: SmtpTestServer, tmp_path: Path
 ) -> None:
-    case_id = interview_case(app)
+    case_id = interview_case(office)
     config = write_config(
         tmp_path / "parties.yaml",
         smtp_server,
         reminders={"parties": {"interview": ["organization"]}},
     )
     # Default (no parties): only the supervisor.
-    run(office, "2026-12-01T09:00:00+08:00")
+    run(mail_office, "2026-12-01T09:00:00+08:00")
     assert [m.to for m in mails(smtp_server, INTERVIEW)] == [[ZHANG]]
     # The organization has no contact e-mail yet: said, not dropped silently.
-    report = sweep.run_once(office(now="2026-12-04T09:00:00+08:00", config=config))
+    report = mail_office(now="2026-12-04T09:00:00+08:00", config=config).run_reminders()
     assert any("has no contact e-mail" in p and "org edit" in p for p in report.problems)
-    from supervise.services import registry
-
-    org_id = cases.show_case(app, case_id).organization.id
-    registry.edit_org(app, org_id, {"email": "office@org.example.cn"})
-    sweep.run_once(office(now="2026-12-04T09:10:00+08:00", config=config))
+    org_id = office.case(case_id).organization.id
+    office.edit_org(org_id, email="office@org.example.cn")
+    mail_office(now="2026-12-04T09:10:00+08:00", config=config).run_reminders()
     to_org = [m for m in mails(smtp_server, INTERVIEW) if m.to == ["office@org.example.cn"]]
     assert len(to_org) == 1
     assert "supervise case" not in to_org[0].text  # no commands for the organization
     # Only reminders: the overdue notice and escalation stay inside the office.
-    sweep.run_once(office(now="2026-12-07T09:00:00+08:00", config=config))
+    mail_office(now="2026-12-07T09:00:00+08:00", config=config).run_reminders()
     assert len([m for m in mails(smtp_server, INTERVIEW) if m.to == ["office@org.example.cn"]]) == 1
 
 
 def test_supervisor_missing_from_the_directory_is_reported_and_caught_up(
-    app: App, office: OfficeApp, smtp_server: SmtpTestServer
+    office: Office, mail_office: MailOffice, smtp_server: SmtpTestServer
 ) -> None:
-    stranger = office(user="zhao")
+    stranger = mail_office(user="zhao")
     case_id = interview_case(stranger)
-    report = run(office, "2026-12-01T09:00:00+08:00")
+    report = run(mail_office, "2026-12-01T09:00:00+08:00")
     assert any(
         p.startswith(f"case {case_id}: its supervisor zhao is not in the user directory")
         and "supervise user add zhao" in p
         for p in report.problems
     )
     assert mails(smtp_server, INTERVIEW) == []
-    users.add_user(app, "zhao", "zhao@mzj.example.gov.cn")
-    report = run(office, "2026-12-07T09:00:00+08:00")
+    office.add_user("zhao", email="zhao@mzj.example.gov.cn")
+    report = run(mail_office, "2026-12-07T09:00:00+08:00")
     # zhao has no reports-to: the overdue notice goes, the escalation is reported.
     assert [m.to for m in mails(smtp_server, INTERVIEW)] == [["zhao@mzj.example.gov.cn"]]
     assert any("zhao has no reports-to" in p for p in report.problems)
-    users.edit_user(app, "zhao", reports_to="wang")
-    run(office, "2026-12-07T09:05:00+08:00")
+    office.edit_user("zhao", reports_to="wang")
+    run(mail_office, "2026-12-07T09:05:00+08:00")
     assert [m.to for m in mails(smtp_server, "督办", INTERVIEW)] == [[WANG]]
 
 
 def test_reassigned_case_reminds_its_new_supervisor(
-    app: App, office: OfficeApp, smtp_server: SmtpTestServer
+    office: Office, mail_office: MailOffice, smtp_server: SmtpTestServer
 ) -> None:
-    case_id = interview_case(app)
-    users.assign_case(app, case_id, "li")
-    run(office, "2026-12-01T09:00:00+08:00")
+    case_id = interview_case(office)
+    office.assign(case_id, "li")
+    run(mail_office, "2026-12-01T09:00:00+08:00")
     assert [m.to for m in mails(smtp_server, INTERVIEW)] == [[LI]]
 
 
 def test_a_message_whose_deadline_closed_before_delivery_is_cancelled(
-    app: App, office: OfficeApp, smtp_server: SmtpTestServer
+    office: Office, mail_office: MailOffice, smtp_server: SmtpTestServer
 ) -> None:
-    case_id = interview_case(app)
+    case_id = interview_case(office)
     smtp_server.stop()
-    report = run(office, "2026-12-01T09:00:00+08:00")
+    report = run(mail_office, "2026-12-01T09:00:00+08:00")
     assert report.delivery.server_error and "connection refused" in report.delivery.server_error
     advance(
-        office(now="2026-12-01T09:30:00+08:00"), case_id, "cancel_interview", Params(reason="改期")
+        mail_office(now="2026-12-01T09:30:00+08:00"), case_id, "cancel_interview", reason="改期"
     )
     smtp_server.start()
-    report = run(office, "2026-12-01T10:00:00+08:00")
-    cancelled = [m for m in rows(app, case=case_id) if m.status == "cancelled"]
+    report = run(mail_office, "2026-12-01T10:00:00+08:00")
+    cancelled = [m for m in rows(office, case=case_id) if m.status == "cancelled"]
     assert [m.kind for m in cancelled] == ["reminder"]
     assert mails(smtp_server, INTERVIEW) == []
 
 
 def test_sender_and_message_id_come_from_config(
-    app: App, office: OfficeApp, smtp_server: SmtpTestServer
+    office: Office, mail_office: MailOffice, smtp_server: SmtpTestServer
 ) -> None:
-    interview_case(app)
-    run(office, "2026-12-01T09:00:00+08:00")
+    interview_case(office)
+    run(mail_office, "2026-12-01T09:00:00+08:00")
     [mail] = mails(smtp_server, INTERVIEW)
     assert mail.message["From"] == SENDER
     assert mail.message_id.endswith("@mzj.example.gov.cn>")
@@ -338,14 +336,14 @@ def test_sender_and_message_id_come_from_config(
 
 
 def test_a_reminder_to_serve_a_notice_carries_the_notice(
-    app: App, office: OfficeApp, smtp_server: SmtpTestServer
+    office: Office, mail_office: MailOffice, smtp_server: SmtpTestServer
 ) -> None:
     pytest.importorskip("weasyprint")
-    case_id = interview_case(app)
-    [notice] = notice_records.list_notices(app, case_id)
+    case_id = interview_case(office)
+    [notice] = office.notices(case=case_id)
     # The interview notice must be served within 7 working days: by Tue 8 Dec; reminded on
     # Thu 3 Dec (3 working days before).
-    run(office, "2026-12-03T09:00:00+08:00")
+    run(mail_office, "2026-12-03T09:00:00+08:00")
     [mail] = mails(smtp_server, "文书送达期限")
     [attachment] = [part for part in mail.message.iter_attachments()]
     assert attachment.get_filename() == f"{notice.number}.pdf"
