@@ -173,10 +173,13 @@ class Refusal:
 def basis_fits(basis: Basis, penalty: str, facts: CaseFacts, lifelong: bool = False) -> bool:
     if penalty not in basis.allows:
         return False
-    if facts.org_kind is not None and facts.org_kind not in basis.kinds:
-        return False
-    if basis.charity_only and not facts.org_charity:
-        return False
+    # A person who holds no post is in no organization: neither its kind nor charity status
+    # restricts the basis (a court's ban is recorded before any appointment it would bar).
+    if facts.org_kind is not None:
+        if facts.org_kind not in basis.kinds:
+            return False
+        if basis.charity_only and not facts.org_charity:
+            return False
     if penalty == "court_ban" and basis.ban is not None:
         return basis.ban.lifelong if lifelong else basis.ban.max_years > 0
     return True

@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from supervise.bootstrap import App
 from supervise.errors import InvalidInput
-from supervise.rules import Params
-from supervise.services import calendar, cases
-from tests.conftest import MakeApp
-from tests.integration.ladder import advance, open_case, serve_all
+from supervise.office import Office
+from supervise.story import serve_all
+from tests.conftest import MakeOffice, open_case
+from tests.integration.helpers import advance
 
 SCHEDULE_2027 = """\
 year: 2027
@@ -22,12 +21,14 @@ workdays: [2027-02-06, 2027-02-20]
 """
 
 
-def test_loading_a_year_recomputes_provisional_deadlines(make_app: MakeApp, tmp_path: Path) -> None:
-    app = make_app(now="2026-12-28T09:00:00+08:00")
-    case_id = open_case(app)
-    advance(app, case_id, "propose_ban", Params())
-    serve_all(app, case_id, date(2026, 12, 28))
-    shown = {d.kind: d for d in cases.show_case(app, case_id).deadlines}
+def test_loading_a_year_recomputes_provisional_deadlines(
+    make_office: MakeOffice, tmp_path: Path
+) -> None:
+    office = make_office(now="2026-12-28T09:00:00+08:00")
+    case_id = open_case(office)
+    advance(office, case_id, "propose_ban")
+    serve_all(office, case_id, date(2026, 12, 28))
+    shown = {d.kind: d for d in office.case(case_id).deadlines}
     # Mon 28 Dec + 5 working days: 29, 30, 31 Dec, then 2027 (provisional): 1 Jan is a
     # statutory holiday, so Mon 4 and Tue 5 Jan.
     assert (shown["hearing_request"].due, shown["hearing_request"].provisional) == (
@@ -39,30 +40,30 @@ def test_loading_a_year_recomputes_provisional_deadlines(make_app: MakeApp, tmp_
         SCHEDULE_2027.replace("workdays: [2027-02-06", "workdays: [2027-01-02, 2027-02-06"),
         encoding="utf-8",
     )
-    year, changes = calendar.load(app, path)
+    year, changes = office.load_calendar(path)
     assert year.official and "国办发明电" in year.source
     assert {(c.kind, c.old_due, c.new_due, c.provisional) for c in changes} >= {
         ("hearing_request", date(2027, 1, 5), date(2027, 1, 4), False)
     }
-    after = {d.kind: d for d in cases.show_case(app, case_id).deadlines}
+    after = {d.kind: d for d in office.case(case_id).deadlines}
     assert (after["hearing_request"].due, after["hearing_request"].provisional) == (
         date(2027, 1, 4),
         False,
     )
-    entries = [h for h in cases.show_case(app, case_id).history if h.event == "recompute_deadline"]
+    entries = [h for h in office.case(case_id).history if h.event == "recompute_deadline"]
     reasons = sorted(h.reason or "" for h in entries)
     assert len(entries) == 2 and entries[0].by == "zhang"
     assert "(hearing_request) 2027-01-05 -> 2027-01-04" in reasons[1]
     assert "(decision) 2027-03-29 confirmed" in reasons[0]
     # Loading the same year again changes nothing more.
-    _, again = calendar.load(app, path)
+    _, again = office.load_calendar(path)
     assert again == []
 
 
-def test_show_year(app: App) -> None:
-    official = calendar.show(app, 2026)
+def test_show_year(office: Office) -> None:
+    official = office.calendar_year(2026)
     assert official.official and date(2026, 2, 14) in official.workdays
-    provisional = calendar.show(app, 2027)
+    provisional = office.calendar_year(2027)
     assert not provisional.official and provisional.workdays == []
     assert date(2027, 1, 1) in provisional.holidays
 
@@ -76,9 +77,9 @@ def test_show_year(app: App) -> None:
         ("year: [\n", "not valid YAML"),
     ],
 )
-def test_bad_schedules_are_refused(app: App, tmp_path: Path, text: str, message: str) -> None:
+def test_bad_schedules_are_refused(office: Office, tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(InvalidInput, match=message):
-        calendar.load(app, path)
-    assert calendar.show(app, 2027).official is False
+        office.load_calendar(path)
+    assert office.calendar_year(2027).official is False

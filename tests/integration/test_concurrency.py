@@ -22,10 +22,9 @@ from pathlib import Path
 import yaml
 from sqlalchemy import create_engine, text
 
-from supervise.rules import Params
-from supervise.services import cases, notice_records
-from tests.conftest import MakeApp
-from tests.integration.ladder import DETAILS, advance, open_case
+from supervise.story import DETAILS
+from tests.conftest import MakeOffice, open_case
+from tests.integration.helpers import advance
 
 NOW = "2026-11-27T10:00:00+08:00"
 
@@ -53,11 +52,11 @@ def write_lock(db_url: str, case_id: int) -> Iterator[None]:
 
 
 def test_two_processes_same_case_exactly_one_wins(
-    make_app: MakeApp, db_url: str, tmp_path: Path
+    make_office: MakeOffice, db_url: str, tmp_path: Path
 ) -> None:
-    app = make_app()
-    case_id = open_case(app)
-    advance(app, case_id, "schedule_interview", Params(date=date(2026, 12, 10)))
+    office = make_office()
+    case_id = open_case(office)
+    advance(office, case_id, "schedule_interview", date=date(2026, 12, 10))
     env = {**os.environ, "SUPERVISE_NOW": NOW, "SUPERVISE_DB": db_url}
     env.pop("SUPERVISE_CONFIG", None)
     details = tmp_path / "record.yaml"
@@ -93,9 +92,9 @@ def test_two_processes_same_case_exactly_one_wins(
         "error": "conflict",
         "message": f"case {case_id} was changed by someone else; reload and retry",
     }
-    shown = cases.show_case(app, case_id)
+    shown = office.case(case_id)
     assert [h.event for h in shown.history].count("record_interview") == 1
     assert sorted(d.kind for d in shown.deadlines) == ["rectification", "service"]
     # The loser's notices were rolled back with it: their numbers were not used up.
-    numbers = [n.number for n in notice_records.list_notices(app, case_id)]
+    numbers = [n.number for n in office.notices(case=case_id)]
     assert numbers == ["渝民社约〔2026〕1号", "渝民社约记〔2026〕1号", "渝民社整改〔2026〕1号"]
