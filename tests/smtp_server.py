@@ -74,9 +74,7 @@ class RecordingHandler:
         assert isinstance(parsed, EmailMessage)
         mail_from = envelope.mail_from or ""
         with self._lock:
-            self.messages.append(
-                ReceivedMessage(mail_from, list(envelope.rcpt_tos), raw, parsed)
-            )
+            self.messages.append(ReceivedMessage(mail_from, list(envelope.rcpt_tos), raw, parsed))
         return "250 Message accepted for delivery"
 
 
@@ -164,10 +162,22 @@ def make_self_signed_cert(directory: Path, common_name: str = "localhost") -> tu
     key = directory / "key.pem"
     subprocess.run(
         [
-            openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-            "-keyout", str(key), "-out", str(cert), "-days", "2",
-            "-subj", f"/CN={common_name}",
-            "-addext", f"subjectAltName=DNS:{common_name},IP:127.0.0.1",
+            openssl,
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "2",
+            "-subj",
+            f"/CN={common_name}",
+            "-addext",
+            f"subjectAltName=DNS:{common_name},IP:127.0.0.1",
         ],
         check=True,
         capture_output=True,
