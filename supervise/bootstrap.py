@@ -96,7 +96,7 @@ def bootstrap(
     database = Database(db_url)
     runtime: Runtime = Runtime(
         settings=settings,
-        clock=Clock.from_env(settings.zone, env),
+        clock=Clock.from_env(settings.zone, env, settings.date_range),
         database=database,
         notice_renderer=Lazy(lambda: _notice_renderer(settings)),
         pdf=Lazy(lambda: _pdf(settings)),

@@ -13,35 +13,39 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from supervise.errors import InvalidInput
+from supervise.inputs import DEFAULT_DATES, DateRange
+from supervise.redact import quoted
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 def parse_date(text: str, what: str = "date") -> date:
     """A ``YYYY-MM-DD`` date."""
-    if not _DATE.match(text.strip()):
-        raise InvalidInput(f"{what} {text!r} is not a date; use YYYY-MM-DD, e.g. 2026-12-15")
+    if not _DATE.fullmatch(text.strip()):
+        raise InvalidInput(f"{what} {quoted(text)} is not a date; use YYYY-MM-DD, e.g. 2026-12-15")
     try:
         return date.fromisoformat(text.strip())
     except ValueError as exc:
-        raise InvalidInput(f"{what} {text!r} is not a real calendar date; use YYYY-MM-DD") from exc
+        raise InvalidInput(
+            f"{what} {quoted(text)} is not a real calendar date; use YYYY-MM-DD"
+        ) from exc
 
 
 def parse_when(text: str, zone: ZoneInfo, what: str = "time") -> datetime:
     """``YYYY-MM-DD`` (00:00 in ``zone``) or ISO 8601 with an offset, as an aware datetime."""
     raw = text.strip()
-    if _DATE.match(raw):
+    if _DATE.fullmatch(raw):
         return datetime.combine(parse_date(raw, what), time(0, 0), tzinfo=zone)
     try:
         value = datetime.fromisoformat(raw)
     except ValueError as exc:
         raise InvalidInput(
-            f"{what} {text!r} is not a date or time; use YYYY-MM-DD or ISO 8601 with an offset, "
-            "e.g. 2026-12-15T09:00:00+08:00"
+            f"{what} {quoted(text)} is not a date or time; use YYYY-MM-DD or ISO 8601 with an "
+            "offset, e.g. 2026-12-15T09:00:00+08:00"
         ) from exc
     if value.tzinfo is None:
         raise InvalidInput(
-            f"{what} {text!r} has no UTC offset; add one (e.g. +08:00) or give a bare date"
+            f"{what} {quoted(text)} has no UTC offset; add one (e.g. +08:00) or give a bare date"
         )
     return value
 
@@ -63,11 +67,23 @@ class Clock:
     fixed: datetime | None = None
 
     @classmethod
-    def from_env(cls, zone: ZoneInfo, environ: Mapping[str, str]) -> Clock:
+    def from_env(
+        cls, zone: ZoneInfo, environ: Mapping[str, str], dates: DateRange = DEFAULT_DATES
+    ) -> Clock:
         text = environ.get("SUPERVISE_NOW")
         if not text:
             return cls(zone)
-        return cls(zone, parse_when(text, zone, "SUPERVISE_NOW"))
+        return cls.fixed_at(zone, parse_when(text, zone, "SUPERVISE_NOW"), dates, "SUPERVISE_NOW")
+
+    @classmethod
+    def fixed_at(
+        cls, zone: ZoneInfo, moment: datetime, dates: DateRange = DEFAULT_DATES, what: str = "now"
+    ) -> Clock:
+        """A clock stopped at ``moment``, which must lie in the plausible range."""
+        if moment.tzinfo is None:
+            raise InvalidInput(f"{what} {moment.isoformat()} has no UTC offset; add one")
+        dates.moment(moment, what)
+        return cls(zone, moment)
 
     def now(self) -> datetime:
         if self.fixed is not None:

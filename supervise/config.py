@@ -23,10 +23,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from supervise.errors import ConfigError, InvalidInput, SuperviseError
+from supervise.errors import ConfigError, SuperviseError
+from supervise.inputs import DateRange
 from supervise.law import DEADLINE_KINDS, ORG_KINDS, PENALTIES, Basis, Period, Periods
 from supervise.notices.numbering import validate_pattern
 from supervise.notices.types import NOTICE_TYPES
+from supervise.userfiles import read_yaml_file
 from supervise.yaml_dataclasses import as_plain_data, build
 
 # libyaml's safe loader where PyYAML was built with it: the same safe subset, faster.
@@ -122,6 +124,27 @@ class NoticeSettings:
 
 
 @dataclass(frozen=True)
+class DateSettings:
+    """YAML ``dates``: the days an office can plausibly mean; anything else is a typo."""
+
+    earliest_year: int = 1979
+    latest_year: int = 2100
+    ahead_days: int = 366  # how far ahead an interview or hearing may be scheduled
+
+    @property
+    def range(self) -> DateRange:
+        return DateRange.of_years(self.earliest_year, self.latest_year, self.ahead_days)
+
+
+@dataclass(frozen=True)
+class LogSettings:
+    """YAML ``log``: where unexpected errors are written, masked (default: the user's
+    state folder, ``$XDG_STATE_HOME/supervise/supervise.log``)."""
+
+    file: str | None = None
+
+
+@dataclass(frozen=True)
 class Settings:
     timezone: str
     database: DatabaseSettings
@@ -132,11 +155,17 @@ class Settings:
     mail: MailConfig = field(default_factory=MailConfig)
     reminders: RemindersSettings = field(default_factory=RemindersSettings)
     notices: NoticeSettings = field(default_factory=lambda: NoticeSettings())
+    dates: DateSettings = field(default_factory=DateSettings)
+    log: LogSettings = field(default_factory=LogSettings)
     source: tuple[str, ...] = field(default=(), metadata={"internal": True})
 
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def date_range(self) -> DateRange:
+        return self.dates.range
 
 
 def packaged_defaults() -> dict[str, Any]:
@@ -144,22 +173,6 @@ def packaged_defaults() -> dict[str, Any]:
     data = yaml.load(text, Loader=_LOADER)
     assert isinstance(data, dict)
     return data
-
-
-def read_yaml_file(path: Path, what: str, error: type[InvalidInput] = InvalidInput) -> Any:
-    """Parse a user's YAML file (safe subset), refusing an unreadable or invalid one.
-
-    Raises:
-        ``error``: naming ``what`` the file is and ``path``.
-    """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise error(f"cannot read {what} {path}: {exc.strerror}") from exc
-    try:
-        return yaml.load(text, Loader=_LOADER)
-    except yaml.YAMLError as exc:
-        raise error(f"{what} {path} is not valid YAML: {exc}") from exc
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
@@ -241,6 +254,18 @@ def _check(settings: Settings) -> None:
     _check_mail(settings.mail)
     _check_reminders(settings.reminders)
     _check_notices(settings.notices)
+    _check_dates(settings.dates)
+
+
+def _check_dates(dates: DateSettings) -> None:
+    # chinesecalendar and holidays know no working days outside these years.
+    if not 1949 <= dates.earliest_year <= dates.latest_year <= 2100:
+        raise ConfigError(
+            "config key dates: need 1949 <= earliest_year <= latest_year <= 2100 "
+            f"(got {dates.earliest_year} and {dates.latest_year})"
+        )
+    if not 1 <= dates.ahead_days <= 3660:
+        raise ConfigError(f"config key dates.ahead_days: give 1 to 3660 (got {dates.ahead_days})")
 
 
 def _check_notices(notices: NoticeSettings) -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from supervise.redact import MESSAGE_LIMIT, clip, redact
+
 
 class SuperviseError(Exception):
     """Base of every refusal; exit 1 unless a subclass says otherwise."""
@@ -17,6 +19,8 @@ class SuperviseError(Exception):
     exit_code: ClassVar[int] = 1
 
     def __init__(self, message: str, **details: Any) -> None:
+        # The one place every refusal passes: one line, capped, personal data masked.
+        message = clip(redact(" ".join(message.split())), MESSAGE_LIMIT)
         super().__init__(message)
         self.message = message
         self.details = details

@@ -28,6 +28,7 @@ from types import TracebackType
 from typing import Any
 
 from supervise.errors import InvalidInput
+from supervise.inputs import ACTOR, optional_id, record_id, text
 from supervise.rules import Params
 from supervise.runtime import Runtime
 from supervise.views import (
@@ -108,7 +109,7 @@ class Office:
         who = actor or self.actor
         if not who:
             raise InvalidInput("who is acting? pass actor=NAME (or open the office with one)")
-        return who
+        return text(who, "who is acting (--as)", ACTOR)
 
     # -- set-up ----------------------------------------------------------------------------
 
@@ -148,7 +149,7 @@ class Office:
         """An organization with the history of its record."""
         from supervise.services.registry import records
 
-        return records.show_org(self.runtime, self._who(actor), org_id)
+        return records.show_org(self.runtime, self._who(actor), record_id(org_id, "organization"))
 
     def orgs(
         self, *, district: str | None = None, limit: int = 1000, actor: str | None = None
@@ -170,7 +171,9 @@ class Office:
         from supervise.services.registry import records
 
         changes = {"name": name, "email": email, "township": township}
-        return records.edit_org(self.runtime, self._who(actor), org_id, changes)
+        return records.edit_org(
+            self.runtime, self._who(actor), record_id(org_id, "organization"), changes
+        )
 
     def add_person(
         self, *, name: str, id_number: str, email: str | None = None, actor: str | None = None
@@ -183,7 +186,7 @@ class Office:
     def person(self, person_id: int, *, actor: str | None = None) -> PersonView:
         from supervise.services.registry import records
 
-        return records.show_person(self.runtime, self._who(actor), person_id)
+        return records.show_person(self.runtime, self._who(actor), record_id(person_id, "person"))
 
     def persons(self, *, limit: int = 1000, actor: str | None = None) -> list[PersonView]:
         from supervise.services.registry import records
@@ -213,7 +216,9 @@ class Office:
         from supervise.services.registry import records
 
         changes = {"name": name, "email": email}
-        return records.edit_person(self.runtime, self._who(actor), person_id, changes)
+        return records.edit_person(
+            self.runtime, self._who(actor), record_id(person_id, "person"), changes
+        )
 
     # -- cases ----------------------------------------------------------------------------
 
@@ -229,7 +234,14 @@ class Office:
         """Open a case after the ban check (入职查询); the actor supervises it."""
         from supervise.services.cases import advance
 
-        return advance.appoint(self.runtime, self._who(actor), org, person, role, at)
+        return advance.appoint(
+            self.runtime,
+            self._who(actor),
+            record_id(org, "--org"),
+            record_id(person, "--person"),
+            role,
+            at,
+        )
 
     def advance(
         self,
@@ -258,13 +270,15 @@ class Office:
                 f"unknown input(s) {', '.join(unknown)}; an event takes {', '.join(EVENT_INPUTS)}"
             )
         params = Params(**inputs, details=merge_details(details, facts=facts, place=place))
-        return advance.advance(self.runtime, self._who(actor), case, event, params, at)
+        return advance.advance(
+            self.runtime, self._who(actor), record_id(case, "case"), event, params, at
+        )
 
     def case(self, case_id: int, *, actor: str | None = None) -> CaseView:
         """The case with its open deadlines and its whole history."""
         from supervise.services.cases import queries
 
-        return queries.show_case(self.runtime, self._who(actor), case_id)
+        return queries.show_case(self.runtime, self._who(actor), record_id(case_id, "case"))
 
     def cases(
         self,
@@ -283,8 +297,8 @@ class Office:
             self.runtime,
             self._who(actor),
             state=state,
-            org_id=org,
-            person_id=person,
+            org_id=optional_id(org, "--org"),
+            person_id=optional_id(person, "--person"),
             overdue=overdue,
             limit=limit,
         )
@@ -295,7 +309,7 @@ class Office:
         """Every event from the case's state, allowed now or not, why, and when."""
         from supervise.services.cases import queries
 
-        return queries.next_events(self.runtime, self._who(actor), case_id)
+        return queries.next_events(self.runtime, self._who(actor), record_id(case_id, "case"))
 
     def assign(
         self, case_id: int, user: str, *, reason: str | None = None, actor: str | None = None
@@ -303,7 +317,9 @@ class Office:
         """Make ``user`` the case's supervisor (an ``assign`` entry in its history)."""
         from supervise.services.admin import users
 
-        return users.assign_case(self.runtime, self._who(actor), case_id, user, reason)
+        return users.assign_case(
+            self.runtime, self._who(actor), record_id(case_id, "case"), user, reason
+        )
 
     # -- bans -----------------------------------------------------------------------------
 
@@ -376,7 +392,9 @@ class Office:
     ) -> list[NoticeView]:
         from supervise.services.notices import records
 
-        return records.list_notices(self.runtime, self._who(actor), case, since, limit)
+        return records.list_notices(
+            self.runtime, self._who(actor), optional_id(case, "--case"), since, limit
+        )
 
     def render_notice(
         self, notice_id: int, fmt: str = "pdf", *, actor: str | None = None
@@ -384,7 +402,7 @@ class Office:
         """The notice as PDF or HTML; every render reproduces the first."""
         from supervise.services.notices import records
 
-        return records.render(self.runtime, self._who(actor), notice_id, fmt)
+        return records.render(self.runtime, self._who(actor), record_id(notice_id, "notice"), fmt)
 
     def serve_notice(
         self,
@@ -400,13 +418,23 @@ class Office:
         from supervise.services.notices import records
 
         path = None if receipt is None else Path(receipt)
-        return records.serve(self.runtime, self._who(actor), notice_id, method, on, path, consent)
+        return records.serve(
+            self.runtime,
+            self._who(actor),
+            record_id(notice_id, "notice"),
+            method,
+            on,
+            path,
+            consent,
+        )
 
     def verify_notice(self, notice_id: int, path: str | Path, *, actor: str | None = None) -> bool:
         """Whether the file is this notice as rendered or as served."""
         from supervise.services.notices import records
 
-        return records.verify(self.runtime, self._who(actor), notice_id, Path(path))
+        return records.verify(
+            self.runtime, self._who(actor), record_id(notice_id, "notice"), Path(path)
+        )
 
     # -- users ----------------------------------------------------------------------------
 
@@ -488,10 +516,12 @@ class Office:
         """Outbox messages, newest first."""
         from supervise.services.reminders import outbox
 
-        return outbox.list_messages(self.runtime, self._who(actor), status, case, limit)
+        return outbox.list_messages(
+            self.runtime, self._who(actor), status, optional_id(case, "--case"), limit
+        )
 
     def retry_messages(self, ids: Sequence[int] = (), *, actor: str | None = None) -> int:
         """Put failed messages back in the queue; returns how many."""
         from supervise.services.reminders import outbox
 
-        return outbox.retry(self.runtime, self._who(actor), ids)
+        return outbox.retry(self.runtime, self._who(actor), [record_id(i, "message") for i in ids])

@@ -93,7 +93,8 @@ class Runtime:
 
     def at(self, moment: datetime) -> Runtime:
         """The same runtime (same adapters, same connections) with its clock fixed at ``moment``."""
-        return dataclasses.replace(self, clock=Clock(self.settings.zone, moment))
+        clock = Clock.fixed_at(self.settings.zone, moment, self.settings.date_range)
+        return dataclasses.replace(self, clock=clock)
 
     def close(self) -> None:
         self.database.close()

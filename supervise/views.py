@@ -246,10 +246,16 @@ class BanView:
     status: str
 
     @classmethod
-    def of(cls, ban: model.Ban, person: model.Person) -> BanView:
+    def of(cls, ban: model.Ban, person: model.Person, today: date) -> BanView:
+        """The ban as of ``today``: an active row whose term is over shows as ``ended``
+        (the sweep marks it so on its next run), one not yet begun as ``upcoming``, so the
+        listing says what ``bans check`` and ``bans list --active`` decide by."""
+        status = ban.status
+        if status == "active" and not ban.active_on(today):
+            status = "upcoming" if today < ban.start else "ended"
         return cls(
             ban.id, ban.case_id, PersonView.of(person), ban.basis, ban.judgment, ban.scope,
-            ban.start, ban.until, ban.lifelong, ban.status,
+            ban.start, ban.until, ban.lifelong, status,
         )  # fmt: skip
 
     def as_json(self) -> dict[str, Any]:

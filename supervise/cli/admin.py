@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 import yaml
 
-from supervise.cli.base import cli, emit_json, json_option, pass_office
+from supervise.cli.base import cli, echo, emit_json, json_option, pass_office
 from supervise.config import settings_as_dict
 from supervise.office import Office
 from supervise.states import mermaid
@@ -26,11 +26,11 @@ def init(office: Office, as_json: bool) -> None:
     if as_json:
         emit_json(result.as_json())
     elif before == after:
-        click.echo(f"database {where} is up to date (schema {after})")
+        echo(f"database {where} is up to date (schema {after})")
     elif before is None:
-        click.echo(f"database {where} initialised at schema {after}")
+        echo(f"database {where} initialised at schema {after}")
     else:
-        click.echo(f"database {where} upgraded from schema {before} to {after}")
+        echo(f"database {where} upgraded from schema {before} to {after}")
 
 
 @cli.group()
@@ -52,8 +52,9 @@ def config_show(office: Office, as_json: bool) -> None:
     if as_json:
         emit_json(data)
     else:
-        click.echo(f"# from: {', '.join(office.settings.source)}")
-        click.echo(yaml.safe_dump(data, allow_unicode=True, sort_keys=False).rstrip())
+        echo(f"# from: {', '.join(office.settings.source)}")
+        for line in yaml.safe_dump(data, allow_unicode=True, sort_keys=False).splitlines():
+            echo(line)
 
 
 @cli.command()
@@ -71,7 +72,7 @@ def doctor(office: Office, as_json: bool) -> None:
         emit_json([c.as_json() for c in checks])
     else:
         for c in checks:
-            click.echo(f"[{'ok' if c.ok else 'FIX'}] {c.name}: {c.message}")
+            echo(f"[{'ok' if c.ok else 'FIX'}] {c.name}: {c.message}")
     if not all(c.ok for c in checks):
         raise click.exceptions.Exit(1)
 
@@ -84,4 +85,5 @@ def graph() -> None:
     Example:
         supervise graph > docs/states.mmd
     """
-    click.echo(mermaid())
+    for line in mermaid().splitlines():
+        echo(line)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from supervise.cli.base import cli, emit_json, emit_many, emit_one, json_option, pass_office
+from supervise.cli.base import cli, echo, emit_json, emit_many, emit_one, json_option, pass_office
 from supervise.clock import parse_date
 from supervise.office import Office
 from supervise.views import BanView
@@ -13,7 +13,7 @@ from supervise.views import BanView
 def _print_ban(view: BanView) -> None:
     end = "lifelong" if view.lifelong else f"until {view.until.isoformat() if view.until else '-'}"
     source = f"case {view.case}" if view.case else f"judgment {view.judgment}"
-    click.echo(
+    echo(
         f"{view.id:>5}  {view.person.name} ({view.person.id_number_masked})  {view.basis}  "
         f"{source}  from {view.start.isoformat()} {end}  scope {view.scope}  {view.status}"
     )
@@ -40,7 +40,7 @@ def bans_check(office: Office, id_number: str, as_json: bool) -> None:
         emit_json({"banned": bool(found), "bans": [b.check_json() for b in found]})
         return
     if not found:
-        click.echo("no active ban")
+        echo("no active ban")
     for ban in found:
         _print_ban(ban)
 

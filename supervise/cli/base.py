@@ -10,30 +10,77 @@ status. Database errors reach here already translated by the database adapter.
 
 from __future__ import annotations
 
+import errno
 import getpass
 import importlib
 import json
 import os
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NoReturn, Protocol, TypeVar
 
 import click
 
 import supervise
-from supervise.errors import InvalidInput, SuperviseError
+from supervise import incidents
+from supervise.errors import InvalidInput, NotAllowed, SuperviseError
+from supervise.inputs import printable
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def report(error: SuperviseError, as_json: bool, **extra: str) -> None:
+    """The one line on stderr a refusal gets: ``Error: …`` or its JSON object."""
+    if as_json:
+        data = {"error": error.kind, "message": error.message, **extra}
+        click.echo(json_text(data, indent=None), err=True)
+    else:
+        echo(f"Error: {error.message}", err=True)
+
+
 def _fail(ctx: click.Context, error: SuperviseError, as_json: bool) -> NoReturn:
+    report(error, as_json)
+    ctx.exit(error.exit_code)
+
+
+def _unexpected(error: BaseException, argv: Sequence[str], as_json: bool) -> int:
+    """A bug: one line with an incident id; the masked traceback goes to the log file."""
+    command = "supervise " + " ".join(a for a in argv[:3] if not a.startswith("-"))
+    incident, path, problem = incidents.record(error, command)
+    where = (
+        f"the details are in {path}"
+        if problem is None
+        else f"the details could not be written to {path} ({problem})"
+    )
+    message = (
+        f"unexpected error ({type(error).__name__}), incident {incident}; {where}; "
+        "nothing was changed by the failed step: please report the incident id"
+    )
+    internal = SuperviseError(message)
     if as_json:
         click.echo(
-            json.dumps({"error": error.kind, "message": error.message}, ensure_ascii=False),
+            json_text(
+                {"error": "internal", "message": internal.message, "incident": incident},
+                indent=None,
+            ),
             err=True,
         )
     else:
-        click.echo(f"Error: {error.message}", err=True)
-    ctx.exit(error.exit_code)
+        echo(f"Error: {internal.message}", err=True)
+    return 1
+
+
+def _usage(error: click.ClickException, as_json: bool) -> int:
+    """click's usage block (three lines) as one line: what was wrong, what to do."""
+    ctx = getattr(error, "ctx", None)
+    where = ctx.command_path if ctx is not None else "supervise"
+    message = error.format_message().strip().rstrip(".")
+    if isinstance(error, click.UsageError):
+        refusal: SuperviseError = InvalidInput(f"{message}; see `{where} --help`")
+    else:
+        refusal = NotAllowed(message)
+    report(refusal, as_json)
+    return 2 if isinstance(error, click.UsageError) else error.exit_code
 
 
 # Which module defines each top-level command: a command imports only its own module, so
@@ -77,10 +124,46 @@ class SuperviseGroup(click.Group):
             return super().invoke(ctx)
         except SuperviseError as error:
             _fail(ctx, error, as_json or bool(ctx.meta.get("json")))
-        except click.UsageError as error:
-            if not as_json:
-                raise
-            _fail(ctx, InvalidInput(error.format_message()), True)
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Run the command line; whatever happens, at most one line on stderr.
+
+        click prints usage errors as a three-line block and lets other exceptions out as
+        tracebacks; here a usage error is one line (``invalid``, exit 2), a refusal one line
+        with its exit status, and anything unexpected one line with an incident id whose
+        masked traceback is in the log file (exit 1).
+        """
+        argv = list(sys.argv[1:] if args is None else args)
+        as_json = "--json" in argv
+        incidents.reset(os.environ)
+        try:
+            result = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+            code = result if isinstance(result, int) and not isinstance(result, bool) else 0
+        except click.ClickException as error:
+            code = _usage(error, as_json)
+        except click.Abort:
+            report(NotAllowed("aborted"), as_json)
+            code = 1
+        except SuperviseError as error:  # raised while closing the office
+            report(error, as_json)
+            code = error.exit_code
+        except OSError as error:
+            if error.errno != errno.EPIPE:
+                code = _unexpected(error, argv, as_json)
+            else:  # the reader went away (`| head`): nothing to say, and nowhere to say it
+                code = 1
+        except Exception as error:
+            code = _unexpected(error, argv, as_json)
+        if not standalone_mode:
+            return code
+        sys.exit(code)
 
 
 def current_user(cli_value: str | None, environ: Mapping[str, str]) -> str:
@@ -127,6 +210,7 @@ def cli(ctx: click.Context, db_url: str | None, config_path: str | None, user: s
     office = supervise.open(
         db_url, config=config_path, actor=current_user(user, os.environ), environ=os.environ
     )
+    incidents.use(incidents.log_path(os.environ, office.settings.log.file))
     ctx.obj = office
     ctx.call_on_close(office.close)
 
@@ -154,15 +238,42 @@ def json_option(func: F) -> F:
     )(func)
 
 
+def _escape(char: str) -> str:
+    code = ord(char)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def json_text(data: Any, indent: int | None = 2) -> str:
+    """JSON with Chinese readable and every control character escaped.
+
+    ``ensure_ascii=False`` keeps 李四 as it is but leaves DEL, C1 controls and bidirectional
+    overrides raw, which a terminal would act on; they are escaped here (valid JSON: any
+    character may be written as an escape inside a string, and none occurs outside one).
+    """
+    text = json.dumps(data, ensure_ascii=False, indent=indent)
+    if printable(text.replace("\n", "")) == text.replace("\n", ""):
+        return text  # the usual case: nothing to escape (line feeds are the indentation's)
+    return "".join(_escape(c) if c != "\n" and printable(c) != c else c for c in text)
+
+
+def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
+    """Print one line of text output, stored text's control characters shown as escapes,
+    so that a name holding an escape sequence or a line break cannot forge a line."""
+    click.echo(printable(text), err=err, nl=nl)
+
+
 def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    click.echo(json_text(data))
 
 
 def emit_json_list(items: Iterable[Any]) -> None:
     """One JSON array, written item by item: a long listing never sits whole in memory."""
     first = True
     for item in items:
-        text = json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        text = json_text(item).replace("\n", "\n  ")
         click.echo(("[\n  " if first else ",\n  ") + text, nl=False)
         first = False
     click.echo("[]" if first else "\n]")
@@ -202,7 +313,7 @@ def print_edits(history: list[dict[str, object]]) -> None:
         changes = edit["changes"]
         assert isinstance(changes, dict)
         text = "; ".join(f"{k}: {v['old']!r} -> {v['new']!r}" for k, v in changes.items())
-        click.echo(f"       edited {edit['at']} by {edit['by']}: {text}")
+        echo(f"       edited {edit['at']} by {edit['by']}: {text}")
 
 
 def main() -> None:
@@ -210,4 +321,4 @@ def main() -> None:
 
 
 def stderr(message: str) -> None:
-    click.echo(message, err=True)
+    echo(message, err=True)

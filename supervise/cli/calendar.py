@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from supervise.cli.base import cli, emit_json, json_option, pass_office
+from supervise.cli.base import cli, echo, emit_json, json_option, pass_office
 from supervise.office import Office
 
 
@@ -33,7 +33,7 @@ def calendar_load(office: Office, path: Path, as_json: bool) -> None:
     if as_json:
         emit_json({"year": year.as_json(), "recomputed": [c.as_json() for c in changes]})
         return
-    click.echo(f"{year.year}: {year.source}")
+    echo(f"{year.year}: {year.source}")
     for c in changes:
         mark = " (still provisional)" if c.provisional else " (official)"
         change = (
@@ -41,8 +41,8 @@ def calendar_load(office: Office, path: Path, as_json: bool) -> None:
             if c.old_due != c.new_due
             else f"{c.new_due.isoformat()} confirmed"
         )
-        click.echo(f"  case {c.case}: {c.kind} {change}{mark}")
-    click.echo(f"{len(changes)} deadline(s) recomputed")
+        echo(f"  case {c.case}: {c.kind} {change}{mark}")
+    echo(f"{len(changes)} deadline(s) recomputed")
 
 
 @calendar.command("show")
@@ -60,9 +60,9 @@ def calendar_show(office: Office, year: int, as_json: bool) -> None:
     if as_json:
         emit_json(view.as_json())
         return
-    click.echo(f"{view.year}: {'official' if view.official else 'PROVISIONAL'} ({view.source})")
-    click.echo("  weekday holidays: " + ", ".join(d.isoformat() for d in view.holidays))
-    click.echo(
+    echo(f"{view.year}: {'official' if view.official else 'PROVISIONAL'} ({view.source})")
+    echo("  weekday holidays: " + ", ".join(d.isoformat() for d in view.holidays))
+    echo(
         "  worked weekend days (调休): "
         + (", ".join(d.isoformat() for d in view.workdays) or "none")
     )

@@ -7,12 +7,12 @@ from typing import Any
 
 import click
 
-from supervise.cli.base import cli, emit_json, emit_json_list, json_option, pass_office
+from supervise.cli.base import cli, echo, emit_json, emit_json_list, json_option, pass_office
 from supervise.clock import parse_date, parse_when
-from supervise.config import read_yaml_file
 from supervise.errors import InvalidInput
 from supervise.office import Office
 from supervise.states import EVENTS, STATE_NAMES
+from supervise.userfiles import read_yaml_file
 from supervise.views import CaseView, DeadlineView
 
 
@@ -36,20 +36,20 @@ def read_details(path: Path | None) -> dict[str, Any]:
 def print_case(office: Office, view: CaseView, *, detail: bool) -> None:
     zone = office.settings.zone
     zh, en = STATE_NAMES[view.state]
-    click.echo(
+    echo(
         f"case {view.id}: {view.person.name} ({view.person.id_number_masked}), {view.role}, "
         f"{view.organization.name} [org {view.organization.id}]"
     )
-    click.echo(f"  state: {view.state.value} ({zh})   supervisor: {view.supervisor or '-'}")
+    echo(f"  state: {view.state.value} ({zh})   supervisor: {view.supervisor or '-'}")
     if not detail:
         return
     if view.deadlines:
-        click.echo("  open deadlines:")
+        echo("  open deadlines:")
         for d in view.deadlines:
-            click.echo(f"    {_due(d):<12}  {d.kind} {d.label}")
+            echo(f"    {_due(d):<12}  {d.kind} {d.label}")
     else:
-        click.echo("  open deadlines: none")
-    click.echo("  history:")
+        echo("  open deadlines: none")
+    echo("  history:")
     for h in view.history:
         at = h.at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
         move = f"{h.from_state or '-'} -> {h.to_state}"
@@ -58,7 +58,7 @@ def print_case(office: Office, view: CaseView, *, detail: bool) -> None:
             for label, value in (("basis", h.basis), ("reason", h.reason))
             if value
         )
-        click.echo(f"    {h.seq:>3}  {at}  {h.event:<22} {move}  by {h.by}{extra}")
+        echo(f"    {h.seq:>3}  {at}  {h.event:<22} {move}  by {h.by}{extra}")
 
 
 @cli.command()
@@ -168,19 +168,17 @@ def advance(
     if as_json:
         emit_json(result.as_json(zone))
         return
-    click.echo(
+    echo(
         f"case {case_id}: {event} ({EVENTS[event].zh}) "
         f"{result.from_state.value} -> {result.to_state.value}"
     )
     for other in result.cascaded:
-        click.echo(
-            f"case {other}: ban_cascade -> replacement_ordered (banned person may not serve)"
-        )
+        echo(f"case {other}: ban_cascade -> replacement_ordered (banned person may not serve)")
     for notice_id, notice_type, number in result.notices:
-        click.echo(f"  notice {notice_id}: {number} ({notice_type})")
+        echo(f"  notice {notice_id}: {number} ({notice_type})")
     for d in result.case.deadlines:
-        click.echo(f"  deadline {d.kind} ({d.label}): {_due(d)}")
-    click.echo(f"  next: {', '.join(result.next_events) or 'none (final state)'}")
+        echo(f"  deadline {d.kind} ({d.label}): {_due(d)}")
+    echo(f"  next: {', '.join(result.next_events) or 'none (final state)'}")
 
 
 @case.command("show")
@@ -232,12 +230,12 @@ def list_(
     shown = 0
     for v in views:
         shown += 1
-        click.echo(
+        echo(
             f"{v.id:>6}  {v.state.value:<22} {v.role:<6} {v.person.name} "
             f"({v.person.id_number_masked})  {v.organization.name}"
         )
     if not shown:
-        click.echo("no cases match", err=True)
+        echo("no cases match", err=True)
 
 
 @case.command("next")
@@ -256,9 +254,9 @@ def next_(office: Office, case_id: int, as_json: bool) -> None:
     if as_json:
         emit_json([e.as_json(zone) for e in events])
         return
-    click.echo(f"case {view.id} is {view.state.value} ({view.state_zh})")
+    echo(f"case {view.id} is {view.state.value} ({view.state_zh})")
     if not events:
-        click.echo("  no further events: the case is closed")
+        echo("  no further events: the case is closed")
     for e in events:
         mark = "yes" if e.allowed else "no "
         needs = " ".join(f"--{n}" for n in e.needs)
@@ -267,11 +265,11 @@ def next_(office: Office, case_id: int, as_json: bool) -> None:
             line += f"   needs {needs}"
         if e.bases:
             line += f"   basis: {', '.join(e.bases)}"
-        click.echo(line)
+        echo(line)
         if e.reason:
-            click.echo(f"         {e.reason}")
+            echo(f"         {e.reason}")
         if e.earliest:
-            click.echo(f"         earliest: {e.earliest.astimezone(zone).isoformat()}")
+            echo(f"         earliest: {e.earliest.astimezone(zone).isoformat()}")
 
 
 @case.command("assign")
@@ -292,4 +290,4 @@ def case_assign(office: Office, case_id: int, name: str, reason: str | None, as_
         emit_json(result.as_json())
     else:
         before = result.previous or "nobody"
-        click.echo(f"case {result.case}: supervisor {before} -> {result.supervisor}")
+        echo(f"case {result.case}: supervisor {before} -> {result.supervisor}")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from supervise.cli.base import cli, emit_json, json_option, pass_office
+from supervise.cli.base import cli, echo, emit_json, json_option, pass_office
 from supervise.clock import parse_date
 from supervise.errors import InvalidInput
 from supervise.law import SERVICE_METHODS
@@ -39,7 +39,7 @@ def notice_list(office: Office, case_id: int | None, as_json: bool) -> None:
         served = f"served {v.served_on.isoformat()} ({v.method})" if v.served_on else "NOT SERVED"
         if not NOTICE_TYPES[v.type].served:
             served = "record"
-        click.echo(f"{v.id:>5}  case {v.case:<5} {v.number:<24} {v.type:<26} {served}  {v.status}")
+        echo(f"{v.id:>5}  case {v.case:<5} {v.number:<24} {v.type:<26} {served}  {v.status}")
 
 
 @notice.command("render")
@@ -64,7 +64,7 @@ def notice_render(office: Office, notice_id: int, fmt: str, output: Path) -> Non
     """
     rendered = office.render_notice(notice_id, fmt)
     _write(output, rendered.data)
-    click.echo(f"{output}: {rendered.notice.number} ({len(rendered.data)} bytes)")
+    echo(f"{output}: {rendered.notice.number} ({len(rendered.data)} bytes)")
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -111,7 +111,7 @@ def notice_batch(
             rendered = office.render_notice(view.id, fmt)
             _write(output / f"{view.id:06d}-{view.type}.{fmt}", rendered.data)
             bar.update(1)
-    click.echo(f"{len(views)} notice(s) written to {output}")
+    echo(f"{len(views)} notice(s) written to {output}")
 
 
 @notice.command("serve")
@@ -151,11 +151,9 @@ def notice_serve(
         emit_json(served.as_json(office.settings.zone))
         return
     view = served.notice
-    click.echo(
-        f"notice {view.id} ({view.number}) served on {view.served_on} ({SERVICE_METHODS[method]})"
-    )
+    echo(f"notice {view.id} ({view.number}) served on {view.served_on} ({SERVICE_METHODS[method]})")
     for kind, day in served.windows:
-        click.echo(f"  {kind} now runs until {day.isoformat()}")
+        echo(f"  {kind} now runs until {day.isoformat()}")
 
 
 @notice.command("verify")
@@ -170,7 +168,7 @@ def notice_verify(office: Office, notice_id: int, path: Path) -> None:
         supervise notice verify 3 警告决定书.pdf
     """
     if office.verify_notice(notice_id, path):
-        click.echo(f"{path}: matches notice {notice_id}")
+        echo(f"{path}: matches notice {notice_id}")
         return
-    click.echo(f"{path}: does NOT match notice {notice_id}", err=True)
+    echo(f"{path}: does NOT match notice {notice_id}", err=True)
     raise click.exceptions.Exit(1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from supervise.cli.base import cli, emit_many, emit_one, json_option, pass_office
+from supervise.cli.base import cli, echo, emit_many, emit_one, json_option, pass_office
 from supervise.law import ORG_KINDS
 from supervise.office import Office
 from supervise.views import OrgView
@@ -12,7 +12,7 @@ from supervise.views import OrgView
 
 def _print_org(view: OrgView) -> None:
     charity = " 慈善组织" if view.charity else ""
-    click.echo(
+    echo(
         f"{view.id:>5}  {view.name}  {view.credit_code}  {ORG_KINDS.get(view.kind, view.kind)}"
         f"{charity}  {view.district}{' ' + view.township if view.township else ''}"
     )

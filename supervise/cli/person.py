@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import click
 
-from supervise.cli.base import cli, emit_many, emit_one, json_option, pass_office
+from supervise.cli.base import cli, echo, emit_many, emit_one, json_option, pass_office
 from supervise.office import Office
 from supervise.views import PersonView
 
 
 def _print_person(view: PersonView) -> None:
-    click.echo(f"{view.id:>5}  {view.name}  {view.id_number_masked}  {view.email or '-'}")
+    echo(f"{view.id:>5}  {view.name}  {view.id_number_masked}  {view.email or '-'}")
 
 
 @cli.group()
@@ -64,7 +64,7 @@ def person_find(office: Office, name: str | None, id_number: str | None, as_json
     views = office.find_persons(name=name, id_number=id_number)
     emit_many(views, as_json, _print_person)
     if not as_json and not views:
-        click.echo("no person matches", err=True)
+        echo("no person matches", err=True)
 
 
 @person.command("show")

@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from supervise.cli.base import cli, emit_json, json_option, pass_office, stderr
+from supervise.cli.base import cli, echo, emit_json, json_option, pass_office, stderr
 from supervise.office import Office
 from supervise.reminder_plan import OUTBOX_STATUSES as STATUSES
 
@@ -41,22 +41,20 @@ def run(office: Office, as_json: bool) -> None:
         emit_json(report.as_json())
     else:
         for lifted in report.lifted:
-            click.echo(f"lifted   case {lifted.case}: ban ended {lifted.until.isoformat()}")
+            echo(f"lifted   case {lifted.case}: ban ended {lifted.until.isoformat()}")
         for q in [*report.queue.queued, *report.digests.queued]:
             case = f"case {q.case}" if q.case is not None else "-"
             late = " (late)" if q.late else ""
-            click.echo(
-                f"queued   {q.kind:<13} {case:<10} {q.step_on.isoformat()} to {q.recipient}{late}"
-            )
+            echo(f"queued   {q.kind:<13} {case:<10} {q.step_on.isoformat()} to {q.recipient}{late}")
         for d in report.delivery.sent:
-            click.echo(f"sent     {d.kind:<13} #{d.id} to {d.address}: {d.subject}")
+            echo(f"sent     {d.kind:<13} #{d.id} to {d.address}: {d.subject}")
         for d in report.delivery.cancelled:
-            click.echo(f"cancelled {d.kind:<12} #{d.id}: the deadline closed before delivery")
+            echo(f"cancelled {d.kind:<12} #{d.id}: the deadline closed before delivery")
         for d in report.delivery.retrying:
-            click.echo(f"retrying {d.kind:<13} #{d.id} to {d.address}: {d.error}")
+            echo(f"retrying {d.kind:<13} #{d.id} to {d.address}: {d.error}")
         for d in report.delivery.failed:
-            click.echo(f"FAILED   {d.kind:<13} #{d.id} to {d.address}: {d.error}")
-        click.echo(report.summary())
+            echo(f"FAILED   {d.kind:<13} #{d.id} to {d.address}: {d.error}")
+        echo(report.summary())
     for problem in report.problems:
         stderr(f"Warning: {problem}")
     if report.delivery.server_error:
@@ -82,12 +80,12 @@ def status(office: Office, as_json: bool) -> None:
     if as_json:
         emit_json(data)
         return
-    click.echo("  ".join(f"{name}: {data[name]}" for name in STATUSES))
-    click.echo(f"oldest pending: {data['oldest_pending'] or '-'}")
+    echo("  ".join(f"{name}: {data[name]}" for name in STATUSES))
+    echo(f"oldest pending: {data['oldest_pending'] or '-'}")
     if data["next_attempt"]:
-        click.echo(f"next attempt:   {data['next_attempt']}")
+        echo(f"next attempt:   {data['next_attempt']}")
     for m in result.troubled:
-        click.echo(
+        echo(
             f"  #{m.id} {m.status} {m.kind} case {m.case if m.case is not None else '-'} "
             f"to {m.address or m.recipient}, {m.attempts} attempt(s): {m.last_error}"
         )
@@ -119,7 +117,7 @@ def list_(
     for v in views:
         when = v.sent_at or v.queued_at
         case = f"case {v.case}" if v.case is not None else "-"
-        click.echo(
+        echo(
             f"{v.id:>6}  {v.status:<10} {v.kind:<13} {case:<10} {v.step_on.isoformat()}  "
             f"{when.astimezone(zone).strftime('%Y-%m-%d %H:%M')}  "
             f"{v.address or v.recipient}{'  (late)' if v.late else ''}"
@@ -144,7 +142,7 @@ def retry(office: Office, ids: tuple[int, ...], as_json: bool) -> None:
     if as_json:
         emit_json({"retried": count})
     else:
-        click.echo(f"{count} failed message(s) back in the queue")
+        echo(f"{count} failed message(s) back in the queue")
 
 
 @click.command()
@@ -172,15 +170,15 @@ def agenda(office: Office, days: int | None, user_name: str | None, as_json: boo
     for item in items:
         if item.supervisor != current:
             current = item.supervisor
-            click.echo(f"{item.supervisor or '(no supervisor)'}:")
+            echo(f"{item.supervisor or '(no supervisor)'}:")
         flags = " OVERDUE" if item.overdue else ""
         flags += " (provisional)" if item.provisional else ""
-        click.echo(
+        echo(
             f"  {item.due.isoformat()}  case {item.case:<6} {item.kind:<16} "
             f"{item.kind_zh}  {item.organization} / {item.person}{flags}"
         )
     if not items:
-        click.echo("nothing falls due", err=True)
+        echo("nothing falls due", err=True)
 
 
 @click.command()

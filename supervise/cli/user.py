@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from supervise.cli.base import cli, emit_many, emit_one, json_option, pass_office
+from supervise.cli.base import cli, echo, emit_many, emit_one, json_option, pass_office
 from supervise.law import OFFICE_ROLES
 from supervise.office import Office
 from supervise.views import UserView
@@ -12,7 +12,7 @@ from supervise.views import UserView
 
 def _print_user(view: UserView) -> None:
     boss = f"  reports to {view.reports_to}" if view.reports_to else ""
-    click.echo(f"{view.name:<12} {view.role:<10} {view.email}{boss}")
+    echo(f"{view.name:<12} {view.role:<10} {view.email}{boss}")
 
 
 @cli.group()
@@ -58,7 +58,7 @@ def user_list(office: Office, as_json: bool) -> None:
     views = office.users()
     emit_many(views, as_json, _print_user)
     if not as_json and not views:
-        click.echo("no users yet; `supervise user add NAME --email ADDR`", err=True)
+        echo("no users yet; `supervise user add NAME --email ADDR`", err=True)
 
 
 @user.command("edit")

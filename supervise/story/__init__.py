@@ -137,6 +137,7 @@ PATHS: dict[CaseState, tuple[Step, ...]] = {
         Step("request_hearing", {"date": date(2026, 12, 15)}),
     ),
     S.BANNED: (_COURT_BAN,),
+    # A court ban whose term ended before it was recorded is lifted at once (lift_ban).
     S.BAN_ENDED: (
         Step(
             "record_court_ban",
@@ -146,7 +147,6 @@ PATHS: dict[CaseState, tuple[Step, ...]] = {
                 "until": date(2026, 11, 20),
             },
         ),
-        Step("lift_ban"),
     ),
     S.BAN_REVOKED: (
         _COURT_BAN,

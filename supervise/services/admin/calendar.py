@@ -12,13 +12,13 @@ from pathlib import Path
 from supervise import model
 from supervise.adapters.database import Database
 from supervise.clock import wall_clock
-from supervise.config import read_yaml_file
 from supervise.deadlines import recompute
 from supervise.errors import InvalidInput
 from supervise.law import DEADLINE_KINDS
 from supervise.runtime import Runtime
 from supervise.services.admin import store
 from supervise.services.cases.store import append_history
+from supervise.userfiles import read_yaml_file
 from supervise.views import Recomputed, YearView
 from supervise.workdays import WorkCalendar, YearSchedule, parse_year_schedule
 

@@ -8,6 +8,7 @@ Who acts is an argument: it goes into the history row and the notices.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
 from typing import Any
 
@@ -22,6 +23,8 @@ from supervise.law import (
     PROPOSAL_EVENTS,
     RESCHEDULING_EVENTS,
 )
+from supervise.params import clean_params
+from supervise.redact import quoted
 from supervise.rules import (
     Params,
     Rulebook,
@@ -54,10 +57,11 @@ S = CaseState
 
 
 def effective_time(rt: Runtime, at: datetime | None) -> datetime:
-    """When the event happened: ``--at`` or now; never in the future."""
+    """When the event happened: ``--at`` or now; never in the future, never implausible."""
     now = rt.clock.now()
     if at is None:
         return now
+    rt.settings.date_range.moment(at, "--at")
     if at > now:
         raise InvalidInput(
             f"--at {at.isoformat()} is in the future (now is {now.isoformat()}); "
@@ -78,7 +82,7 @@ def appoint(
     """
     if role not in rt.settings.roles:
         raise InvalidInput(
-            f"unknown role {role!r}; configured roles: {', '.join(rt.settings.roles)}"
+            f"unknown role {quoted(role)}; configured roles: {', '.join(rt.settings.roles)}"
         )
     when = effective_time(rt, at)
     with rt.uow() as uow:
@@ -137,9 +141,11 @@ def advance(
         raise NotAllowed(f"{event} is applied by the program itself and cannot be asked for")
     if event not in EVENTS or event == "appoint":
         raise NotAllowed(
-            f"unknown event {event!r}; `supervise case next CASE` lists the allowed ones"
+            f"unknown event {quoted(event)}; `supervise case next CASE` lists the allowed ones"
         )
     when = effective_time(rt, at)
+    day0 = when.astimezone(rt.settings.zone).date()
+    params = clean_params(event, params, rt.settings.date_range, day0)
     law = rt.rulebook()
     with rt.uow() as uow:
         case, org, person = store.load_case(uow, case_id)
@@ -197,7 +203,7 @@ def advance(
             raise Conflict(
                 f"case {case_id} was changed by someone else; reload and retry", case=case_id
             ) from exc
-    return AdvanceResult(
+    result = AdvanceResult(
         view,
         event,
         before,
@@ -206,6 +212,23 @@ def advance(
         user_triggers_from(after),
         [(n.id, n.type, n.number) for n in issued],
     )
+    if event in BAN_EVENTS and ban is not None and ban_is_over(ban, day0):
+        # A ban recorded after its term ended bars nothing: it was entered without a
+        # cascade, and the case is lifted at once, as the next sweep would have done.
+        lifted = advance(rt, actor, case_id, "lift_ban", Params(), when)
+        result = dataclasses.replace(
+            result,
+            case=lifted.case,
+            to_state=lifted.to_state,
+            next_events=lifted.next_events,
+            notices=result.notices + lifted.notices,
+        )
+    return result
+
+
+def ban_is_over(ban: model.Ban, today: date) -> bool:
+    """Whether the ban's term ended before ``today`` (a lifelong ban never does)."""
+    return not ban.lifelong and ban.until is not None and ban.until < today
 
 
 def _apply(
@@ -362,6 +385,8 @@ def _impose(
     )
     uow.session.add(ban)
     cascaded: list[int] = []
+    if ban_is_over(ban, when.astimezone(law.zone).date()):
+        return cascaded, ban  # only a ban in force (or still to come) bars other posts
     for other, org in store.other_cases_of_person(uow, person.id, case.id, CASCADE_SOURCES):
         if not ban.covers(org):
             continue

@@ -9,9 +9,12 @@ from __future__ import annotations
 from datetime import date
 
 from supervise import model
-from supervise.errors import InvalidInput, NotAllowed
+from supervise.errors import NotAllowed
+from supervise.inputs import PERSON_NAME, text
+from supervise.params import clean_params
 from supervise.rules import Params, court_ban_without_post
 from supervise.runtime import Runtime
+from supervise.services.cases.advance import ban_is_over
 from supervise.services.cases.store import active_bans, open_cases_of_person
 from supervise.services.registry import store
 from supervise.validation import validate_id_number
@@ -26,7 +29,7 @@ def check(rt: Runtime, actor: str, id_number: str, on: date | None = None) -> li
         person = store.person_by_id_number(uow, number)
         if person is None:
             return []
-        return [BanView.of(b, person) for b in active_bans(uow, person.id, day)]
+        return [BanView.of(b, person, day) for b in active_bans(uow, person.id, day)]
 
 
 def add_court_ban(
@@ -43,18 +46,22 @@ def add_court_ban(
 ) -> BanView:
     """Record a court's ban on someone who may hold no post, creating the person if new."""
     number = validate_id_number(id_number)
-    if not name.strip():
-        raise InvalidInput("--name must not be empty")
-    params = Params(judgment=judgment, start=start, until=until, lifelong=lifelong, basis=basis)
-    law = rt.rulebook()
+    clean_name = text(name, "--name", PERSON_NAME)
     now = rt.clock.now()
+    params = clean_params(
+        "record_court_ban",
+        Params(judgment=judgment, start=start, until=until, lifelong=lifelong, basis=basis),
+        rt.settings.date_range,
+        now.astimezone(rt.settings.zone).date(),
+    )
+    law = rt.rulebook()
     key = court_ban_without_post(law, now, params)
     term = law.bases[key].ban
     assert term is not None
     with rt.uow() as uow:
         person = store.person_by_id_number(uow, number)
         if person is None:
-            person = model.Person(name=name.strip(), id_number=number, email=None, created_at=now)
+            person = model.Person(name=clean_name, id_number=number, email=None, created_at=now)
             uow.session.add(person)
             uow.flush()
         held = open_cases_of_person(uow, person.id)
@@ -68,18 +75,21 @@ def add_court_ban(
             person_id=person.id,
             case_id=None,
             basis=key,
-            judgment=judgment,
+            judgment=params.judgment,
             scope=term.scope,
-            start=start,
-            until=None if lifelong else until,
+            start=params.start,
+            until=None if lifelong else params.until,
             lifelong=lifelong,
             status="active",
             created_at=now,
             ended_at=None,
         )
+        if ban_is_over(ban, now.astimezone(rt.settings.zone).date()):
+            # Recorded after its end: it enters the registry as what it is, a past ban.
+            ban.status, ban.ended_at = "ended", now
         uow.session.add(ban)
         uow.commit()
-        return BanView.of(ban, person)
+        return BanView.of(ban, person, now.astimezone(rt.settings.zone).date())
 
 
 def list_bans(
@@ -88,7 +98,7 @@ def list_bans(
     today = rt.clock.today()
     with rt.uow() as uow:
         return [
-            BanView.of(ban, person)
+            BanView.of(ban, person, today)
             for ban, person in store.bans_with_persons(uow, limit)
             if not active_only or ban.active_on(today)
         ]

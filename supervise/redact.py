@@ -1,0 +1,90 @@
+"""Masking personal data and secrets out of what the program says (domain layer, stdlib only).
+
+The one place that decides what an error message, a log line or a traceback may show:
+every ``SuperviseError`` message, every line the log formatter writes and every incident
+written to the log file goes through :func:`redact`. It masks
+
+- any 18-character run that has the shape of a 居民身份证号码 (17 digits and a digit or X,
+  not part of a longer run of digits, characters 7-14 a date), as ``500103********0016``:
+  whether or not its check character is right, since a mistyped number is still someone's
+  personal data;
+- e-mail addresses, as ``z***@example.cn`` (the domain says where, not who);
+- the password part of a URL (``postgresql://user:***@host``);
+- the secrets registered with :func:`add_secret` (the SMTP password read from the
+  environment variable the configuration names).
+
+:func:`clip` caps text a user typed before it is echoed, so that a 39 MB value never
+becomes a 39 MB error line.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+__all__ = ["ECHO_LIMIT", "MESSAGE_LIMIT", "add_secret", "clip", "quoted", "redact"]
+
+#: The most of one user-given value an error message repeats.
+ECHO_LIMIT = 200
+#: The longest error message (one line) the program prints.
+MESSAGE_LIMIT = 1000
+
+# \d would also match full-width and other scripts' digits: masked as well, on purpose.
+_ID_NUMBER = re.compile(r"(?<!\d)(\d{6})(\d{8})(\d{3}[\dXx])(?!\d)")
+_LABEL = r"[A-Za-z0-9\u00a0-\uffff-]+"
+_EMAIL = re.compile(rf"([\w.+%-]{{1,64}})@({_LABEL}(?:\.{_LABEL})+)")
+# Message-IDs (hex digests @ the sender's domain) name a message, not a person.
+_MESSAGE_ID = re.compile(r"[0-9a-f]{16,}")
+_URL_PASSWORD = re.compile(r"(://[^:/@\s]*:)[^@\s]+@")
+_secrets: set[str] = set()
+
+
+def add_secret(value: str | None) -> None:
+    """Never show ``value`` (a password read from the environment) in any message or log."""
+    if value and len(value) >= 4:
+        _secrets.add(value)
+
+
+def _mask_id_number(match: re.Match[str]) -> str:
+    # Characters 7-14 of an ID number are a birth date; an all-digit 统一社会信用代码 (whose
+    # characters 7-14 are an administrative code and an organization code) is left alone.
+    birth = unicodedata.normalize("NFKC", match.group(2))
+    try:
+        date(int(birth[:4]), int(birth[4:6]), int(birth[6:]))
+    except ValueError:
+        return match.group(0)
+    if not 1800 <= int(birth[:4]) <= 2199:
+        return match.group(0)
+    return match.group(1) + "*" * 8 + match.group(3)
+
+
+def _mask_email(match: re.Match[str]) -> str:
+    local, domain = match.group(1), match.group(2)
+    if _MESSAGE_ID.fullmatch(local):
+        return match.group(0)
+    return f"{local[:1]}***@{domain}"
+
+
+def redact(text: str) -> str:
+    """``text`` with ID numbers, e-mail addresses, URL passwords and secrets masked."""
+    for secret in _secrets:
+        if secret in text:
+            text = text.replace(secret, "***")
+    text = _URL_PASSWORD.sub(r"\1***@", text)
+    text = _ID_NUMBER.sub(_mask_id_number, text)
+    return _EMAIL.sub(_mask_email, text)
+
+
+def clip(text: str, limit: int = ECHO_LIMIT) -> str:
+    """At most ``limit`` characters of ``text``, saying how much was left out."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}…({len(text) - limit} more characters)"
+
+
+def quoted(value: object, limit: int = ECHO_LIMIT) -> str:
+    """A user-given value as an error message repeats it: ``repr``, capped."""
+    if isinstance(value, str) and len(value) > limit * 4:
+        value = value[: limit * 4]  # repr of a huge value costs memory before it is cut
+    return clip(repr(value), limit)
