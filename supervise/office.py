@@ -368,12 +368,14 @@ class Office:
     # -- the calendar ---------------------------------------------------------------------
 
     def load_calendar(
-        self, path: str | Path, *, actor: str | None = None
+        self, path: str | Path, *, force: bool = False, actor: str | None = None
     ) -> tuple[YearView, list[Recomputed]]:
-        """Load a year's official schedule; recompute the provisional deadlines."""
+        """Load a year's official schedule; recompute the deadlines it changes.
+
+        A different schedule for a year that is official already needs ``force``."""
         from supervise.services.admin import calendar
 
-        return calendar.load(self.runtime, self._who(actor), Path(path))
+        return calendar.load(self.runtime, self._who(actor), Path(path), force)
 
     def calendar_year(self, year: int, *, actor: str | None = None) -> YearView:
         from supervise.services.admin import calendar

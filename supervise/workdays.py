@@ -53,6 +53,9 @@ _SCHEDULE_KEYS = ("year", "holidays", "workdays", "source")
 # date.fromisoformat in 3.11 also takes "20270101" and week dates; a schedule file should
 # carry only the one spelling people can read back against the State Council notice.
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+#: Bounds on a plausible official schedule (twice what any year since 2008 had).
+MAX_WEEKDAY_HOLIDAYS = 40
+MAX_WORKED_WEEKEND_DAYS = 16
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,24 @@ class YearSchedule:
                 f"year schedule {self.year}: workdays has {weekdays[0].isoformat()}, a "
                 f"{_WEEKDAY_NAMES[weekdays[0].weekday()]}; list only the Saturdays and "
                 "Sundays that are worked"
+            )
+
+    def check_plausible(self) -> None:
+        """Refuse a schedule no State Council notice could have published.
+
+        Official years have 16-19 weekday holidays and 5-8 worked weekend days
+        (2008-2026); a file with every weekday off is a mistake, not a schedule.
+        """
+        off = sum(1 for day in self.holidays if day.weekday() < 5)
+        if off > MAX_WEEKDAY_HOLIDAYS:
+            raise InvalidInput(
+                f"year schedule {self.year}: {off} weekday holidays; official years have "
+                f"about 20 (at most {MAX_WEEKDAY_HOLIDAYS} accepted); check the file"
+            )
+        if len(self.workdays) > MAX_WORKED_WEEKEND_DAYS:
+            raise InvalidInput(
+                f"year schedule {self.year}: {len(self.workdays)} worked weekend days; official "
+                f"years have about 6 (at most {MAX_WORKED_WEEKEND_DAYS} accepted); check the file"
             )
 
     def is_workday(self, day: date) -> bool:

@@ -17,9 +17,14 @@ def calendar() -> None:
 
 @calendar.command("load")
 @click.argument("path", metavar="FILE", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace the schedule of a year that is official already (the change is recorded).",
+)
 @json_option
 @pass_office
-def calendar_load(office: Office, path: Path, as_json: bool) -> None:
+def calendar_load(office: Office, path: Path, force: bool, as_json: bool) -> None:
     """Load a year's official schedule from YAML and recompute provisional deadlines.
 
     The file holds `year`, `holidays` (days off), `workdays` (worked weekend days, 调休)
@@ -29,7 +34,7 @@ def calendar_load(office: Office, path: Path, as_json: bool) -> None:
     Example:
         supervise calendar load 2027.yaml
     """
-    year, changes = office.load_calendar(path)
+    year, changes = office.load_calendar(path, force=force)
     if as_json:
         emit_json({"year": year.as_json(), "recomputed": [c.as_json() for c in changes]})
         return

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
+from supervise import inputs
 from supervise.errors import InvalidInput
 from supervise.law import DECISION_EVENTS
 
@@ -324,14 +325,23 @@ def _check_kind(key: str, name: str, value: object) -> None:
         if not isinstance(value, bool):
             raise InvalidInput(f"{key} details field {name!r} must be true or false, got {value!r}")
         return
+    what = f"{key} details field {name}"
     if name in _NAMES_FIELDS and isinstance(value, (list, tuple)):
         if not all(isinstance(v, str) for v in value):
             raise InvalidInput(
                 f"{key} details field {name!r} must be a string or a list of strings"
             )
+        if len(value) > 100:
+            raise InvalidInput(f"{what} lists {len(value)} names; at most 100 are allowed")
+        for item in value:
+            inputs.text(item, what, inputs.PERSON_NAME)
         return
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise InvalidInput(f"{key} details field {name!r} must be text, got {type(value).__name__}")
+    if isinstance(value, int) and abs(value) >= 10**12:
+        raise InvalidInput(f"{what} is a number of {len(str(abs(value)))} digits; give text")
+    if isinstance(value, str):
+        inputs.text(value, what, inputs.NOTICE_FIELD, multiline=True, blank_ok=True)
 
 
 def validate_details(notice_type: str, details: Mapping[str, object]) -> dict[str, object]:
@@ -347,7 +357,7 @@ def validate_details(notice_type: str, details: Mapping[str, object]) -> dict[st
             f"got {type(details).__name__}"
         )
     allowed = nt.allowed_fields
-    unknown = sorted(str(k) for k in details if k not in allowed)
+    unknown = sorted(repr(k) if not isinstance(k, str) else k for k in details if k not in allowed)
     if unknown:
         raise InvalidInput(
             f"{nt.key} does not take details field(s) {', '.join(unknown)}; "

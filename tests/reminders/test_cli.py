@@ -122,7 +122,7 @@ def _edits(db_url: str) -> list[object]:
     ("args", "code", "kind", "fragment"),
     [
         (["user", "add", "zhang", "--email", "z@x.cn"], 1, "conflict", "exists already"),
-        (["user", "add", "x", "--email", "not-mail"], 2, "invalid", "exactly one @"),
+        (["user", "add", "x", "--email", "not-mail"], 2, "invalid", "must have an @-sign"),
         (["user", "add", "x y", "--email", "x@x.cn"], 2, "invalid", "one word"),
         (["user", "add", "x", "--email", "x@x.cn", "--role", "boss"], 2, "invalid", "boss"),
         (

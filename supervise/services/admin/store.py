@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, or_, select
 
 from supervise import model
 from supervise.adapters.database import UnitOfWork
@@ -56,11 +56,15 @@ def schedules(uow: UnitOfWork) -> dict[int, YearSchedule]:
     return out
 
 
-def provisional_deadlines(uow: UnitOfWork) -> list[model.Deadline]:
-    return list(
-        uow.session.scalars(
-            select(model.Deadline).where(
-                deadlines_table.c.provisional.is_(True), deadlines_table.c.status == "open"
-            )
+def deadlines_to_recompute(uow: UnitOfWork, changed_year: int | None) -> list[model.Deadline]:
+    """Open deadlines that rest on a provisional calendar, and, when an official year's
+    schedule was changed, those that were counted across that year."""
+    d = deadlines_table.c
+    which: ColumnElement[bool] = d.provisional.is_(True)
+    if changed_year is not None:
+        which = or_(
+            which, and_(d.start <= date(changed_year, 12, 31), d.due >= date(changed_year, 1, 1))
         )
+    return list(
+        uow.session.scalars(select(model.Deadline).where(which, d.status == "open").order_by(d.id))
     )

@@ -15,7 +15,9 @@ from typing import Any
 from supervise import model
 from supervise.clock import wall_clock
 from supervise.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from supervise.inputs import REASON, USER_NAME, optional_text, text
 from supervise.law import OFFICE_ROLES
+from supervise.redact import quoted
 from supervise.runtime import Runtime
 from supervise.services.admin import store
 from supervise.services.cases.store import append_history
@@ -26,20 +28,17 @@ from supervise.views import AssignResult, UserView
 
 
 def _name(value: str, what: str = "NAME") -> str:
-    name = value.strip()
-    if not name:
-        raise InvalidInput(f"{what} must not be empty")
-    if any(c.isspace() for c in name) or len(name) > 100:
+    name = text(value, what, USER_NAME)
+    if any(c.isspace() for c in name):
         raise InvalidInput(
-            f"{what} {value!r} must be one word of at most 100 characters (the name "
-            "given to --as when this user acts)"
+            f"{what} {quoted(name)} must be one word (the name given to --as when this user acts)"
         )
     return name
 
 
 def _role(value: str) -> str:
     if value not in OFFICE_ROLES:
-        raise InvalidInput(f"unknown role {value!r}; use {' or '.join(OFFICE_ROLES)}")
+        raise InvalidInput(f"unknown role {quoted(value)}; use {' or '.join(OFFICE_ROLES)}")
     return value
 
 
@@ -179,6 +178,7 @@ def assign_case(
         Conflict: the case changed at the same moment; retry.
     """
     clean = _name(name, "USER")
+    reason = optional_text(reason, "--reason", REASON)
     now = rt.clock.now()
     with rt.uow() as uow:
         case = uow.session.get(model.Case, case_id)

@@ -33,6 +33,7 @@ from supervise.law import (
 )
 from supervise.notices.numbering import format_number
 from supervise.notices.types import NOTICE_TYPES, notices_of_event, validate_details
+from supervise.redact import quoted
 from supervise.rules import Params, Rulebook
 from supervise.runtime import Runtime
 from supervise.services.cases.store import running_deadlines
@@ -63,6 +64,12 @@ def prepare(
     """
     types = notices_of_event(event)
     given = dict(params.details)
+    odd = [k for k in given if not isinstance(k, str)]
+    if odd:
+        raise InvalidInput(
+            f"--details has a field named {quoted(odd[0], 60)}; field names are text, "
+            "e.g. evidence: ..."
+        )
     if not types:
         if given:
             raise InvalidInput(
@@ -79,6 +86,9 @@ def prepare(
             f"allowed: {', '.join(sorted(allowed))}"
         )
     day = when.astimezone(zone).date()
+    if params.date is not None:
+        for key in ("time_cn", "hearing_time_cn"):
+            _same_day(key, given.get(key), params.date)
     derived: dict[str, Any] = {
         "time_cn": cn_date(params.date) if params.date else cn_date(day),
         "hearing_time_cn": cn_date(params.date) if params.date else None,
@@ -96,6 +106,18 @@ def prepare(
                 chosen[key] = value
         out[notice_type] = validate_details(notice_type, chosen)
     return out
+
+
+def _same_day(key: str, value: object, day: date) -> None:
+    """A time written out in --details must be on the day --date gives."""
+    if value is None:
+        return
+    wanted = cn_date(day)
+    if not isinstance(value, str) or wanted not in value:
+        raise InvalidInput(
+            f"details field {key} ({quoted(value, 60)}) is not on --date {day.isoformat()}; "
+            f"write the time on {wanted} (e.g. {wanted}上午9时30分) or leave {key} out"
+        )
 
 
 @dataclass(frozen=True)

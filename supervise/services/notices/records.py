@@ -15,12 +15,15 @@ from pathlib import Path
 from supervise import model
 from supervise.clock import wall_clock
 from supervise.deadlines import period_due
-from supervise.errors import InvalidInput, NotAllowed, SuperviseError
+from supervise.errors import InvalidInput, NotAllowed, NotFound, SuperviseError
+from supervise.inputs import CONSENT, optional_text
 from supervise.law import FROM_SERVICE, PUBLIC_NOTICE_DAYS, SERVICE_METHODS
 from supervise.notices.types import NOTICE_TYPES
+from supervise.redact import quoted
 from supervise.runtime import Runtime
 from supervise.services.cases.store import append_history
 from supervise.services.notices import store
+from supervise.userfiles import sha256_of
 from supervise.views import NoticeView, Rendered, Served
 
 
@@ -33,8 +36,11 @@ def list_notices(
 ) -> list[NoticeView]:
     start = None
     if since is not None:
+        rt.settings.date_range.day(since, "--since")
         start = datetime.combine(since, datetime.min.time(), tzinfo=rt.settings.zone)
     with rt.uow() as uow:
+        if case_id is not None and uow.session.get(model.Case, case_id) is None:
+            raise NotFound(f"no case with id {case_id}; see `supervise case list`")
         return [NoticeView.of(n) for n in store.list_notices(uow, case_id, start, limit)]
 
 
@@ -46,7 +52,7 @@ def render(rt: Runtime, actor: str, notice_id: int, fmt: str) -> Rendered:
             not say what the first one said.
     """
     if fmt not in ("html", "pdf"):
-        raise InvalidInput(f"unknown format {fmt!r}; use pdf or html")
+        raise InvalidInput(f"unknown format {quoted(fmt)}; use pdf or html")
     with rt.uow() as uow:
         notice = store.get_notice(uow, notice_id)
         view = NoticeView.of(notice)
@@ -80,10 +86,7 @@ def render(rt: Runtime, actor: str, notice_id: int, fmt: str) -> Rendered:
 
 def verify(rt: Runtime, actor: str, notice_id: int, path: Path) -> bool:
     """Whether ``path`` is this notice as rendered (HTML or first PDF) or as served."""
-    try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror}") from exc
+    digest = sha256_of(path, "notice file")
     with rt.uow() as uow:
         notice = store.get_notice(uow, notice_id)
         known = {notice.html_sha256, notice.pdf_sha256} | store.receipt_hashes(uow, notice_id)
@@ -101,17 +104,18 @@ def serve(
 ) -> Served:
     """Record how and when the notice reached the party; start (or move) its window."""
     if method not in SERVICE_METHODS:
-        raise InvalidInput(f"unknown method {method!r}; use one of {', '.join(SERVICE_METHODS)}")
+        raise InvalidInput(
+            f"unknown method {quoted(method)}; use one of {', '.join(SERVICE_METHODS)}"
+        )
+    consent = optional_text(consent, "--consent", CONSENT)
+    if consent is not None and method != "electronic":
+        raise InvalidInput("--consent is for electronic service only; leave it out")
     if method == "electronic" and not consent:
         raise InvalidInput(
             "electronic service needs the party's consent (行政处罚法 Art. 61): give --consent REF"
         )
-    receipt_sha = None
-    if receipt is not None:
-        try:
-            receipt_sha = hashlib.sha256(receipt.read_bytes()).hexdigest()
-        except OSError as exc:
-            raise InvalidInput(f"cannot read receipt {receipt}: {exc.strerror}") from exc
+    rt.settings.date_range.day(on, "--on")
+    receipt_sha = None if receipt is None else sha256_of(receipt, "--receipt")
     today = rt.clock.today()
     if on > today:
         raise InvalidInput(

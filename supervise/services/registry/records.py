@@ -13,7 +13,17 @@ from supervise import model
 from supervise.adapters.database import UnitOfWork
 from supervise.clock import wall_clock
 from supervise.errors import Conflict, InvalidInput
+from supervise.inputs import (
+    DISTRICT,
+    ORG_NAME,
+    PERSON_NAME,
+    SEARCH,
+    TOWNSHIP,
+    optional_text,
+    text,
+)
 from supervise.law import ORG_KINDS
+from supervise.redact import quoted
 from supervise.runtime import Runtime
 from supervise.services.registry import store
 from supervise.validation import validate_credit_code, validate_email, validate_id_number
@@ -31,20 +41,14 @@ class OrgInput:
     email: str | None = None
 
 
-def _text(value: str, what: str) -> str:
-    value = value.strip()
-    if not value:
-        raise InvalidInput(f"{what} must not be empty")
-    return value
-
-
 def add_org(rt: Runtime, actor: str, data: OrgInput) -> OrgView:
     code = validate_credit_code(data.credit_code)
     if data.kind not in ORG_KINDS:
-        raise InvalidInput(f"unknown kind {data.kind!r}; use one of {', '.join(ORG_KINDS)}")
-    email = validate_email(data.email) if data.email else None
-    name = _text(data.name, "--name")
-    district = _text(data.district, "--district")
+        raise InvalidInput(f"unknown kind {quoted(data.kind)}; use one of {', '.join(ORG_KINDS)}")
+    email = validate_email(data.email) if data.email is not None else None
+    name = text(data.name, "--name", ORG_NAME)
+    district = text(data.district, "--district", DISTRICT)
+    township = optional_text(data.township, "--township", TOWNSHIP)
     with rt.uow() as uow:
         existing = store.org_by_credit_code(uow, code)
         if existing is not None:
@@ -58,7 +62,7 @@ def add_org(rt: Runtime, actor: str, data: OrgInput) -> OrgView:
             kind=data.kind,
             charity=data.charity,
             district=district,
-            township=data.township,
+            township=township,
             email=email,
             status="active",
             created_at=rt.clock.now(),
@@ -86,18 +90,21 @@ def show_org(rt: Runtime, actor: str, org_id: int) -> OrgView:
 def list_orgs(
     rt: Runtime, actor: str, district: str | None = None, limit: int = 1000
 ) -> list[OrgView]:
+    district = optional_text(district, "--district", DISTRICT)
     with rt.uow() as uow:
         return [OrgView.of(o) for o in store.list_orgs(uow, district, limit)]
 
 
-def _clean_updates(updates: dict[str, Any], options: str) -> dict[str, Any]:
+def _clean_updates(updates: dict[str, Any], options: str, name_limit: int) -> dict[str, Any]:
     clean = {k: v for k, v in updates.items() if v is not None}
     if not clean:
         raise InvalidInput(f"nothing to change; give {options}")
     if "email" in clean:
         clean["email"] = validate_email(clean["email"])
     if "name" in clean:
-        clean["name"] = _text(clean["name"], "--name")
+        clean["name"] = text(clean["name"], "--name", name_limit)
+    if "township" in clean:
+        clean["township"] = text(clean["township"], "--township", TOWNSHIP)
     return clean
 
 
@@ -127,7 +134,7 @@ def _apply_edit(
 
 def edit_org(rt: Runtime, actor: str, org_id: int, updates: dict[str, Any]) -> OrgView:
     """Change name, contact e-mail or township; the old values stay in the history."""
-    clean = _clean_updates(updates, "--name, --email or --township")
+    clean = _clean_updates(updates, "--name, --email or --township", ORG_NAME)
     with rt.uow() as uow:
         org = store.get_org(uow, org_id)
         _apply_edit(uow, rt, actor, "organization", org, clean)
@@ -139,8 +146,8 @@ def add_person(
     rt: Runtime, actor: str, name: str, id_number: str, email: str | None = None
 ) -> PersonView:
     number = validate_id_number(id_number)
-    clean_email = validate_email(email) if email else None
-    clean_name = _text(name, "--name")
+    clean_email = validate_email(email) if email is not None else None
+    clean_name = text(name, "--name", PERSON_NAME)
     with rt.uow() as uow:
         existing = store.person_by_id_number(uow, number)
         if existing is not None:
@@ -169,19 +176,21 @@ def list_persons(rt: Runtime, actor: str, limit: int = 1000) -> list[PersonView]
 def find_persons(
     rt: Runtime, actor: str, name: str | None = None, id_number: str | None = None
 ) -> list[PersonView]:
-    if bool(name) == bool(id_number):
+    if (name is None) == (id_number is None):
         raise InvalidInput("give exactly one of --name or --id-number")
+    number = None if id_number is None else validate_id_number(id_number)
+    part = None if name is None else text(name, "--name", SEARCH)
     with rt.uow() as uow:
-        if id_number:
-            person = store.person_by_id_number(uow, validate_id_number(id_number))
+        if number is not None:
+            person = store.person_by_id_number(uow, number)
             return [] if person is None else [PersonView.of(person)]
-        assert name is not None
-        return [PersonView.of(p) for p in store.persons_named(uow, name.strip())]
+        assert part is not None
+        return [PersonView.of(p) for p in store.persons_named(uow, part)]
 
 
 def edit_person(rt: Runtime, actor: str, person_id: int, updates: dict[str, Any]) -> PersonView:
     """Change a person's name or e-mail; the old values stay in the history."""
-    clean = _clean_updates(updates, "--name or --email")
+    clean = _clean_updates(updates, "--name or --email", PERSON_NAME)
     with rt.uow() as uow:
         person = store.get_person(uow, person_id)
         _apply_edit(uow, rt, actor, "person", person, clean)

@@ -50,7 +50,8 @@ def persons_named(uow: UnitOfWork, part: str) -> list[model.Person]:
     return list(
         uow.session.scalars(
             select(model.Person)
-            .where(persons_table.c.name.contains(part))
+            # autoescape: % and _ in the search are the characters, not LIKE's wildcards.
+            .where(persons_table.c.name.contains(part, autoescape=True))
             .order_by(persons_table.c.id)
         )
     )
