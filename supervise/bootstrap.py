@@ -13,7 +13,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from supervise.adapters.database import Database, resolve_url
+from supervise.adapters.database import Database, make_url_password, resolve_url
 from supervise.adapters.orm import start_mappers
 from supervise.clock import Clock
 from supervise.config import MailConfig, Settings
@@ -26,6 +26,7 @@ from supervise.ports import (
     PdfRenderer,
     SchedulerLoop,
 )
+from supervise.redact import add_secret
 from supervise.runtime import Lazy, Runtime
 from supervise.services.admin.calendar import read_schedules
 
@@ -92,6 +93,10 @@ def bootstrap(
 ) -> Runtime:
     """Wire the adapters for ``db_url``; ``SUPERVISE_NOW`` in ``environ`` fixes the clock."""
     env = os.environ if environ is None else environ
+    # Secrets the program knows of are masked out of every message and log line.
+    if settings.mail.smtp.password_env:
+        add_secret(env.get(settings.mail.smtp.password_env))
+    add_secret(make_url_password(db_url))
     start_mappers()
     database = Database(db_url)
     runtime: Runtime = Runtime(

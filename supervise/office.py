@@ -113,11 +113,14 @@ class Office:
 
     # -- set-up ----------------------------------------------------------------------------
 
-    def init(self, *, actor: str | None = None) -> InitResult:
-        """Create the database, or upgrade it to this version's schema."""
+    def init(self, *, force: bool = False, actor: str | None = None) -> InitResult:
+        """Create the database, or upgrade it to this version's schema.
+
+        ``force``: initialise an existing empty file, or add our tables to a database that
+        holds someone else's."""
         from supervise.services.admin import setup
 
-        return setup.init(self.runtime, self._who(actor))
+        return setup.init(self.runtime, self._who(actor), force)
 
     def doctor(self, *, actor: str | None = None) -> list[Check]:
         """Check the database, calendar, mail, user directory and PDF fonts."""

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+from urllib.parse import quote, unquote
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError as SqlDatabaseError
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
@@ -25,6 +27,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from supervise.adapters.orm import start_mappers
 from supervise.db import KNOWN_REVISIONS, SCHEMA_HEAD
 from supervise.errors import Conflict, DatabaseProblem
+from supervise.redact import clip
 
 SQLITE_BUSY_MS = 30_000
 
@@ -38,6 +41,14 @@ def resolve_url(url: str | None) -> str:
     return url
 
 
+def make_url_password(url: str) -> str | None:
+    """The password in a database URL, if any (to be masked from messages)."""
+    try:
+        return make_url(url).password
+    except Exception:  # an unparsable URL is refused later, with its own message
+        return None
+
+
 def sqlite_path(url: str) -> Path | None:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database:
@@ -45,6 +56,25 @@ def sqlite_path(url: str) -> Path | None:
     if parsed.database == ":memory:":
         return None
     return Path(parsed.database)
+
+
+def is_read_only(path: Path) -> bool:
+    """Whether an existing SQLite file cannot be written (the file, or the folder that must
+    hold its -wal and -shm files)."""
+    return path.exists() and not (
+        os.access(path, os.W_OK) and os.access(path.parent if str(path.parent) else ".", os.W_OK)
+    )
+
+
+def _read_only_url(url: str, path: Path) -> str:
+    """A read-only file is opened read-only, so that reading it works (a WAL database in a
+    folder nobody may write cannot even be read otherwise: SQLite needs its -shm file)."""
+    if not is_read_only(path):
+        return url
+    wal = path.with_name(path.name + "-wal")
+    # immutable: no -shm needed; only safe when no -wal holds committed pages.
+    flags = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
+    return f"sqlite:///file:{quote(str(path.resolve()))}?{flags}&uri=true"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -68,14 +98,14 @@ def make_engine(url: str, *, must_exist: bool = True) -> Engine:
             f"no database at {path}; run `supervise init` to create it, or pass --db"
         )
     try:
-        engine = create_engine(url, future=True)
+        engine = create_engine(_read_only_url(url, path) if path is not None else url, future=True)
     except (ImportError, ModuleNotFoundError) as exc:
         raise DatabaseProblem(
             f"cannot use database URL {make_url(url).render_as_string(hide_password=True)}: "
             f"{exc}; for PostgreSQL install 'supervise[pg]'"
         ) from exc
     except Exception as exc:  # sqlalchemy raises ArgumentError and friends for bad URLs
-        raise DatabaseProblem(f"cannot use database URL {url!r}: {exc}") from exc
+        raise DatabaseProblem(f"cannot use database URL {clip(repr(url))}: {exc}") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     start_mappers()
@@ -101,11 +131,24 @@ def schema_version(engine: Engine) -> str | None:
         raise DatabaseProblem(describe_db_error(engine, exc)) from exc
 
 
+def shown_url(engine: Engine) -> str:
+    """The database as the user named it (a read-only file's URI back to its path)."""
+    database = engine.url.database or ""
+    if engine.dialect.name == "sqlite" and database.startswith("file:"):
+        return f"sqlite:///{unquote(database[5:])}"
+    return engine.url.render_as_string(hide_password=True)
+
+
 def describe_db_error(engine: Engine, exc: Exception) -> str:
-    where = engine.url.render_as_string(hide_password=True)
+    where = shown_url(engine)
     detail = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
     if "file is not a database" in detail:
         return f"{where} is not a supervise database (file is not a database); check --db"
+    if "readonly database" in detail or "read-only" in detail:
+        return (
+            f"{where} is read-only (the file or its folder cannot be written): read commands "
+            "work, changes need write access"
+        )
     return f"cannot use database {where}: {detail}"
 
 
@@ -190,6 +233,8 @@ class UnitOfWork:
         except IntegrityError as exc:
             raise translate(self._engine, exc) from exc
         except OperationalError as exc:
+            if "readonly" in str(exc.orig):
+                raise DatabaseProblem(describe_db_error(self._engine, exc)) from exc
             raise Conflict(f"the database was busy; retry ({exc.orig})") from exc
 
 
@@ -213,6 +258,16 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 def environ_db_url(cli_value: str | None, configured: str | None) -> str:
     """--db, else $SUPERVISE_DB, else database.url from config, else supervise.db here."""
     return resolve_url(cli_value or os.environ.get("SUPERVISE_DB") or configured)
+
+
+@dataclass(frozen=True)
+class Survey:
+    """An existing database as ``init`` finds it."""
+
+    revision: str | None
+    tables: frozenset[str]
+    exists: bool
+    empty_file: bool
 
 
 class Database:
@@ -251,11 +306,25 @@ class Database:
 
     def schema_version(self) -> str | None:
         """The revision of the database at this URL, None if it has none (or is missing)."""
+        return self.survey().revision
+
+    def survey(self) -> Survey:
+        """What is at this URL before ``init`` touches it: revision, tables, an empty file."""
+        path = sqlite_path(self.url)
+        if path is not None and not path.exists():
+            return Survey(None, frozenset(), exists=False, empty_file=False)
+        if path is not None and path.is_file() and path.stat().st_size == 0:
+            return Survey(None, frozenset(), exists=True, empty_file=True)
         engine = make_engine(self.url, must_exist=False)
         try:
-            return schema_version(engine)
+            revision = schema_version(engine)
+            with engine.connect() as conn:
+                tables = frozenset(inspect(conn).get_table_names())
+        except SqlDatabaseError as exc:
+            raise DatabaseProblem(describe_db_error(engine, exc)) from exc
         finally:
             engine.dispose()
+        return Survey(revision, tables, exists=True, empty_file=False)
 
     def upgrade(self) -> None:
         """Create or upgrade the schema (imports Alembic: only `init` comes here)."""

@@ -5,23 +5,28 @@ from __future__ import annotations
 import click
 import yaml
 
-from supervise.cli.base import cli, echo, emit_json, json_option, pass_office
+from supervise.cli.base import cli, echo, emit_json, json_option, pass_office, stderr
 from supervise.config import settings_as_dict
 from supervise.office import Office
 from supervise.states import mermaid
 
 
 @cli.command()
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Initialise an existing empty file, or add our tables beside someone else's.",
+)
 @json_option
 @pass_office
-def init(office: Office, as_json: bool) -> None:
+def init(office: Office, force: bool, as_json: bool) -> None:
     """Create the database, or upgrade it to this version's schema. Safe to run twice.
 
     \b
     Example:
         supervise --db cases.db init
     """
-    result = office.init()
+    result = office.init(force=force)
     where, before, after = result.database, result.before, result.after
     if as_json:
         emit_json(result.as_json())
@@ -73,7 +78,9 @@ def doctor(office: Office, as_json: bool) -> None:
     else:
         for c in checks:
             echo(f"[{'ok' if c.ok else 'FIX'}] {c.name}: {c.message}")
-    if not all(c.ok for c in checks):
+    failed = [c.name for c in checks if not c.ok]
+    if failed:
+        stderr(f"Error: {len(failed)} check(s) need fixing: {', '.join(failed)}")
         raise click.exceptions.Exit(1)
 
 

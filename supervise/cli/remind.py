@@ -7,10 +7,10 @@ agenda`` and, as they always have, as ``supervise agenda``.
 from __future__ import annotations
 
 import logging
-import sys
 
 import click
 
+from supervise import incidents
 from supervise.cli.base import cli, echo, emit_json, json_option, pass_office, stderr
 from supervise.office import Office
 from supervise.reminder_plan import OUTBOX_STATUSES as STATUSES
@@ -200,11 +200,8 @@ def scheduler(office: Office, every: int | None) -> None:
     Example:
         supervise --db postgresql+psycopg://supervise@db/supervise scheduler
     """
-    logging.basicConfig(
-        stream=sys.stderr,
-        level=logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    # Masked lines on stderr, and warnings and errors in the log file too (supervise.incidents).
+    logging.basicConfig(level=logging.INFO, handlers=incidents.log_handlers())
     # APScheduler's own INFO lines ("Running job …" every few minutes) say nothing ours don't.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     office.run_scheduler(every=every)

@@ -9,3 +9,23 @@ from __future__ import annotations
 
 KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003")
 SCHEMA_HEAD = KNOWN_REVISIONS[-1]
+
+#: The tables the migrations create (a test checks it against them): a database holding any
+#: of them without a schema version is a damaged supervise database, not someone else's.
+OUR_TABLES: frozenset[str] = frozenset(
+    {
+        "organizations",
+        "persons",
+        "edits",
+        "cases",
+        "history",
+        "deadlines",
+        "bans",
+        "calendar_years",
+        "users",
+        "outbox",
+        "notices",
+        "notice_services",
+        "number_sequences",
+    }
+)

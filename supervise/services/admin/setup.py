@@ -4,21 +4,48 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from supervise.db import KNOWN_REVISIONS, SCHEMA_HEAD
+from supervise.db import KNOWN_REVISIONS, OUR_TABLES, SCHEMA_HEAD
 from supervise.errors import DatabaseProblem, SuperviseError
 from supervise.runtime import Runtime
 from supervise.services.admin.users import directory_check
 from supervise.views import Check, InitResult
 
 
-def init(rt: Runtime, actor: str) -> InitResult:
-    """Create or upgrade the database; refuse (untouched) a foreign or newer one."""
-    before = rt.database.schema_version()
+def init(rt: Runtime, actor: str, force: bool = False) -> InitResult:
+    """Create or upgrade the database; refuse, untouched, one that is not ours.
+
+    Refused: a newer schema; a database with our tables but no schema version (damaged:
+    restore a backup); and, unless ``force``, an existing empty file or a database holding
+    other tables (someone else's), beside which ``force`` creates ours.
+    """
+    found = rt.database.survey()
+    before = found.revision
+    where = rt.db_url
     if before is not None and before not in KNOWN_REVISIONS:
         raise DatabaseProblem(
             f"database schema {before} is newer than this program knows ({SCHEMA_HEAD}); "
             "upgrade supervise instead; the database was left untouched"
         )
+    if before is None:
+        ours = sorted(found.tables & OUR_TABLES)
+        if ours:
+            raise DatabaseProblem(
+                f"{where} has supervise's tables ({', '.join(ours[:4])}) but no schema version "
+                "(alembic_version is missing or empty): it was damaged; restore a backup with "
+                "`supervise restore FILE`; the database was left untouched"
+            )
+        others = sorted(found.tables - {"alembic_version"})
+        if found.empty_file and not force:
+            raise DatabaseProblem(
+                f"{where} is an existing empty file, not a database; check --db, or pass "
+                "--force to make it a supervise database; it was left untouched"
+            )
+        if others and not force:
+            raise DatabaseProblem(
+                f"{where} is a database with other tables ({', '.join(others[:4])}) and no "
+                "supervise schema; check --db, or pass --force to add supervise's tables "
+                "beside them; it was left untouched"
+            )
     if before != SCHEMA_HEAD:
         rt.database.upgrade()
     return InitResult(rt.db_url, before, SCHEMA_HEAD)
