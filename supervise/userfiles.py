@@ -40,6 +40,8 @@ def _open_regular(path: Path, what: str, error: type[InvalidInput]) -> Any:
         handle = open(path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
     except OSError as exc:
         raise error(f"cannot read {what} {clip(str(path))}: {exc.strerror}") from exc
+    except ValueError as exc:  # a NUL byte in the name
+        raise error(f"{what} {clip(repr(str(path)))} is not a file name; check it") from exc
     try:
         mode = os.fstat(handle.fileno()).st_mode
     except OSError as exc:

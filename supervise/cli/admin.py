@@ -5,8 +5,9 @@ from __future__ import annotations
 import click
 import yaml
 
-from supervise.cli.base import cli, echo, emit_json, json_option, pass_office, stderr
+from supervise.cli.base import cli, echo, emit_json, json_option, pass_office, report
 from supervise.config import settings_as_dict
+from supervise.errors import NotAllowed
 from supervise.office import Office
 from supervise.states import mermaid
 
@@ -80,7 +81,7 @@ def doctor(office: Office, as_json: bool) -> None:
             echo(f"[{'ok' if c.ok else 'FIX'}] {c.name}: {c.message}")
     failed = [c.name for c in checks if not c.ok]
     if failed:
-        stderr(f"Error: {len(failed)} check(s) need fixing: {', '.join(failed)}")
+        report(NotAllowed(f"{len(failed)} check(s) need fixing: {', '.join(failed)}"), as_json)
         raise click.exceptions.Exit(1)
 
 

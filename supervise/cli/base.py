@@ -166,6 +166,16 @@ class SuperviseGroup(click.Group):
         sys.exit(code)
 
 
+class FilePath(click.Path):
+    """click's Path, refusing a name with a NUL byte in one line (click lets ``os.stat``'s
+    ValueError out as a traceback)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            self.fail(f"{value!r} is not a file name (it holds a NUL byte)", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 def current_user(cli_value: str | None, environ: Mapping[str, str]) -> str:
     """Who is acting: --as, else $SUPERVISE_USER, else the OS user."""
     if cli_value:

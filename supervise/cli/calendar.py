@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from supervise.cli.base import cli, echo, emit_json, json_option, pass_office
+from supervise.cli.base import FilePath, cli, echo, emit_json, json_option, pass_office
 from supervise.office import Office
 
 
@@ -16,7 +16,7 @@ def calendar() -> None:
 
 
 @calendar.command("load")
-@click.argument("path", metavar="FILE", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("path", metavar="FILE", type=FilePath(path_type=Path, dir_okay=False))
 @click.option(
     "--force",
     is_flag=True,

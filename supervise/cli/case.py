@@ -7,7 +7,15 @@ from typing import Any
 
 import click
 
-from supervise.cli.base import cli, echo, emit_json, emit_json_list, json_option, pass_office
+from supervise.cli.base import (
+    FilePath,
+    cli,
+    echo,
+    emit_json,
+    emit_json_list,
+    json_option,
+    pass_office,
+)
 from supervise.clock import parse_date, parse_when
 from supervise.errors import InvalidInput
 from supervise.office import Office
@@ -109,7 +117,7 @@ def case() -> None:
     "--details",
     "details_file",
     metavar="FILE.yaml",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=FilePath(path_type=Path, dir_okay=False),
     help="Any field the event's notice uses (evidence, interviewers, chair, ...).",
 )
 @click.option("--at", "at", metavar="WHEN", help="When it happened (default now).")

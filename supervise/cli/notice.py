@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from supervise.cli.base import cli, echo, emit_json, json_option, pass_office
+from supervise.cli.base import FilePath, cli, echo, emit_json, json_option, pass_office
 from supervise.clock import parse_date
 from supervise.errors import InvalidInput
 from supervise.law import SERVICE_METHODS
@@ -50,7 +50,7 @@ def notice_list(office: Office, case_id: int | None, as_json: bool) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=FilePath(path_type=Path, dir_okay=False),
     required=True,
     help="File to write.",
 )
@@ -72,6 +72,8 @@ def _write(path: Path, data: bytes) -> None:
         path.write_bytes(data)
     except OSError as exc:
         raise InvalidInput(f"cannot write {path}: {exc.strerror}") from exc
+    except ValueError as exc:  # a NUL byte in the name
+        raise InvalidInput(f"cannot write {path!r}: not a file name") from exc
 
 
 @notice.command("batch")
@@ -83,7 +85,7 @@ def _write(path: Path, data: bytes) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=FilePath(path_type=Path, file_okay=False),
     required=True,
     help="Folder to write into (created if missing).",
 )
@@ -106,6 +108,8 @@ def notice_batch(
         output.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InvalidInput(f"cannot create {output}: {exc.strerror}") from exc
+    except ValueError as exc:  # a NUL byte in the name
+        raise InvalidInput(f"cannot create {output!r}: not a folder name") from exc
     with click.progressbar(length=len(views), label="rendering", file=sys.stderr) as bar:
         for view in views:
             rendered = office.render_notice(view.id, fmt)
@@ -120,7 +124,7 @@ def notice_batch(
 @click.option("--on", "on", metavar="YYYY-MM-DD", required=True, help="Day of delivery.")
 @click.option(
     "--receipt",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=FilePath(path_type=Path, dir_okay=False),
     help="Scanned proof of service (送达回证); its SHA-256 is kept.",
 )
 @click.option("--consent", metavar="REF", help="The party's consent to electronic service.")
@@ -158,7 +162,7 @@ def notice_serve(
 
 @notice.command("verify")
 @click.argument("notice_id", metavar="NOTICE_ID", type=int)
-@click.argument("path", metavar="FILE", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("path", metavar="FILE", type=FilePath(path_type=Path, dir_okay=False))
 @pass_office
 def notice_verify(office: Office, notice_id: int, path: Path) -> None:
     """Exit 0 if FILE is this notice as rendered or served, 1 otherwise.
