@@ -63,11 +63,12 @@ def clean_params(event: str, params: Params, dates: DateRange, today: date) -> P
     day = dates.optional_day(params.date, "--date")
     if day is not None:
         dates.not_too_far(day, today, "--date")
+    start = dates.optional_day(params.start, "--from")
     return dataclasses.replace(
         params,
         date=day,
+        start=start,
         until=dates.optional_day(params.until, "--until"),
-        start=dates.optional_day(params.start, "--from"),
         reason=clean(params.reason, "--reason", REASON),
         judgment=clean(params.judgment, "--judgment", JUDGMENT),
         reference=clean(params.reference, "--reference", REFERENCE),

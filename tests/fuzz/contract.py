@@ -32,9 +32,11 @@ def dump(engine: Engine) -> Dump:
         for table in metadata.sorted_tables:
             keys = list(table.primary_key.columns) or list(table.columns)
             out[table.name] = [tuple(r) for r in conn.execute(select(table).order_by(*keys))]
-        out["alembic_version"] = [
-            tuple(r) for r in conn.execute(text("SELECT version_num FROM alembic_version"))
-        ]
+        out["alembic_version"] = (
+            [tuple(r) for r in conn.execute(text("SELECT version_num FROM alembic_version"))]
+            if engine.dialect.has_table(conn, "alembic_version")
+            else []
+        )
     return out
 
 

@@ -169,16 +169,16 @@ def _files(root: Path) -> list[str]:
     contents: dict[str, bytes] = {
         "details.yaml": "evidence: 年检记录\ninterviewers: [张三, 王五]\n".encode(),
         "bomb.yaml": (
-            "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
-            "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c]\n"
-        ).encode(),
+            b"a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+            b"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c]\n"
+        ),
         "deep.yaml": ("[" * 5000 + "]" * 5000).encode(),
         "dupes.yaml": b"evidence: a\nevidence: b\n",
         "latin1.yaml": "evidence: caf\xe9\n".encode("latin-1"),
         "binary.bin": bytes(range(256)) * 8,
         "bigint.yaml": ("evidence: " + "9" * 5000 + "\n").encode(),
         "keys.yaml": b"1: x\n[1, 2]: y\n",
-        "controls.yaml": "facts: \"\\e[31mred\\u202e\"\n".encode(),
+        "controls.yaml": b'facts: "\\e[31mred\\u202e"\n',
         "empty.yaml": b"",
         "list.yaml": b"- a\n- b\n",
         "cal-bad-day.yaml": b"year: 2027\nholidays: [2027-02-30]\nworkdays: []\nsource: x\n",
