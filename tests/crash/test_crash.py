@@ -48,9 +48,12 @@ def _seed(url: str, config: Path) -> None:
         office.add_user("zhang", email="zhang@mzj.example.gov.cn", reports_to="wang")
         for n in range(4):
             org = office.add_org(
-                name=f"中心{n}", credit_code=credit_code(), district="渝中区",
-                kind="social-group", charity=True,
-            )  # fmt: skip
+                name=f"中心{n}",
+                credit_code=credit_code(),
+                district="渝中区",
+                kind="social-group",
+                charity=True,
+            )
             person = office.add_person(name=f"人{n}", id_number=id_number())
             office.appoint(org=org.id, person=person.id, role="秘书长")
 
@@ -76,8 +79,12 @@ def test_sigkill_at_random_points_loses_and_duplicates_nothing(
         kind, amount = _kill_point(rng)
         worker = subprocess.Popen(
             [sys.executable, "-m", "tests.crash.worker", db_url, str(config), str(round_)],
-            cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         assert worker.stdout is not None
         started, seen = time.monotonic(), 0
         while worker.poll() is None and time.monotonic() - started < 60:

@@ -25,10 +25,13 @@ def main() -> None:
             case = rng.choice(cases)
             if office.case(case).state.value == "appointed":
                 result = office.advance(
-                    case, "schedule_interview", date=date(2026, 12, 2),
-                    facts="未按期报送年度工作报告", place="区民政局301室",
+                    case,
+                    "schedule_interview",
+                    date=date(2026, 12, 2),
+                    facts="未按期报送年度工作报告",
+                    place="区民政局301室",
                     details={"interviewers": ["张三", "王五"]},
-                )  # fmt: skip
+                )
                 print("committed advance", flush=True)
                 for notice_id, _, _ in result.notices:
                     if rng.random() < 0.5:

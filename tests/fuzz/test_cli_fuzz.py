@@ -290,21 +290,31 @@ class World:
         moment = datetime.fromisoformat(NOW)
         with supervise.open(url, actor="zhang", now=moment, environ={}) as office:
             org = office.add_org(
-                name="某某儿童服务中心", credit_code=credit_code(906), district="渝中区",
-                kind="social-group", charity=True, email="org@example.cn",
-            )  # fmt: skip
+                name="某某儿童服务中心",
+                credit_code=credit_code(906),
+                district="渝中区",
+                kind="social-group",
+                charity=True,
+                email="org@example.cn",
+            )
             other = office.add_org(
-                name="另一中心", credit_code=credit_code(907), district="渝北区",
-                kind="service-org", charity=True,
-            )  # fmt: skip
+                name="另一中心",
+                credit_code=credit_code(907),
+                district="渝北区",
+                kind="service-org",
+                charity=True,
+            )
             person = office.add_person(name="李四", id_number=SEED_ID, email="li@example.cn")
             case = office.appoint(org=org.id, person=person.id, role="秘书长")
             office.appoint(org=other.id, person=person.id, role="理事")
             office.advance(
-                case.id, "schedule_interview", date=date(2026, 12, 2),
-                facts="未按期报送年度工作报告", place="区民政局301室",
+                case.id,
+                "schedule_interview",
+                date=date(2026, 12, 2),
+                facts="未按期报送年度工作报告",
+                place="区民政局301室",
                 details={"interviewers": ["张三", "王五"]},
-            )  # fmt: skip
+            )
             office.add_user("zhang", email="zhang@mzj.example.gov.cn", role="supervisor")
         self.engine: Engine = create_engine(url)
         self.seed = contract.dump(self.engine)

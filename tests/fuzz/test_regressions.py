@@ -67,43 +67,142 @@ def refused(result: Result, code: int, fragment: str) -> str:
 @pytest.fixture
 def world(run: Run) -> dict[str, str]:
     number = id_number()
-    org = ok(run("org", "add", "--name", "中心甲", "--credit-code", credit_code(),
-                 "--district", "渝中区", "--kind", "social-group", "--charity", "--json"))  # fmt: skip
-    other = ok(run("org", "add", "--name", "中心乙", "--credit-code", credit_code(),
-                   "--district", "渝北区", "--kind", "service-org", "--charity", "--json"))  # fmt: skip
+    org = ok(
+        run(
+            "org",
+            "add",
+            "--name",
+            "中心甲",
+            "--credit-code",
+            credit_code(),
+            "--district",
+            "渝中区",
+            "--kind",
+            "social-group",
+            "--charity",
+            "--json",
+        )
+    )
+    other = ok(
+        run(
+            "org",
+            "add",
+            "--name",
+            "中心乙",
+            "--credit-code",
+            credit_code(),
+            "--district",
+            "渝北区",
+            "--kind",
+            "service-org",
+            "--charity",
+            "--json",
+        )
+    )
     person = ok(run("person", "add", "--name", "李四", "--id-number", number, "--json"))
-    first = ok(run("appoint", "--org", str(org["id"]), "--person", str(person["id"]),
-                   "--role", "秘书长", "--json"))  # fmt: skip
-    second = ok(run("appoint", "--org", str(other["id"]), "--person", str(person["id"]),
-                    "--role", "理事", "--json"))  # fmt: skip
-    return {"case": str(first["id"]), "other": str(second["id"]), "number": number,
-            "person": str(person["id"]), "org": str(org["id"])}  # fmt: skip
+    first = ok(
+        run(
+            "appoint",
+            "--org",
+            str(org["id"]),
+            "--person",
+            str(person["id"]),
+            "--role",
+            "秘书长",
+            "--json",
+        )
+    )
+    second = ok(
+        run(
+            "appoint",
+            "--org",
+            str(other["id"]),
+            "--person",
+            str(person["id"]),
+            "--role",
+            "理事",
+            "--json",
+        )
+    )
+    return {
+        "case": str(first["id"]),
+        "other": str(second["id"]),
+        "number": number,
+        "person": str(person["id"]),
+        "org": str(org["id"]),
+    }
 
 
 def test_defect_1_an_expired_court_ban_does_not_cascade(run: Run, world: dict[str, str]) -> None:
-    done = ok(run("case", "advance", world["case"], "record_court_ban", "--judgment",
-                  "(2009)渝0103刑初1号", "--from", "2010-01-01", "--until", "2013-01-01",
-                  "--json"))  # fmt: skip
+    done = ok(
+        run(
+            "case",
+            "advance",
+            world["case"],
+            "record_court_ban",
+            "--judgment",
+            "(2009)渝0103刑初1号",
+            "--from",
+            "2010-01-01",
+            "--until",
+            "2013-01-01",
+            "--json",
+        )
+    )
     assert done["cascaded"] == [] and done["to"] == "ban_ended"
     assert ok(run("case", "show", world["other"], "--json"))["state"] == "appointed"
     listed = json.loads(run("bans", "list", "--json").stdout)
     active = json.loads(run("bans", "list", "--active", "--json").stdout)
     assert [b["status"] for b in listed] == ["ended"] and active == []
     assert ok(run("bans", "check", "--id-number", world["number"], "--json"))["banned"] is False
-    refused(run("case", "advance", world["other"], "record_court_ban", "--judgment", "J",
-                "--from", "0001-01-01", "--until", "0004-01-01"), 2, "--from 0001-01-01")  # fmt: skip
+    refused(
+        run(
+            "case",
+            "advance",
+            world["other"],
+            "record_court_ban",
+            "--judgment",
+            "J",
+            "--from",
+            "0001-01-01",
+            "--until",
+            "0004-01-01",
+        ),
+        2,
+        "--from 0001-01-01",
+    )
 
 
 @pytest.mark.parametrize("as_json", [False, True])
 def test_defect_2_no_error_shows_a_full_id_number(run: Run, as_json: bool) -> None:
     number = id_number()
     extra = ["--json"] if as_json else []
-    line = refused(run("person", "add", "--name", "李四", "--id-number", number, *extra,
-                       now="0001-01-01"), 2, "SUPERVISE_NOW 0001-01-01")  # fmt: skip
+    line = refused(
+        run("person", "add", "--name", "李四", "--id-number", number, *extra, now="0001-01-01"),
+        2,
+        "SUPERVISE_NOW 0001-01-01",
+    )
     assert number not in line
-    line = refused(run("bans", "add", "--id-number", number, "--name", "王五", "--judgment",
-                       "J", "--from", "2026-01-01", "--until", "2030-01-01", *extra,
-                       now="9999-12-31"), 2, "SUPERVISE_NOW 9999-12-31")  # fmt: skip
+    line = refused(
+        run(
+            "bans",
+            "add",
+            "--id-number",
+            number,
+            "--name",
+            "王五",
+            "--judgment",
+            "J",
+            "--from",
+            "2026-01-01",
+            "--until",
+            "2030-01-01",
+            *extra,
+            now="9999-12-31",
+        ),
+        2,
+        "SUPERVISE_NOW 9999-12-31",
+    )
     assert number not in line
     line = refused(run("case", "show", number, *extra), 2, "500103********")
     assert number not in line
@@ -155,20 +254,28 @@ def test_defect_4_alias_bombs_and_endless_files_are_refused_quickly(
 ) -> None:
     bomb = tmp_path / "bomb.yaml"
     bomb.write_text(BOMB, encoding="utf-8")
-    line = refused(run("case", "advance", world["case"], "propose_warning", "--details",
-                       str(bomb)), 2, "aliases")  # fmt: skip
+    line = refused(
+        run("case", "advance", world["case"], "propose_warning", "--details", str(bomb)),
+        2,
+        "aliases",
+    )
     assert len(line) < 500
     refused(run("--config", str(bomb), "case", "show", world["case"]), 2, "aliases")
     refused(run("calendar", "load", str(bomb)), 2, "aliases")
-    for args in (["case", "advance", world["case"], "propose_warning", "--details", "/dev/zero"],
-                 ["--config", "/dev/zero", "case", "list"],
-                 ["notice", "verify", "1", "/dev/zero"],
-                 ["calendar", "load", "/dev/zero"]):  # fmt: skip
+    for args in (
+        ["case", "advance", world["case"], "propose_warning", "--details", "/dev/zero"],
+        ["--config", "/dev/zero", "case", "list"],
+        ["notice", "verify", "1", "/dev/zero"],
+        ["calendar", "load", "/dev/zero"],
+    ):
         refused(run(*args), 2, "not a regular file")
     huge = tmp_path / "huge.yaml"
     huge.write_bytes(b"evidence: " + b"x" * 100_000)
-    refused(run("case", "advance", world["case"], "propose_warning", "--details", str(huge)),
-            2, "larger than")  # fmt: skip
+    refused(
+        run("case", "advance", world["case"], "propose_warning", "--details", str(huge)),
+        2,
+        "larger than",
+    )
 
 
 @pytest.mark.parametrize(
@@ -204,8 +311,11 @@ def test_defect_5_odd_details_files_are_invalid(
 ) -> None:
     path = tmp_path / "d.yaml"
     path.write_bytes(content)
-    refused(run("case", "advance", world["case"], "propose_warning", "--details", str(path)),
-            2, fragment)  # fmt: skip
+    refused(
+        run("case", "advance", world["case"], "propose_warning", "--details", str(path)),
+        2,
+        fragment,
+    )
 
 
 def test_defect_5_dates_near_the_limits_are_invalid(
@@ -214,10 +324,37 @@ def test_defect_5_dates_near_the_limits_are_invalid(
     cal = tmp_path / "c.yaml"
     cal.write_text("year: 2027\nholidays: [2027-02-30]\nworkdays: []\nsource: x\n")
     refused(run("calendar", "load", str(cal)), 2, "2027-02-30")
-    refused(run("case", "advance", world["case"], "record_court_ban", "--judgment", "J",
-                "--from", "9999-01-01", "--until", "9999-12-31"), 2, "--from 9999-01-01")  # fmt: skip
-    refused(run("appoint", "--org", world["org"], "--person", world["person"], "--role", "理事",
-                "--at", "0001-01-01"), 2, "--at 0001-01-01")  # fmt: skip
+    refused(
+        run(
+            "case",
+            "advance",
+            world["case"],
+            "record_court_ban",
+            "--judgment",
+            "J",
+            "--from",
+            "9999-01-01",
+            "--until",
+            "9999-12-31",
+        ),
+        2,
+        "--from 9999-01-01",
+    )
+    refused(
+        run(
+            "appoint",
+            "--org",
+            world["org"],
+            "--person",
+            world["person"],
+            "--role",
+            "理事",
+            "--at",
+            "0001-01-01",
+        ),
+        2,
+        "--at 0001-01-01",
+    )
     for now in ("0001-01-01", "9999-12-31", "9999-12-31T23:59:59-12:00"):
         refused(run("case", "list", now=now), 2, "SUPERVISE_NOW")
 
@@ -231,7 +368,7 @@ def test_defect_5_dates_near_the_limits_are_invalid(
         ["nosuch"],
         ["case", "list", "--limit", "0"],
         ["bans", "check"],
-    ],  # fmt: skip
+    ],
 )
 @pytest.mark.parametrize("as_json", [False, True])
 def test_defect_6_usage_errors_are_one_line(run: Run, args: list[str], as_json: bool) -> None:
@@ -248,10 +385,36 @@ def test_defect_6_usage_errors_are_one_line(run: Run, args: list[str], as_json: 
     "name", ["\x1b[31m红\x1b[0m", "\x1b]0;x\x07", "a\r\nforged", "\u202eevil", "bell\x07"]
 )
 def test_defect_7_control_characters_are_refused(run: Run, name: str) -> None:
-    refused(run("org", "add", "--name", name, "--credit-code", credit_code(),
-                "--district", "渝中区", "--kind", "social-group"), 2, "control character")  # fmt: skip
-    refused(run("person", "add", "--name", "李四", "--id-number", id_number(),
-                "--email", f"x{name}@x.cn"), 2, "control character")  # fmt: skip
+    refused(
+        run(
+            "org",
+            "add",
+            "--name",
+            name,
+            "--credit-code",
+            credit_code(),
+            "--district",
+            "渝中区",
+            "--kind",
+            "social-group",
+        ),
+        2,
+        "control character",
+    )
+    refused(
+        run(
+            "person",
+            "add",
+            "--name",
+            "李四",
+            "--id-number",
+            id_number(),
+            "--email",
+            f"x{name}@x.cn",
+        ),
+        2,
+        "control character",
+    )
 
 
 def test_defect_7_stored_control_characters_are_printed_escaped(
@@ -270,25 +433,59 @@ def test_defect_7_email_addresses_are_validated(run: Run, address: str) -> None:
 
 def test_defect_7_one_length_limit_on_both_databases(run: Run) -> None:
     ok(run("person", "add", "--name", "长" * 100, "--id-number", id_number(), "--json"))
-    refused(run("person", "add", "--name", "长" * 101, "--id-number", id_number()), 2,
-            "at most 100")  # fmt: skip
+    refused(
+        run("person", "add", "--name", "长" * 101, "--id-number", id_number()), 2, "at most 100"
+    )
 
 
 def test_defect_7_implausible_event_options_are_refused(
     run: Run, world: dict[str, str], tmp_path: Path
 ) -> None:
     case = world["case"]
-    refused(run("case", "advance", case, "schedule_interview", "--date", "2029-12-03"), 2,
-            "more than 366 days")  # fmt: skip
+    refused(
+        run("case", "advance", case, "schedule_interview", "--date", "2029-12-03"),
+        2,
+        "more than 366 days",
+    )
     refused(run("case", "advance", case, "leave", "--reason", "   "), 2, "blank")
-    refused(run("case", "advance", case, "schedule_interview", "--date", "2026-12-10",
-                "--basis", "nope"), 2, "takes no --basis")  # fmt: skip
+    refused(
+        run(
+            "case", "advance", case, "schedule_interview", "--date", "2026-12-10", "--basis", "nope"
+        ),
+        2,
+        "takes no --basis",
+    )
     details = tmp_path / "t.yaml"
     details.write_text("time_cn: 2026年12月20日上午9时\n", encoding="utf-8")
-    refused(run("case", "advance", case, "schedule_interview", "--date", "2026-12-10",
-                "--details", str(details)), 2, "not on --date")  # fmt: skip
-    refused(run("appoint", "--org", world["org"], "--person", world["person"], "--role", "理事",
-                "--at", "1900-01-01"), 2, "--at 1900-01-01")  # fmt: skip
+    refused(
+        run(
+            "case",
+            "advance",
+            case,
+            "schedule_interview",
+            "--date",
+            "2026-12-10",
+            "--details",
+            str(details),
+        ),
+        2,
+        "not on --date",
+    )
+    refused(
+        run(
+            "appoint",
+            "--org",
+            world["org"],
+            "--person",
+            world["person"],
+            "--role",
+            "理事",
+            "--at",
+            "1900-01-01",
+        ),
+        2,
+        "--at 1900-01-01",
+    )
 
 
 def test_defect_7_search_batch_and_calendars(
@@ -340,9 +537,25 @@ def test_defect_8_a_read_only_database_serves_reads(
     shutil.copy(sqlite_url.removeprefix("sqlite:///"), db)
     runner = CliRunner()
     env = {"SUPERVISE_DB": str(db), "SUPERVISE_NOW": NOW, "SUPERVISE_USER": "zhang"}
-    assert runner.invoke(cli, ["org", "add", "--name", "中心", "--credit-code", credit_code(),
-                               "--district", "渝中区", "--kind", "social-group"],
-                         env=env).exit_code == 0  # fmt: skip
+    assert (
+        runner.invoke(
+            cli,
+            [
+                "org",
+                "add",
+                "--name",
+                "中心",
+                "--credit-code",
+                credit_code(),
+                "--district",
+                "渝中区",
+                "--kind",
+                "social-group",
+            ],
+            env=env,
+        ).exit_code
+        == 0
+    )
     # Not writable: the checks the program makes (root can write anything, so they are the
     # ones simulated; tests/integration/test_backup.py mounts a truly read-only folder).
     import os
@@ -354,7 +567,8 @@ def test_defect_8_a_read_only_database_serves_reads(
     for args in (["case", "list"], ["org", "list"], ["bans", "check", "--id-number", id_number()]):
         result = runner.invoke(cli, args, env=env)
         assert result.exit_code == 0, result.stderr
-    result = runner.invoke(cli, ["person", "add", "--name", "王五", "--id-number", id_number()],
-                           env=env)  # fmt: skip
+    result = runner.invoke(
+        cli, ["person", "add", "--name", "王五", "--id-number", id_number()], env=env
+    )
     assert result.exit_code == 1 and "read-only" in result.stderr
     assert len(result.stderr.splitlines()) == 1
