@@ -35,6 +35,7 @@ from supervise.views import (
     AdvanceResult,
     AgendaItem,
     AssignResult,
+    BackupView,
     BanView,
     CaseView,
     Check,
@@ -121,6 +122,20 @@ class Office:
         from supervise.services.admin import setup
 
         return setup.init(self.runtime, self._who(actor), force)
+
+    def backup(self, file: str | Path, *, actor: str | None = None) -> BackupView:
+        """A consistent, checked copy of the live SQLite database (PostgreSQL: the command)."""
+        from supervise.services.admin import backup
+
+        return backup.backup(self.runtime, self._who(actor), Path(file))
+
+    def restore(
+        self, file: str | Path, *, confirmed: bool = False, actor: str | None = None
+    ) -> BackupView:
+        """Replace the database's contents with a checked backup (``confirmed`` needed)."""
+        from supervise.services.admin import backup
+
+        return backup.restore(self.runtime, self._who(actor), Path(file), confirmed)
 
     def doctor(self, *, actor: str | None = None) -> list[Check]:
         """Check the database, calendar, mail, user directory and PDF fonts."""

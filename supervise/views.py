@@ -379,6 +379,23 @@ class Check:
 
 
 @dataclass(frozen=True)
+class BackupView:
+    """A backup written (or restored) and what its check found; on PostgreSQL the command."""
+
+    database: str
+    file: str
+    checked: bool
+    schema: str | None
+    counts: dict[str, int]
+    command: str | None = None
+    saved_aside: str | None = None
+    carried: dict[str, int] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, object]:
+        return dict(_json(self))
+
+
+@dataclass(frozen=True)
 class InitResult:
     database: str
     before: str | None

@@ -10,11 +10,12 @@ errors: a lost update or a collision is ``Conflict``, anything else the database
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
@@ -24,10 +25,13 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from supervise.adapters.orm import start_mappers
+from supervise.adapters.orm import metadata, start_mappers
 from supervise.db import KNOWN_REVISIONS, SCHEMA_HEAD
 from supervise.errors import Conflict, DatabaseProblem
 from supervise.redact import clip
+
+if TYPE_CHECKING:
+    from supervise.adapters.sqlite_backup import Examined
 
 SQLITE_BUSY_MS = 30_000
 
@@ -137,6 +141,14 @@ def shown_url(engine: Engine) -> str:
     if engine.dialect.name == "sqlite" and database.startswith("file:"):
         return f"sqlite:///{unquote(database[5:])}"
     return engine.url.render_as_string(hide_password=True)
+
+
+def shown_url_of(url: str) -> str:
+    """A database URL as it may be printed: without its password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # an unparsable URL was refused before it got here
+        return "(the database URL)"
 
 
 def describe_db_error(engine: Engine, exc: Exception) -> str:
@@ -338,6 +350,50 @@ class Database:
         finally:
             engine.dispose()
         self.close()
+
+    # -- backups (SQLite; PostgreSQL has pg_dump) ------------------------------------------
+
+    def sqlite_file(self) -> Path | None:
+        """The SQLite file, or None on PostgreSQL."""
+        return sqlite_path(self.url)
+
+    def backup_to(self, target: Path) -> None:
+        """A consistent copy of the live database at ``target`` (SQLite's backup API)."""
+        from supervise.adapters.sqlite_backup import copy
+
+        path = self.sqlite_file()
+        assert path is not None
+        self.engine()  # refuses a missing, foreign or outdated database first
+        try:
+            copy(path, target)
+        except (sqlite3.Error, OSError) as exc:
+            raise DatabaseProblem(f"cannot write the backup {target}: {exc}") from exc
+
+    def examine(self, path: Path) -> Examined:
+        """Integrity, schema revision and row counts of the SQLite file at ``path``.
+
+        Raises:
+            DatabaseProblem: the file cannot be read as an SQLite database.
+        """
+        from supervise.adapters.sqlite_backup import examine
+
+        try:
+            return examine(path, [t.name for t in metadata.sorted_tables])
+        except (sqlite3.Error, OSError) as exc:
+            raise DatabaseProblem(f"{path} cannot be read as an SQLite database ({exc})") from exc
+
+    def restore_from(self, source: Path, aside: Path) -> dict[str, int]:
+        """Replace every row of the live database with ``source``'s (checked by the caller),
+        after saving the live one at ``aside``."""
+        from supervise.adapters.sqlite_backup import replace_rows
+
+        path = self.sqlite_file()
+        assert path is not None
+        self.close()
+        try:
+            return replace_rows(path, source, aside, [t.name for t in metadata.sorted_tables])
+        except sqlite3.Error as exc:
+            raise DatabaseProblem(f"the restore was rolled back, nothing changed: {exc}") from exc
 
     def close(self) -> None:
         if self._engine is not None:

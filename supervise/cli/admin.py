@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 import yaml
 
-from supervise.cli.base import cli, echo, emit_json, json_option, pass_office, report
+from supervise.cli.base import FilePath, cli, echo, emit_json, json_option, pass_office, report
 from supervise.config import settings_as_dict
 from supervise.errors import NotAllowed
 from supervise.office import Office
 from supervise.states import mermaid
+from supervise.views import BackupView
 
 
 @cli.command()
@@ -95,3 +98,60 @@ def graph() -> None:
     """
     for line in mermaid().splitlines():
         echo(line)
+
+
+def _print_backup(view: BackupView, verb: str) -> None:
+    if view.command is not None:
+        echo(f"{view.database} is PostgreSQL: supervise writes no file; use its tools:")
+        echo(f"  {view.command}")
+        return
+    echo(f"{verb} {view.file}")
+    if view.saved_aside:
+        echo(f"  the data it replaced is saved in {view.saved_aside}")
+    rows = ", ".join(f"{table} {count}" for table, count in view.counts.items())
+    echo(f"  checked: integrity ok; schema {view.schema}; rows: {rows}")
+    for what, count in view.carried.items():
+        if count:
+            echo(f"  kept from the replaced data: {count} {what.replace('_', ' ')}")
+
+
+@cli.command()
+@click.argument("file", metavar="FILE", type=FilePath(path_type=Path, dir_okay=False))
+@json_option
+@pass_office
+def backup(office: Office, file: Path, as_json: bool) -> None:
+    """Write a consistent copy of the database to FILE while others keep working, and
+    check it (integrity, schema, rows). On PostgreSQL: print the pg_dump command.
+
+    \b
+    Example:
+        supervise backup /backups/cases-$(date +%F).db
+    """
+    view = office.backup(file)
+    if as_json:
+        emit_json(view.as_json())
+    else:
+        _print_backup(view, "backup written to")
+
+
+@cli.command()
+@click.argument("file", metavar="FILE", type=FilePath(path_type=Path, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Replace the current data (it is saved aside first).")
+@json_option
+@pass_office
+def restore(office: Office, file: Path, yes: bool, as_json: bool) -> None:
+    """Replace the database's contents with the backup FILE, after checking it.
+
+    One transaction: others see the database before or after, never half restored. The
+    current data is saved beside the database first; document numbers issued and mail sent
+    since the backup stay used and sent. On PostgreSQL: print the pg_restore command.
+
+    \b
+    Example:
+        supervise restore /backups/cases-2026-12-01.db --yes
+    """
+    view = office.restore(file, confirmed=yes)
+    if as_json:
+        emit_json(view.as_json())
+    else:
+        _print_backup(view, "restored from")

@@ -90,6 +90,8 @@ COMMAND_MODULES: dict[str, str] = {
     "config": "admin",
     "doctor": "admin",
     "graph": "admin",
+    "backup": "admin",
+    "restore": "admin",
     "org": "org",
     "person": "person",
     "appoint": "case",
