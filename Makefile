@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 EXTRAS ?= pg,pdf,test,dev
 DEBIAN_PACKAGES := fonts-noto-cjk poppler-utils libharfbuzz-subset0
 
-.PHONY: demo test install system-deps lint typecheck bench clean
+.PHONY: demo test fuzz install system-deps lint typecheck bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,8 +33,17 @@ demo: install
 test: install
 	$(BIN)/pytest -q
 
+# Many more hostile examples per command than `make test` runs (8), and a longer crash test;
+# the figures go to fuzz-report.json (the README quotes them).
+FUZZ_EXAMPLES ?= 300
+CRASH_ROUNDS ?= 60
+fuzz: install
+	SUPERVISE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) SUPERVISE_FUZZ_REPORT=fuzz-report.json \
+	  $(BIN)/pytest -q -p no:randomly tests/fuzz
+	SUPERVISE_CRASH_ROUNDS=$(CRASH_ROUNDS) $(BIN)/pytest -q -s tests/crash/test_crash.py
+
 lint: install
-	$(BIN)/ruff check supervise tests bench
+	$(BIN)/ruff check supervise tests bench scripts
 	$(BIN)/mypy
 
 typecheck: lint

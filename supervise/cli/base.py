@@ -54,7 +54,7 @@ def _unexpected(error: BaseException, argv: Sequence[str], as_json: bool) -> int
     )
     message = (
         f"unexpected error ({type(error).__name__}), incident {incident}; {where}; "
-        "nothing was changed by the failed step: please report the incident id"
+        "please report the incident id"
     )
     internal = SuperviseError(message)
     if as_json:

@@ -29,6 +29,13 @@ def _pg(rt: Runtime, what: str, file: Path) -> BackupView:
     return BackupView(shown_url_of(rt.db_url), str(file), False, None, {}, command)
 
 
+def _exists(file: Path) -> bool:
+    try:
+        return file.exists()
+    except OSError as exc:  # a name too long, a folder we may not enter
+        raise InvalidInput(f"{file}: {exc.strerror}; give another file name") from exc
+
+
 def _check(rt: Runtime, file: Path, what: str) -> BackupView:
     """The checks every backup passes, or ``DatabaseProblem`` saying which failed."""
     found = rt.database.examine(file)
@@ -49,7 +56,7 @@ def backup(rt: Runtime, actor: str, file: Path) -> BackupView:
     """Write a consistent copy of the live SQLite database to ``file`` and check it."""
     if rt.database.sqlite_file() is None:
         return _pg(rt, "backup", file)
-    if file.exists():
+    if _exists(file):
         raise InvalidInput(f"{file} exists already; give a new file name for the backup")
     rt.database.backup_to(file)
     try:
@@ -68,7 +75,7 @@ def restore(rt: Runtime, actor: str, file: Path, confirmed: bool) -> BackupView:
     live = rt.database.sqlite_file()
     if live is None:
         return _pg(rt, "restore", file)
-    if not file.is_file():
+    if not _exists(file) or not file.is_file():
         raise InvalidInput(f"{file} is not a file; give the backup to restore")
     checked = _check(rt, file, "the backup")
     if not confirmed:
