@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,7 @@ from click.testing import CliRunner, Result
 from sqlalchemy import create_engine, text
 
 from supervise.cli import cli
+from supervise.db import SCHEMA_HEAD
 from supervise.story import credit_code, id_number
 from tests.fuzz import contract
 
@@ -26,7 +27,7 @@ Run = Callable[..., Result]
 
 
 @pytest.fixture
-def run(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
+def run(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Run]:
     monkeypatch.chdir(tmp_path)
     engine = create_engine(db_url)
 
@@ -48,7 +49,8 @@ def run(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
             contract.check(result, argv, before, contract.dump(engine), command=args[0])
         return result
 
-    return invoke
+    yield invoke
+    engine.dispose()
 
 
 def ok(result: Result) -> dict:  # type: ignore[type-arg]
@@ -244,6 +246,10 @@ def test_defect_3_init_on_a_damaged_database_creates_nothing(run: Run, db_url: s
     refused(result, 1, "no schema version")
     with engine.connect() as conn:
         assert not engine.dialect.has_table(conn, "alembic_version")
+    with engine.begin() as conn:  # the PostgreSQL database is shared by the session
+        conn.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
+        conn.execute(text("INSERT INTO alembic_version VALUES (:v)"), {"v": SCHEMA_HEAD})
+    engine.dispose()
 
 
 BOMB = "a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: [*b,*b,*b,*b]\n"
@@ -420,8 +426,10 @@ def test_defect_7_control_characters_are_refused(run: Run, name: str) -> None:
 def test_defect_7_stored_control_characters_are_printed_escaped(
     run: Run, db_url: str, world: dict[str, str]
 ) -> None:
-    with create_engine(db_url).begin() as conn:  # as an older version could have stored it
+    engine = create_engine(db_url)
+    with engine.begin() as conn:  # as an older version could have stored it
         conn.execute(text("UPDATE organizations SET name = :n"), {"n": "x\x1b[2J\n  99  fake"})
+    engine.dispose()
     out = run("org", "list").stdout
     assert "\x1b" not in out and "\\x1b[2J\\n  99  fake" in out
 
