@@ -36,6 +36,10 @@ DOMAIN = (
     "supervise.yaml_dataclasses",
     "supervise.notices.types",
     "supervise.notices.numbering",
+    "supervise.redact",
+    "supervise.inputs",
+    "supervise.params",
+    "supervise.userfiles",
 )
 FRAMEWORKS = ("sqlalchemy", "click", "jinja2", "weasyprint", "apscheduler", "alembic", "psycopg")
 #: Adapters that only the composition root may name (the database adapter is the unit of
