@@ -14,8 +14,9 @@ holding the same number of cases, all in ``warning_proposed`` after the same two
   (bench/peers_django.py).
 
 A warm-up pass takes one step on every case (the SQL of its last step is recorded), then
-each round takes one step on every case, contenders interleaved and rotated
-(``common.interleaved``): every case has taken the same steps when the bytes are measured.
+each pass takes one more step on every case, in rounds of 20 cases, contenders interleaved
+and rotated (``common.interleaved``): every case has taken the same steps when the bytes
+are measured.
 On SQLite every contender is checked to run with journal_mode=WAL and synchronous=FULL on
 its own connection; on PostgreSQL with fsync and synchronous_commit on.
 
@@ -32,6 +33,7 @@ Needs the ``bench`` extra (``pip install -e '.[bench]'``).
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
@@ -77,6 +79,7 @@ from supervise.adapters.orm import cases as C
 from supervise.adapters.orm import history as H
 
 ORDER = ("floor", "supervise", "spiff", "django")
+SLICE = 20  # cases per round
 FLOOR_NAME = "bare Core UPDATE+INSERT"
 
 
@@ -191,7 +194,7 @@ def contender(kind: str, url: str) -> Contender:
     return DjangoFsm(url)
 
 
-def child(urls: dict[str, str], n: int, rounds: int) -> dict[str, Any]:
+def child(urls: dict[str, str], n: int, passes: int) -> dict[str, Any]:
     """Everything measured on one database server, in this process."""
     cs = {k: contender(k, urls[k]) for k in ORDER}
     settings = {}
@@ -213,10 +216,20 @@ def child(urls: dict[str, str], n: int, rounds: int) -> dict[str, Any]:
             c.step(case_id)
         sql[k] = c.statements(n)
 
-    def one_round(c: Contender) -> Callable[[], float]:
-        return lambda: per_op(lambda i: c.step(i + 1), n)
+    # Short rounds (a slice of the cases each) keep the contenders' samples close in time,
+    # so that a burst of load on this shared machine falls on all of them alike.
+    slices = [list(range(a, min(a + SLICE, n + 1))) for a in range(1, n + 1, SLICE)]
 
-    samples = interleaved({k: one_round(c) for k, c in cs.items()}, rounds)
+    def timer(c: Contender) -> Callable[[], float]:
+        todo = itertools.cycle(slices)
+
+        def one_slice() -> float:
+            ids = next(todo)
+            return per_op(lambda i: c.step(ids[i]), len(ids))
+
+        return one_slice
+
+    samples = interleaved({k: timer(c) for k, c in cs.items()}, passes * len(slices))
     memory = {}
     for k, c in cs.items():
         c.memory(min(5, n))  # warm-up: compiled statements, caches
@@ -230,13 +243,13 @@ def child(urls: dict[str, str], n: int, rounds: int) -> dict[str, Any]:
         "memory": memory,
         "start_bytes": start_bytes,
         "bytes": per_case(empty),
-        "steps": 1 + rounds,
+        "steps": 1 + passes,
         "n": n,
     }
 
 
-def run_child(urls: dict[str, str], n: int, rounds: int) -> dict[str, Any]:
-    args = [sys.executable, __file__, "--child", json.dumps(urls), str(n), str(rounds)]
+def run_child(urls: dict[str, str], n: int, passes: int) -> dict[str, Any]:
+    args = [sys.executable, __file__, "--child", json.dumps(urls), str(n), str(passes)]
     done = subprocess.run(args, capture_output=True, text=True, check=False, env=dict(os.environ))
     if done.returncode != 0:
         raise RuntimeError(f"peers child failed: {done.stderr[-3000:]}")
@@ -307,17 +320,17 @@ def run(s: Scratch, quick: bool) -> list[Row]:
         raise RuntimeError(
             f"the peers are not installed ({', '.join(missing)}): pip install -e '.[bench]'"
         )
-    n, rounds = (40, 3) if quick else (400, 7)
+    n, passes = (40, 3) if quick else (400, 7)
     rows = rows_for(
         "SQLite",
         run_child({k: s.sqlite(f"peers_{k}", migrated=k in ("floor", "supervise")) for k in ORDER},
-                  n, rounds),
+                  n, passes),
     )  # fmt: skip
     urls = {k: s.pg(f"peers_{k}", migrated=k in ("floor", "supervise")) for k in ORDER}
     if all(urls.values()):
         pg = {k: u for k, u in urls.items() if u is not None}
         try:
-            rows += rows_for("PostgreSQL", run_child(pg, n, rounds))
+            rows += rows_for("PostgreSQL", run_child(pg, n, passes))
         finally:
             for url in pg.values():
                 s.drop_pg(url)
