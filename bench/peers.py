@@ -36,9 +36,10 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import statistics
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -257,6 +258,15 @@ def run_child(urls: dict[str, str], n: int, passes: int) -> dict[str, Any]:
     return result
 
 
+def quartiles(values: Sequence[float], baselines: Sequence[float]) -> str:
+    """The middle half of the per-round ratios: how far one ratio can be trusted."""
+    ratios = [v / b for v, b in zip(values, baselines, strict=True) if b]
+    if len(ratios) < 4:
+        return ""
+    low, _, high = statistics.quantiles(ratios, n=4)
+    return f"per-round ratios over {len(ratios)} rounds: middle half {low:.2f}-{high:.2f}x"
+
+
 def rows_for(backend: str, got: dict[str, Any]) -> list[Row]:
     names, samples, sql = got["names"], got["samples"], got["sql"]
 
@@ -280,13 +290,14 @@ def rows_for(backend: str, got: dict[str, Any]) -> list[Row]:
     for k in ORDER[1:]:
         rows.append(
             compare("7", f"record_statement per step, {backend}: {names[k]}", "s", samples[k],
-                    FLOOR_NAME, floor)
+                    FLOOR_NAME, floor, note=quartiles(samples[k], floor))
         )  # fmt: skip
     for k in ORDER[2:]:
         rows.append(
             compare("7", f"record_statement per step, {backend}: supervise vs {names[k]}", "s",
                     samples["supervise"], names[k], samples[k],
-                    limit=1.0 if k == "django" else None)
+                    limit=1.0 if k == "django" else None,
+                    note=quartiles(samples["supervise"], samples[k]))
         )  # fmt: skip
     for measure, unit, title in (
         ("memory", "KiB", "memory per loaded case"),
