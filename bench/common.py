@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 import supervise
@@ -117,6 +117,22 @@ def per_op(fn: Callable[[int], object], count: int) -> float:
     for i in range(count):
         fn(i)
     return (time.perf_counter() - start) / count
+
+
+def statements_on(engine: Engine, fn: Callable[[], object]) -> list[str]:
+    """The SQL ``fn`` sends through ``engine``, in order (transaction control is not seen:
+    the drivers issue it themselves)."""
+    seen: list[str] = []
+
+    def listen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        fn()
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    return seen
 
 
 # --- databases ---------------------------------------------------------------------------

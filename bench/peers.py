@@ -40,14 +40,13 @@ import statistics
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import Engine, event, insert, select, update
+from sqlalchemy import insert, select, update
 
 from bench import dataset
 from bench.base import NOW
@@ -61,6 +60,7 @@ from bench.common import (
     per_op,
     scratch,
     spread,
+    statements_on,
 )
 from bench.peers_base import (
     ACTOR,
@@ -71,6 +71,7 @@ from bench.peers_base import (
     bytes_held,
     check_durability,
     read_durability,
+    recorded_at,
     stored_bytes,
     verbs,
     work,
@@ -82,21 +83,6 @@ from supervise.adapters.orm import history as H
 ORDER = ("floor", "supervise", "spiff", "django")
 SLICE = 20  # cases per round
 FLOOR_NAME = "bare Core UPDATE+INSERT"
-
-
-def statements_on(engine: Engine, fn: Callable[[], object]) -> list[str]:
-    """The SQL ``fn`` sends through ``engine``."""
-    seen: list[str] = []
-
-    def listen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", listen)
-    try:
-        fn()
-    finally:
-        event.remove(engine, "before_cursor_execute", listen)
-    return seen
 
 
 class Supervise:
@@ -159,7 +145,7 @@ class Floor:
             conn.execute(
                 insert(H).values(
                     case_id=case_id, seq=seq, event=EVENT, from_state=STATE, to_state=STATE,
-                    at=NOW, recorded_at=datetime.now(UTC), by=ACTOR,
+                    at=NOW, recorded_at=recorded_at(), by=ACTOR,
                     reason=REASON, basis=None, data={},
                 )
             )  # fmt: skip

@@ -23,11 +23,10 @@ REASON = "当事人陈述申辩意见：已按要求整改"
 ACTOR = "bench"
 ROLE = "秘书长"
 CASES_PER_ORG = 20
-# The two events that brought every case to warning_proposed, and when (naive UTC).
+# The two events that brought every case to warning_proposed, and when.
 EARLIER = [("appoint", None, "appointed"), ("propose_warning", "appointed", STATE)]
-CREATED = (NOW - timedelta(days=400)).astimezone(UTC).replace(tzinfo=None)
-EVENT_AT = (NOW - timedelta(days=30)).astimezone(UTC).replace(tzinfo=None)
-NOW_UTC = NOW.astimezone(UTC).replace(tzinfo=None)
+CREATED = (NOW - timedelta(days=400)).astimezone(UTC)
+EVENT_AT = (NOW - timedelta(days=30)).astimezone(UTC)
 # Statements that only open or close a transaction; counted apart from the work.
 CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 
@@ -86,8 +85,8 @@ def person_of(case_id: int, n: int) -> int:
 
 
 def recorded_at() -> datetime:
-    """The real time of writing (naive UTC), as every contender stores it."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    """The real time of writing, as every contender stores it besides the event's time."""
+    return datetime.now(UTC)
 
 
 def work(statements: Sequence[str]) -> list[str]:

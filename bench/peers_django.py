@@ -15,7 +15,7 @@ engine (journal_mode=WAL is kept in the file).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import make_url
@@ -35,6 +35,7 @@ from bench.peers_base import (
     org_of,
     person_of,
     read_durability,
+    recorded_at,
 )
 from supervise.adapters.database import SQLITE_BUSY_MS
 
@@ -137,10 +138,6 @@ def versions() -> str:
     return f"Django {version('Django')} + django-fsm-2 {version('django-fsm-2')}"
 
 
-def aware(naive_utc: datetime) -> datetime:
-    return naive_utc.replace(tzinfo=UTC)
-
-
 class DjangoFsm:
     """The Django contender on its own database."""
 
@@ -162,8 +159,8 @@ class DjangoFsm:
             [
                 self.case_model(
                     id=i, organization_id=org_of(i), person_id=person_of(i, n), role=ROLE,
-                    state=STATE, supervisor=ACTOR, last_event_at=aware(EVENT_AT),
-                    seq=len(EARLIER), created_at=aware(CREATED), version=1,
+                    state=STATE, supervisor=ACTOR, last_event_at=EVENT_AT,
+                    seq=len(EARLIER), created_at=CREATED, version=1,
                 )
                 for i in range(1, n + 1)
             ],
@@ -173,7 +170,7 @@ class DjangoFsm:
             [
                 self.history_model(
                     case_id=i, seq=seq, event=ev, from_state=before, to_state=after,
-                    at=aware(EVENT_AT), recorded_at=aware(EVENT_AT), by=ACTOR, reason=None,
+                    at=EVENT_AT, recorded_at=EVENT_AT, by=ACTOR, reason=None,
                     basis=None, data={},
                 )
                 for i in range(1, n + 1)
@@ -192,7 +189,7 @@ class DjangoFsm:
             case.save()
             self.history_model.objects.create(
                 case=case, seq=case.seq, event=EVENT, from_state=before, to_state=case.state,
-                at=NOW, recorded_at=datetime.now(UTC), by=ACTOR, reason=REASON, basis=None,
+                at=NOW, recorded_at=recorded_at(), by=ACTOR, reason=REASON, basis=None,
                 data={},
             )  # fmt: skip
 

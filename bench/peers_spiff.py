@@ -18,9 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     Column,
-    DateTime,
     Engine,
     ForeignKey,
     Integer,
@@ -29,19 +27,19 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    event,
     insert,
     select,
     update,
 )
 
+from bench.base import NOW
+from bench.common import statements_on
 from bench.peers_base import (
     ACTOR,
     CREATED,
     EARLIER,
     EVENT,
     EVENT_AT,
-    NOW_UTC,
     REASON,
     ROLE,
     STATE,
@@ -52,6 +50,8 @@ from bench.peers_base import (
     recorded_at,
 )
 from supervise.adapters.database import make_engine
+from supervise.adapters.orm import UtcDateTime
+from supervise.adapters.orm import history as supervise_history
 
 BPMN = Path(__file__).resolve().parent / "ladder.bpmn"
 
@@ -65,27 +65,23 @@ cases = Table(
     Column("role", String(50), nullable=False),
     Column("state", String(32), nullable=False, index=True),  # the ready user task
     Column("supervisor", String(100), index=True),
-    Column("last_event_at", DateTime, nullable=False),
+    Column("last_event_at", UtcDateTime, nullable=False),
     Column("seq", Integer, nullable=False),
-    Column("created_at", DateTime, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
     Column("version", Integer, nullable=False),
     Column("workflow", Text, nullable=False),  # BpmnWorkflowSerializer.serialize_json
 )
+# The same columns as supervise's history (and the same types), keyed to this case table.
 history = Table(
     "spiff_history",
     metadata,
     Column("id", Integer, primary_key=True),
     Column("case_id", ForeignKey("spiff_cases.id"), nullable=False),
-    Column("seq", Integer, nullable=False),
-    Column("event", String(40), nullable=False),
-    Column("from_state", String(32)),
-    Column("to_state", String(32), nullable=False),
-    Column("at", DateTime, nullable=False),
-    Column("recorded_at", DateTime, nullable=False),
-    Column("by", String(100), nullable=False),
-    Column("reason", Text),
-    Column("basis", String(50)),
-    Column("data", JSON, nullable=False),
+    *(
+        Column(c.name, c.type, nullable=c.nullable)
+        for c in supervise_history.columns
+        if c.name not in ("id", "case_id")
+    ),
     UniqueConstraint("case_id", "seq"),
 )
 
@@ -191,7 +187,7 @@ class Spiff:
                 .where(cases.c.id == case_id, cases.c.version == row.version)
                 .values(
                     workflow=self.ladder.dumps(workflow), state=after, seq=seq,
-                    version=row.version + 1, last_event_at=NOW_UTC,
+                    version=row.version + 1, last_event_at=NOW,
                 )
             )  # fmt: skip
             if done.rowcount != 1:
@@ -199,23 +195,13 @@ class Spiff:
             conn.execute(
                 insert(history).values(
                     case_id=case_id, seq=seq, event=EVENT, from_state=before, to_state=after,
-                    at=NOW_UTC, recorded_at=recorded_at(), by=ACTOR, reason=REASON, basis=None,
+                    at=NOW, recorded_at=recorded_at(), by=ACTOR, reason=REASON, basis=None,
                     data={},
                 )
             )  # fmt: skip
 
     def statements(self, case_id: int) -> list[str]:
-        seen: list[str] = []
-
-        def listen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-            seen.append(statement)
-
-        event.listen(self.engine, "before_cursor_execute", listen)
-        try:
-            self.step(case_id)
-        finally:
-            event.remove(self.engine, "before_cursor_execute", listen)
-        return seen
+        return statements_on(self.engine, lambda: self.step(case_id))
 
     def memory(self, count: int) -> float:
         """Per restored workflow (the JSON text is let go: the least a user must hold)."""
