@@ -48,6 +48,8 @@ lint: install
 
 typecheck: lint
 
+# The benchmarks compare supervise with SpiffWorkflow and Django (the `bench` extra).
+bench: EXTRAS := $(EXTRAS),bench
 bench: install
 	$(BIN)/python bench/run.py --quick
 

@@ -34,11 +34,20 @@ from typing import Any
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import Engine, event, insert, select, update
+from sqlalchemy import Engine, insert, select, update
 
 from bench import dataset
 from bench.base import NOW, psycopg_conninfo, sqlite_file
-from bench.common import Row, Scratch, compare, interleaved, make_office, per_op, scratch
+from bench.common import (
+    Row,
+    Scratch,
+    compare,
+    interleaved,
+    make_office,
+    per_op,
+    scratch,
+    statements_on,
+)
 from supervise.adapters import orm
 from supervise.adapters.database import SQLITE_BUSY_MS
 from supervise.adapters.orm import cases as C
@@ -322,17 +331,7 @@ def sqlite_raw(url: str) -> sqlite3.Connection:
 
 
 def count_statements(engine: Engine, fn: Callable[[], object]) -> int:
-    seen: list[str] = []
-
-    def listen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", listen)
-    try:
-        fn()
-    finally:
-        event.remove(engine, "before_cursor_execute", listen)
-    return len(seen)
+    return len(statements_on(engine, fn))
 
 
 def stored_snapshot(engine: Engine) -> dict[str, Any] | None:

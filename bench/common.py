@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 import statistics
 import tempfile
 import time
@@ -20,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 import supervise
@@ -118,6 +119,22 @@ def per_op(fn: Callable[[int], object], count: int) -> float:
     return (time.perf_counter() - start) / count
 
 
+def statements_on(engine: Engine, fn: Callable[[], object]) -> list[str]:
+    """The SQL ``fn`` sends through ``engine``, in order (transaction control is not seen:
+    the drivers issue it themselves)."""
+    seen: list[str] = []
+
+    def listen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        fn()
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    return seen
+
+
 # --- databases ---------------------------------------------------------------------------
 
 
@@ -130,8 +147,15 @@ class Scratch:
         self._template: Path | None = None
         self._built: dict[tuple[str, int], tuple[str, float]] = {}
 
-    def sqlite(self, name: str) -> str:
-        """A migrated, empty SQLite file (WAL, as `supervise init` leaves it)."""
+    def sqlite(self, name: str, *, migrated: bool = True) -> str:
+        """A migrated, empty SQLite file (WAL, as `supervise init` leaves it); with
+        ``migrated=False`` an empty file in WAL mode, for another program's tables."""
+        if not migrated:
+            path = self.dir / f"{name}.db"
+            con = sqlite3.connect(path)
+            con.execute("PRAGMA journal_mode=WAL")  # kept in the file, as `init` does
+            con.close()
+            return f"sqlite:///{path}"
         if self._template is None:
             from supervise.adapters.migrate import upgrade_to_head
 
@@ -143,8 +167,9 @@ class Scratch:
         shutil.copy(self._template, path)
         return f"sqlite:///{path}"
 
-    def pg(self, name: str) -> str | None:
-        """A migrated, empty PostgreSQL database, or None when the server is unreachable."""
+    def pg(self, name: str, *, migrated: bool = True) -> str | None:
+        """A migrated, empty PostgreSQL database (``migrated=False``: without supervise's
+        tables), or None when the server is unreachable."""
         if not pg_available():
             return None
         from supervise.adapters.migrate import upgrade_to_head
@@ -156,6 +181,8 @@ class Scratch:
         admin.dispose()
         self._pg.append(db)
         url = make_url(PG_SERVER).set(database=db).render_as_string(hide_password=False)
+        if not migrated:
+            return url
         engine = make_engine(url, must_exist=False)
         upgrade_to_head(engine)
         engine.dispose()

@@ -11,6 +11,9 @@ Layout of ``n`` cases (ids 1..n), with ``step = n // matching``:
 - the rest by ``id % 10``: 0-6 appointed, 7 rectifying (deadline in the future, a closed
   interview deadline in the past), 8 left, 9 interview_scheduled (an open interview date).
 Organizations hold 20 cases each; each person holds two posts.
+
+``only="matching"`` (or another kind) lays out every case alike instead: the peers
+benchmark compares bytes per case after the same steps on every case.
 """
 
 from __future__ import annotations
@@ -47,10 +50,17 @@ DEADLINE_COLS = (
 
 
 class Layout:
-    def __init__(self, n: int, matching: int = 100, overdue: int = 100) -> None:
+    def __init__(
+        self, n: int, matching: int = 100, overdue: int = 100, only: str | None = None
+    ) -> None:
         self.n = n
-        step = n // max(matching, overdue)
-        if step < 3:
+        self.only = only
+        if only is not None:
+            if only not in KINDS:
+                raise ValueError(f"no kind of case {only!r}; one of {', '.join(KINDS)}")
+            matching = overdue = 0
+        step = n // max(matching, overdue, 1)
+        if step < 3 and only is None:
             raise ValueError(f"{n} cases cannot hold {matching} matching and {overdue} overdue")
         self.matching = frozenset(1 + k * step + step // 3 for k in range(matching))
         self.overdue = frozenset(1 + k * step + 2 * step // 3 for k in range(overdue))
@@ -65,6 +75,8 @@ class Layout:
 
 
 def _kind(layout: Layout, i: int) -> str:
+    if layout.only is not None:
+        return layout.only
     if i in layout.matching:
         return "matching"
     if i in layout.overdue:
@@ -214,10 +226,12 @@ def _sqlite_value(v: Any) -> Any:
     return v
 
 
-def build(url: str, n: int, matching: int = 100, overdue: int = 100) -> float:
+def build(
+    url: str, n: int, matching: int = 100, overdue: int = 100, only: str | None = None
+) -> float:
     """Fill the migrated, empty database at ``url``; return the seconds it took."""
     start = time.perf_counter()
-    layout = Layout(n, matching, overdue)
+    layout = Layout(n, matching, overdue, only)
     data = rows(layout)
     if url.startswith("sqlite"):
         con = sqlite3.connect(sqlite_file(url), isolation_level=None)

@@ -2,8 +2,10 @@
 
     python bench/profile_advance.py [--count N] [--pg]
 
-The file holds the top 25 functions by cumulative time, then the top 25 by own time, over
-N advances (after a warm-up), and a breakdown of the wall time per advance by layer.
+The file holds the wall time of one advance statement by statement (the Python before each
+statement, the statement in the driver and database, the commit, what follows it), then
+a breakdown of the profiled time per advance by layer, the top 25 functions by cumulative
+time and the top 25 by own time, over N advances (after a warm-up).
 """
 
 from __future__ import annotations
@@ -12,9 +14,14 @@ import argparse
 import cProfile
 import io
 import pstats
+import statistics
 import sys
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, event
 
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -46,6 +53,76 @@ def layer_of(filename: str, func: str) -> str:
     return "other (stdlib, builtins)"
 
 
+def statement_times(engine: Engine, advance: Callable[[int], object], ids: Sequence[int]) -> str:
+    """Where one advance's wall time goes, statement by statement (medians over ``ids``).
+
+    Marks are taken around every cursor execute and around the DBAPI commit; the time
+    between two marks is Python (supervise, the ORM, Core) preparing the next statement or
+    handling the last one's result.
+    """
+    marks: list[tuple[str, float]] = []
+
+    def before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        marks.append((statement, time.perf_counter()))
+
+    def after(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        marks.append(("", time.perf_counter()))
+
+    dialect: Any = engine.dialect
+    plain_commit = dialect.do_commit
+
+    def timed_commit(dbapi_connection: Any) -> None:
+        marks.append(("COMMIT", time.perf_counter()))
+        plain_commit(dbapi_connection)
+        marks.append(("", time.perf_counter()))
+
+    runs: list[list[tuple[str, float, float]]] = []  # (statement, python before, in database)
+    ends: list[float] = []
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    dialect.do_commit = timed_commit
+    try:
+        for case_id in ids:
+            marks.clear()
+            start = time.perf_counter()
+            advance(case_id)
+            end = time.perf_counter()
+            steps, last = [], start
+            for (sql, began), (_, done) in zip(marks[::2], marks[1::2], strict=True):
+                steps.append((sql, began - last, done - began))
+                last = done
+            runs.append(steps)
+            ends.append(end - last)
+    finally:
+        dialect.do_commit = plain_commit
+        event.remove(engine, "before_cursor_execute", before)
+        event.remove(engine, "after_cursor_execute", after)
+    shape = [sql for sql, _, _ in runs[0]]
+    runs = [r for r in runs if [sql for sql, _, _ in r] == shape]
+    total = statistics.median(
+        sum(p + d for _, p, d in r) + e for r, e in zip(runs, ends, strict=False)
+    )
+    out = [
+        f"per advance, statement by statement (medians over {len(runs)} advances; "
+        f"total {total * 1e3:.2f} ms):",
+        f"  {'Python before':>13}  {'in database':>11}  statement",
+    ]
+    python = database = 0.0
+    for k, sql in enumerate(shape):
+        p = statistics.median(r[k][1] for r in runs)
+        d = statistics.median(r[k][2] for r in runs)
+        python, database = python + p, database + d
+        text = " ".join(sql.split())
+        out.append(f"  {p * 1e6:10.0f} µs  {d * 1e6:8.0f} µs  {text[:110]}")
+    tail = statistics.median(ends)
+    out.append(f"  {tail * 1e6:10.0f} µs  {'':>11}  (after the commit: closing, the result)")
+    out.append(
+        f"  {python * 1e6 + tail * 1e6:10.0f} µs  {database * 1e6:8.0f} µs  "
+        f"in all: Python, driver and database ({len(shape) - 1} statements and the commit)"
+    )
+    return "\n".join(out) + "\n"
+
+
 def profile(s: Scratch, count: int, pg: bool) -> str:
     url = s.pg("profile") if pg else s.sqlite("profile")
     if url is None:
@@ -62,6 +139,11 @@ def profile(s: Scratch, count: int, pg: bool) -> str:
     for cid in ids:
         service_op(office, cid, "record_statement")
     plain = (time.perf_counter() - start) / len(ids)
+    by_statement = statement_times(
+        office.runtime.database.engine(),
+        lambda cid: service_op(office, cid, "record_statement"),
+        ids,
+    )
     prof = cProfile.Profile()
     prof.enable()
     for cid in ids:
@@ -75,6 +157,7 @@ def profile(s: Scratch, count: int, pg: bool) -> str:
         f"advance(record_statement) on {backend}: {len(ids)} advances after a warm-up\n"
         f"wall time per advance without the profiler: {plain * 1e3:.2f} ms\n\n"
     )
+    out.write(by_statement + "\n")
     stats = pstats.Stats(prof, stream=out)
     stats.strip_dirs = lambda: stats  # type: ignore[method-assign]  # keep full paths
     total = 0.0

@@ -1,6 +1,6 @@
 """Run every benchmark and print one table: figure, side-by-side baseline, ratio, target.
 
-    python bench/run.py [--quick] [--json PATH] [--only 1,3] [--profile | --no-profile]
+    python bench/run.py [--quick] [--json PATH] [--only 1,3,7] [--profile | --no-profile]
 
 Benchmarks are not tests: they never fail (the exit status is 0 even when a target is not
 met); ``--quick`` (10x smaller databases, fewer rounds) runs in CI only to prove the suite
@@ -8,6 +8,8 @@ still works. Every figure is the median of several rounds; "±" is half the min-
 relative to the median; a ratio is the median of the per-round ratios (figure and
 baseline are measured in the same round). PostgreSQL rows need a server at $BENCH_PG_URL
 (default postgresql+psycopg://postgres@127.0.0.1:5432/postgres) and are left out without.
+Target 7 (the same step on SpiffWorkflow and Django + django-fsm-2) needs the ``bench``
+extra: ``pip install -e '.[bench]'`` (``make bench`` installs it).
 The full run writes the profile of one ``advance`` to bench/profile_advance.txt.
 """
 
@@ -34,6 +36,7 @@ from bench import (  # noqa: E402
     bench_listing,
     bench_memory,
     notices,
+    peers,
     profile_advance,
 )
 from bench.base import PG_SERVER  # noqa: E402
@@ -46,6 +49,7 @@ BENCHMARKS = {
     "4": ("listing scales with the answer", bench_listing.run),
     "5": ("memory stays flat", bench_memory.run),
     "6": ("notices render fast", notices.run),
+    "7": ("the same step on the peers", peers.run),
 }
 
 
@@ -80,13 +84,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="10x smaller, fewer rounds")
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write JSON here")
-    parser.add_argument("--only", metavar="N,N", help="targets to run, e.g. 1,4")
+    parser.add_argument(
+        "--only", metavar="N,N", help=f"targets to run, of {','.join(BENCHMARKS)}; e.g. 1,4"
+    )
     parser.add_argument(
         "--profile", action=argparse.BooleanOptionalAction, default=None,
         help="write bench/profile_advance.txt (default: on for a full run)",
     )  # fmt: skip
     args = parser.parse_args()
     chosen = args.only.split(",") if args.only else list(BENCHMARKS)
+    unknown = [key for key in chosen if key not in BENCHMARKS]
+    if unknown:
+        parser.error(f"no target {', '.join(unknown)}; the targets are {', '.join(BENCHMARKS)}")
     meta = machine()
     meta["quick"] = args.quick
     print(
