@@ -200,11 +200,14 @@ class User(_Record):
 
     id: int
     name: str
-    email: str
+    email: str | None
     role: str
     reports_to_id: int | None
     created_at: datetime
     version: int
+    districts: list[str]
+    qualification: str | None
+    disabled: bool
 
 
 class OutboxMessage(_Record):
@@ -275,3 +278,19 @@ class NoticeService(_Record):
     consent: str | None
     recorded_at: datetime
     by: str
+
+
+class AuditEntry(_Record):
+    """Something done or refused outside a case's history: a refusal (who tried what, when,
+    why refused), a change of the user directory, a review, a discussion, a reveal.
+    Append-only."""
+
+    id: int
+    at: datetime
+    recorded_at: datetime
+    by: str
+    action: str
+    outcome: str
+    case_id: int | None
+    reason: str | None
+    data: dict[str, Any]

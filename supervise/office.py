@@ -29,6 +29,7 @@ from typing import Any
 
 from supervise.errors import InvalidInput
 from supervise.inputs import ACTOR, optional_id, record_id, text
+from supervise.permissions import EVENT_ACTIONS, Actor, event_action
 from supervise.rules import Params
 from supervise.runtime import Runtime
 from supervise.views import (
@@ -112,22 +113,38 @@ class Office:
             raise InvalidInput("who is acting? pass actor=NAME (or open the office with one)")
         return text(who, "who is acting (--as)", ACTOR)
 
+    def _act(self, action: str, actor: str | None, *, case_id: int | None = None) -> Actor:
+        """Who is acting, checked against the permission table: every method comes here.
+
+        Raises:
+            NotAllowed: an unknown or disabled user, or a role the table does not allow
+                (audited).
+        """
+        from supervise.services.admin import access
+
+        return access.authorize(self.runtime, self._who(actor), action, case_id=case_id)
+
     # -- set-up ----------------------------------------------------------------------------
 
-    def init(self, *, force: bool = False, actor: str | None = None) -> InitResult:
+    def init(
+        self, *, force: bool = False, admin: str | None = None, actor: str | None = None
+    ) -> InitResult:
         """Create the database, or upgrade it to this version's schema.
 
         ``force``: initialise an existing empty file, or add our tables to a database that
-        holds someone else's."""
+        holds someone else's. ``admin``: the office's first administrator (only while the
+        database has no enabled admin). Re-running ``init`` on an up-to-date database with
+        users is an admin's action."""
         from supervise.services.admin import setup
 
-        return setup.init(self.runtime, self._who(actor), force)
+        who = self._who(actor)
+        return setup.init(self.runtime, who, force, admin, lambda: self._act("init", who))
 
     def backup(self, file: str | Path, *, actor: str | None = None) -> BackupView:
         """A consistent, checked copy of the live SQLite database (PostgreSQL: the command)."""
         from supervise.services.admin import backup
 
-        return backup.backup(self.runtime, self._who(actor), Path(file))
+        return backup.backup(self.runtime, self._act("backup", actor), Path(file))
 
     def restore(
         self, file: str | Path, *, confirmed: bool = False, actor: str | None = None
@@ -135,13 +152,20 @@ class Office:
         """Replace the database's contents with a checked backup (``confirmed`` needed)."""
         from supervise.services.admin import backup
 
-        return backup.restore(self.runtime, self._who(actor), Path(file), confirmed)
+        return backup.restore(self.runtime, self._act("restore", actor), Path(file), confirmed)
+
+    def config(self, *, actor: str | None = None) -> dict[str, Any]:
+        """The effective settings as plain data (what ``config show`` prints)."""
+        from supervise.config import settings_as_dict
+
+        self._act("config.show", actor)
+        return settings_as_dict(self.runtime.settings)
 
     def doctor(self, *, actor: str | None = None) -> list[Check]:
         """Check the database, calendar, mail, user directory and PDF fonts."""
         from supervise.services.admin import setup
 
-        return setup.doctor(self.runtime, self._who(actor))
+        return setup.doctor(self.runtime, self._who(actor), lambda: self._act("doctor", actor))
 
     # -- organizations and persons --------------------------------------------------------
 
@@ -161,20 +185,22 @@ class Office:
         from supervise.services.registry import records
 
         data = records.OrgInput(name, credit_code, district, kind, township, charity, email)
-        return records.add_org(self.runtime, self._who(actor), data)
+        return records.add_org(self.runtime, self._act("org.add", actor), data)
 
     def org(self, org_id: int, *, actor: str | None = None) -> OrgView:
         """An organization with the history of its record."""
         from supervise.services.registry import records
 
-        return records.show_org(self.runtime, self._who(actor), record_id(org_id, "organization"))
+        return records.show_org(
+            self.runtime, self._act("org.show", actor), record_id(org_id, "organization")
+        )
 
     def orgs(
         self, *, district: str | None = None, limit: int = 1000, actor: str | None = None
     ) -> list[OrgView]:
         from supervise.services.registry import records
 
-        return records.list_orgs(self.runtime, self._who(actor), district, limit)
+        return records.list_orgs(self.runtime, self._act("org.list", actor), district, limit)
 
     def edit_org(
         self,
@@ -190,7 +216,7 @@ class Office:
 
         changes = {"name": name, "email": email, "township": township}
         return records.edit_org(
-            self.runtime, self._who(actor), record_id(org_id, "organization"), changes
+            self.runtime, self._act("org.edit", actor), record_id(org_id, "organization"), changes
         )
 
     def add_person(
@@ -199,17 +225,21 @@ class Office:
         """Register a person (居民身份证号码 checked; only ever shown masked)."""
         from supervise.services.registry import records
 
-        return records.add_person(self.runtime, self._who(actor), name, id_number, email)
+        return records.add_person(
+            self.runtime, self._act("person.add", actor), name, id_number, email
+        )
 
     def person(self, person_id: int, *, actor: str | None = None) -> PersonView:
         from supervise.services.registry import records
 
-        return records.show_person(self.runtime, self._who(actor), record_id(person_id, "person"))
+        return records.show_person(
+            self.runtime, self._act("person.show", actor), record_id(person_id, "person")
+        )
 
     def persons(self, *, limit: int = 1000, actor: str | None = None) -> list[PersonView]:
         from supervise.services.registry import records
 
-        return records.list_persons(self.runtime, self._who(actor), limit)
+        return records.list_persons(self.runtime, self._act("person.list", actor), limit)
 
     def find_persons(
         self,
@@ -221,7 +251,7 @@ class Office:
         """Persons by part of the name, or by the full ID number (exactly one of them)."""
         from supervise.services.registry import records
 
-        return records.find_persons(self.runtime, self._who(actor), name, id_number)
+        return records.find_persons(self.runtime, self._act("person.find", actor), name, id_number)
 
     def edit_person(
         self,
@@ -235,7 +265,7 @@ class Office:
 
         changes = {"name": name, "email": email}
         return records.edit_person(
-            self.runtime, self._who(actor), record_id(person_id, "person"), changes
+            self.runtime, self._act("person.edit", actor), record_id(person_id, "person"), changes
         )
 
     # -- cases ----------------------------------------------------------------------------
@@ -254,7 +284,7 @@ class Office:
 
         return advance.appoint(
             self.runtime,
-            self._who(actor),
+            self._act("event:appoint", actor),
             record_id(org, "--org"),
             record_id(person, "--person"),
             role,
@@ -288,15 +318,19 @@ class Office:
                 f"unknown input(s) {', '.join(unknown)}; an event takes {', '.join(EVENT_INPUTS)}"
             )
         params = Params(**inputs, details=merge_details(details, facts=facts, place=place))
-        return advance.advance(
-            self.runtime, self._who(actor), record_id(case, "case"), event, params, at
-        )
+        case_id = record_id(case, "case")
+        # An unknown event is refused by the service, naming the allowed ones.
+        action = event_action(event) if event in EVENT_ACTIONS else "case.next"
+        who = self._act(action, actor, case_id=case_id)
+        return advance.advance(self.runtime, who, case_id, event, params, at)
 
     def case(self, case_id: int, *, actor: str | None = None) -> CaseView:
         """The case with its open deadlines and its whole history."""
         from supervise.services.cases import queries
 
-        return queries.show_case(self.runtime, self._who(actor), record_id(case_id, "case"))
+        return queries.show_case(
+            self.runtime, self._act("case.show", actor), record_id(case_id, "case")
+        )
 
     def cases(
         self,
@@ -313,7 +347,7 @@ class Office:
 
         return queries.iter_cases(
             self.runtime,
-            self._who(actor),
+            self._act("case.list", actor),
             state=state,
             org_id=optional_id(org, "--org"),
             person_id=optional_id(person, "--person"),
@@ -327,7 +361,9 @@ class Office:
         """Every event from the case's state, allowed now or not, why, and when."""
         from supervise.services.cases import queries
 
-        return queries.next_events(self.runtime, self._who(actor), record_id(case_id, "case"))
+        return queries.next_events(
+            self.runtime, self._act("case.next", actor), record_id(case_id, "case")
+        )
 
     def assign(
         self, case_id: int, user: str, *, reason: str | None = None, actor: str | None = None
@@ -336,7 +372,7 @@ class Office:
         from supervise.services.admin import users
 
         return users.assign_case(
-            self.runtime, self._who(actor), record_id(case_id, "case"), user, reason
+            self.runtime, self._act("case.assign", actor), record_id(case_id, "case"), user, reason
         )
 
     # -- bans -----------------------------------------------------------------------------
@@ -347,7 +383,7 @@ class Office:
         """入职查询: the active bans on this person (empty when none or unknown)."""
         from supervise.services.registry import bans
 
-        return bans.check(self.runtime, self._who(actor), id_number, on)
+        return bans.check(self.runtime, self._act("bans.check", actor), id_number, on)
 
     def add_court_ban(
         self,
@@ -366,7 +402,7 @@ class Office:
 
         return bans.add_court_ban(
             self.runtime,
-            self._who(actor),
+            self._act("bans.add", actor),
             id_number=id_number,
             name=name,
             judgment=judgment,
@@ -381,7 +417,7 @@ class Office:
     ) -> list[BanView]:
         from supervise.services.registry import bans
 
-        return bans.list_bans(self.runtime, self._who(actor), active, limit)
+        return bans.list_bans(self.runtime, self._act("bans.list", actor), active, limit)
 
     # -- the calendar ---------------------------------------------------------------------
 
@@ -393,12 +429,12 @@ class Office:
         A different schedule for a year that is official already needs ``force``."""
         from supervise.services.admin import calendar
 
-        return calendar.load(self.runtime, self._who(actor), Path(path), force)
+        return calendar.load(self.runtime, self._act("calendar.load", actor), Path(path), force)
 
     def calendar_year(self, year: int, *, actor: str | None = None) -> YearView:
         from supervise.services.admin import calendar
 
-        return calendar.show(self.runtime, self._who(actor), year)
+        return calendar.show(self.runtime, self._act("calendar.show", actor), year)
 
     # -- notices --------------------------------------------------------------------------
 
@@ -413,7 +449,7 @@ class Office:
         from supervise.services.notices import records
 
         return records.list_notices(
-            self.runtime, self._who(actor), optional_id(case, "--case"), since, limit
+            self.runtime, self._act("notice.list", actor), optional_id(case, "--case"), since, limit
         )
 
     def render_notice(
@@ -422,7 +458,9 @@ class Office:
         """The notice as PDF or HTML; every render reproduces the first."""
         from supervise.services.notices import records
 
-        return records.render(self.runtime, self._who(actor), record_id(notice_id, "notice"), fmt)
+        return records.render(
+            self.runtime, self._act("notice.render", actor), record_id(notice_id, "notice"), fmt
+        )
 
     def serve_notice(
         self,
@@ -440,7 +478,7 @@ class Office:
         path = None if receipt is None else Path(receipt)
         return records.serve(
             self.runtime,
-            self._who(actor),
+            self._act("notice.serve", actor),
             record_id(notice_id, "notice"),
             method,
             on,
@@ -453,7 +491,10 @@ class Office:
         from supervise.services.notices import records
 
         return records.verify(
-            self.runtime, self._who(actor), record_id(notice_id, "notice"), Path(path)
+            self.runtime,
+            self._act("notice.verify", actor),
+            record_id(notice_id, "notice"),
+            Path(path),
         )
 
     # -- users ----------------------------------------------------------------------------
@@ -462,19 +503,33 @@ class Office:
         self,
         name: str,
         *,
-        email: str,
+        email: str | None = None,
         role: str = "supervisor",
         reports_to: str | None = None,
+        districts: Sequence[str] = (),
+        qualification: str | None = None,
         actor: str | None = None,
     ) -> UserView:
+        """Add a user: ``role`` from the permission table, ``districts`` they are limited to
+        (none: all), a legal reviewer's ``qualification`` (法律职业资格证书编号)."""
         from supervise.services.admin import users
 
-        return users.add_user(self.runtime, self._who(actor), name, email, role, reports_to)
+        return users.add_user(
+            self.runtime,
+            self._act("user.add", actor),
+            users.UserInput(name, email, role, reports_to, tuple(districts), qualification),
+        )
+
+    def disable_user(self, name: str, *, actor: str | None = None) -> UserView:
+        """Take a user's right to act (their history stays theirs)."""
+        from supervise.services.admin import users
+
+        return users.set_disabled(self.runtime, self._act("user.disable", actor), name, True)
 
     def users(self, *, actor: str | None = None) -> list[UserView]:
         from supervise.services.admin import users
 
-        return users.list_users(self.runtime, self._who(actor))
+        return users.list_users(self.runtime, self._act("user.list", actor))
 
     def edit_user(
         self,
@@ -484,19 +539,29 @@ class Office:
         role: str | None = None,
         reports_to: str | None = None,
         no_reports_to: bool = False,
+        districts: Sequence[str] | None = None,
+        qualification: str | None = None,
+        enable: bool = False,
         actor: str | None = None,
     ) -> UserView:
+        """Change a user; ``districts=[]`` lifts their district limit, ``enable`` gives a
+        disabled user back the right to act."""
         from supervise.services.admin import users
 
-        return users.edit_user(
+        who = self._act("user.edit", actor)
+        view = users.edit_user(
             self.runtime,
-            self._who(actor),
+            who,
             name,
             email=email,
             role=role,
             reports_to=reports_to,
             no_reports_to=no_reports_to,
+            districts=None if districts is None else tuple(districts),
+            qualification=qualification,
+            nothing_else=enable,
         )
+        return users.set_disabled(self.runtime, who, name, False) if enable else view
 
     # -- reminders ------------------------------------------------------------------------
 
@@ -506,24 +571,28 @@ class Office:
         """What falls due within ``days``, and everything overdue, per supervisor."""
         from supervise.services.reminders import digest
 
-        return digest.agenda(self.runtime, self._who(actor), days, user)
+        return digest.agenda(self.runtime, self._act("agenda", actor), days, user)
 
-    def run_reminders(self) -> RunReport:
+    def run_reminders(self, *, actor: str | None = None) -> RunReport:
         """One pass of the reminder work (what ``remind run`` does)."""
         from supervise.services.reminders import run
 
+        if actor or self.actor:
+            self._act("remind.run", actor)
         return run.run_once(self.runtime)
 
-    def run_scheduler(self, *, every: int | None = None) -> None:
+    def run_scheduler(self, *, every: int | None = None, actor: str | None = None) -> None:
         """Run the reminder work forever, until SIGTERM or SIGINT."""
         from supervise.services.reminders import run
 
+        if actor or self.actor:
+            self._act("scheduler", actor)
         run.run_scheduler(self.runtime, every)
 
     def outbox_status(self, *, limit: int = 20, actor: str | None = None) -> OutboxStatus:
         from supervise.services.reminders import outbox
 
-        return outbox.status(self.runtime, self._who(actor), limit)
+        return outbox.status(self.runtime, self._act("remind.status", actor), limit)
 
     def messages(
         self,
@@ -537,11 +606,17 @@ class Office:
         from supervise.services.reminders import outbox
 
         return outbox.list_messages(
-            self.runtime, self._who(actor), status, optional_id(case, "--case"), limit
+            self.runtime,
+            self._act("remind.list", actor),
+            status,
+            optional_id(case, "--case"),
+            limit,
         )
 
     def retry_messages(self, ids: Sequence[int] = (), *, actor: str | None = None) -> int:
         """Put failed messages back in the queue; returns how many."""
         from supervise.services.reminders import outbox
 
-        return outbox.retry(self.runtime, self._who(actor), [record_id(i, "message") for i in ids])
+        return outbox.retry(
+            self.runtime, self._act("remind.retry", actor), [record_id(i, "message") for i in ids]
+        )

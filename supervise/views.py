@@ -322,9 +322,12 @@ class Served:
 class UserView:
     id: int
     name: str
-    email: str
+    email: str | None
     role: str
     reports_to: str | None
+    districts: list[str] = field(default_factory=list)
+    qualification: str | None = None
+    disabled: bool = False
 
     def as_json(self) -> dict[str, Any]:
         return dict(_json(self))
@@ -400,9 +403,17 @@ class InitResult:
     database: str
     before: str | None
     after: str
+    admin: str | None = None
 
     def as_json(self) -> dict[str, object]:
-        return {"database": self.database, "from": self.before, "schema": self.after}
+        data: dict[str, object] = {
+            "database": self.database,
+            "from": self.before,
+            "schema": self.after,
+        }
+        if self.admin is not None:
+            data["admin"] = self.admin
+        return data
 
 
 # --- reminders and the outbox ------------------------------------------------------------------

@@ -205,11 +205,32 @@ users = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("name", String(100), nullable=False, unique=True),
-    Column("email", String(254), nullable=False),
+    Column("email", String(254)),
     Column("role", String(20), nullable=False),
     Column("reports_to_id", ForeignKey("users.id")),
     Column("created_at", UtcDateTime, nullable=False),
     Column("version", Integer, nullable=False),
+    # Added in revision 0004 (issue 11): the districts a user is limited to (empty: all),
+    # the legal reviewer's 法律职业资格证书编号, and whether the account may still act.
+    Column("districts", JSON, nullable=False),
+    Column("qualification", String(50)),
+    Column("disabled", Boolean, nullable=False),
+)
+
+#: Everything done or refused that is not a step of a case: refusals, user management,
+#: reviews, discussions, reveals. Append-only, like history.
+audit = Table(
+    "audit",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", UtcDateTime, nullable=False),
+    Column("recorded_at", UtcDateTime, nullable=False),
+    Column("by", String(100), nullable=False),
+    Column("action", String(60), nullable=False),
+    Column("outcome", String(10), nullable=False),
+    Column("case_id", Integer, index=True),
+    Column("reason", Text),
+    Column("data", JSON, nullable=False),
 )
 
 outbox = Table(
@@ -314,4 +335,5 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(model.NoticeService, notice_services)
     mapper_registry.map_imperatively(model.User, users, version_id_col=users.c.version)
     mapper_registry.map_imperatively(model.OutboxMessage, outbox)
+    mapper_registry.map_imperatively(model.AuditEntry, audit)
     _mapped = True

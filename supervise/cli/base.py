@@ -90,6 +90,7 @@ COMMAND_MODULES: dict[str, str] = {
     "config": "admin",
     "doctor": "admin",
     "graph": "admin",
+    "permissions": "admin",
     "backup": "admin",
     "restore": "admin",
     "org": "org",

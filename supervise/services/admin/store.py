@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from supervise import model
 from supervise.adapters.database import UnitOfWork
@@ -25,6 +25,20 @@ def get_user(uow: UnitOfWork, name: str) -> model.User:
     if user is None:
         raise NotFound(f"no user named {name}; see `supervise user list`")
     return user
+
+
+def acting_user(uow: UnitOfWork, name: str) -> tuple[model.User, bool] | None:
+    """(the user named ``name`` or any user, whether it is them), or None when the
+    directory is empty: one statement either way."""
+    u = users_table.c
+    first = select(func.min(u.id)).scalar_subquery()
+    rows = list(
+        uow.session.scalars(select(model.User).where(or_(u.name == name, u.id == first)).limit(2))
+    )
+    for user in rows:
+        if user.name == name:
+            return user, True
+    return (rows[0], False) if rows else None
 
 
 def users_by_id(uow: UnitOfWork) -> dict[int, model.User]:

@@ -24,6 +24,7 @@ from supervise.law import (
     RESCHEDULING_EVENTS,
 )
 from supervise.params import clean_params
+from supervise.permissions import districts_of
 from supervise.redact import quoted
 from supervise.rules import (
     Params,
@@ -86,7 +87,7 @@ def appoint(
         )
     when = effective_time(rt, at)
     with rt.uow() as uow:
-        org = get_org(uow, org_id)
+        org = get_org(uow, org_id, districts_of(actor))
         person = store.lock_person(uow, person_id)
         duplicate = store.open_case_of(uow, org_id, person_id, role)
         if duplicate is not None:
@@ -148,7 +149,7 @@ def advance(
     params = clean_params(event, params, rt.settings.date_range, day0)
     law = rt.rulebook()
     with rt.uow() as uow:
-        case, org, person = store.load_case(uow, case_id)
+        case, org, person = store.load_case(uow, case_id, districts_of(actor))
         if event not in triggers_from(case.state):
             fire(case, event)  # raises NotAllowed listing the allowed events
         require_inputs(event, params)

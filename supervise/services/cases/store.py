@@ -29,9 +29,13 @@ CaseQuery = Select[model.Case, model.Organization, model.Person]
 RUNNING = ("open", "waiting")
 
 
-def load_case(uow: UnitOfWork, case_id: int) -> CaseRow:
-    """The case with its organization and person, in one statement."""
-    row = uow.session.execute(_cases_query().where(cases_table.c.id == case_id)).first()
+def load_case(uow: UnitOfWork, case_id: int, districts: Sequence[str] | None = None) -> CaseRow:
+    """The case with its organization and person, in one statement; a case outside
+    ``districts`` (when given) is not found, not shown to exist."""
+    query = _cases_query().where(cases_table.c.id == case_id)
+    if districts is not None:
+        query = query.where(orgs_table.c.district.in_(districts))
+    row = uow.session.execute(query).first()
     if row is None:
         raise NotFound(f"no case with id {case_id}; see `supervise case list`")
     return row[0], row[1], row[2]
@@ -46,10 +50,17 @@ def _cases_query() -> CaseQuery:
 
 
 def cases_query(
-    *, state: CaseState | None, org_id: int | None, person_id: int | None, limit: int
+    *,
+    state: CaseState | None,
+    org_id: int | None,
+    person_id: int | None,
+    limit: int,
+    districts: Sequence[str] | None = None,
 ) -> CaseQuery:
     """Cases matching every filter given, oldest first; each filter is served by an index."""
     query = _cases_query().order_by(cases_table.c.id).limit(limit)
+    if districts is not None:
+        query = query.where(orgs_table.c.district.in_(districts))
     if state is not None:
         query = query.where(cases_table.c.state == state)
     if org_id is not None:
@@ -160,6 +171,17 @@ def step_that_left(uow: UnitOfWork, case_id: int, state: CaseState) -> int | Non
         .order_by(history_table.c.seq.desc())
         .limit(1)
     )
+
+
+def case_in_districts(uow: UnitOfWork, case_id: int, districts: Sequence[str] | None) -> None:
+    """Refuse (not found) a case that does not exist or lies outside ``districts``."""
+    query = select(cases_table.c.id).where(cases_table.c.id == case_id)
+    if districts is not None:
+        query = query.join(orgs_table, orgs_table.c.id == cases_table.c.organization_id).where(
+            orgs_table.c.district.in_(districts)
+        )
+    if uow.session.scalar(query) is None:
+        raise NotFound(f"no case with id {case_id}; see `supervise case list`")
 
 
 def notice_unserved(uow: UnitOfWork, notice_id: int) -> bool:

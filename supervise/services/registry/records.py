@@ -23,6 +23,7 @@ from supervise.inputs import (
     text,
 )
 from supervise.law import ORG_KINDS
+from supervise.permissions import districts_of
 from supervise.redact import quoted
 from supervise.runtime import Runtime
 from supervise.services.registry import store
@@ -83,7 +84,7 @@ def _edits(rt: Runtime, uow: UnitOfWork, entity: str, entity_id: int) -> list[di
 
 def show_org(rt: Runtime, actor: str, org_id: int) -> OrgView:
     with rt.uow() as uow:
-        view = OrgView.of(store.get_org(uow, org_id))
+        view = OrgView.of(store.get_org(uow, org_id, districts_of(actor)))
         return OrgView(**{**view.__dict__, "history": _edits(rt, uow, "organization", org_id)})
 
 
@@ -92,7 +93,7 @@ def list_orgs(
 ) -> list[OrgView]:
     district = optional_text(district, "--district", DISTRICT)
     with rt.uow() as uow:
-        return [OrgView.of(o) for o in store.list_orgs(uow, district, limit)]
+        return [OrgView.of(o) for o in store.list_orgs(uow, district, limit, districts_of(actor))]
 
 
 def _clean_updates(updates: dict[str, Any], options: str, name_limit: int) -> dict[str, Any]:
@@ -136,7 +137,7 @@ def edit_org(rt: Runtime, actor: str, org_id: int, updates: dict[str, Any]) -> O
     """Change name, contact e-mail or township; the old values stay in the history."""
     clean = _clean_updates(updates, "--name, --email or --township", ORG_NAME)
     with rt.uow() as uow:
-        org = store.get_org(uow, org_id)
+        org = store.get_org(uow, org_id, districts_of(actor))
         _apply_edit(uow, rt, actor, "organization", org, clean)
         uow.commit()
         return OrgView.of(org)

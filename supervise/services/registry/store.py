@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 
 from supervise import model
@@ -13,9 +15,12 @@ from supervise.adapters.orm import persons as persons_table
 from supervise.errors import NotFound
 
 
-def get_org(uow: UnitOfWork, org_id: int) -> model.Organization:
+def get_org(
+    uow: UnitOfWork, org_id: int, districts: Sequence[str] | None = None
+) -> model.Organization:
+    """The organization; one outside ``districts`` (when given) is not found."""
     org = uow.session.get(model.Organization, org_id)
-    if org is None:
+    if org is None or (districts is not None and org.district not in districts):
         raise NotFound(f"no organization with id {org_id}; see `supervise org list`")
     return org
 
@@ -35,8 +40,12 @@ def person_by_id_number(uow: UnitOfWork, number: str) -> model.Person | None:
     return uow.session.scalar(select(model.Person).where(persons_table.c.id_number == number))
 
 
-def list_orgs(uow: UnitOfWork, district: str | None, limit: int) -> list[model.Organization]:
+def list_orgs(
+    uow: UnitOfWork, district: str | None, limit: int, districts: Sequence[str] | None = None
+) -> list[model.Organization]:
     query = select(model.Organization).order_by(orgs_table.c.id).limit(limit)
+    if districts is not None:
+        query = query.where(orgs_table.c.district.in_(districts))
     if district:
         query = query.where(orgs_table.c.district == district)
     return list(uow.session.scalars(query))
