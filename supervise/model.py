@@ -77,6 +77,7 @@ class Case(_Record):
     seq: int
     created_at: datetime
     version: int
+    chain_head: str | None
 
     @property
     def return_state(self) -> CaseState | None:
@@ -115,6 +116,8 @@ class HistoryEntry(_Record):
     reason: str | None
     basis: str | None
     data: dict[str, Any]
+    prev_hash: str
+    hash: str
 
 
 class Deadline(_Record):
@@ -294,3 +297,5 @@ class AuditEntry(_Record):
     case_id: int | None
     reason: str | None
     data: dict[str, Any]
+    prev_hash: str
+    hash: str

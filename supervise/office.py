@@ -36,6 +36,7 @@ from supervise.views import (
     AdvanceResult,
     AgendaItem,
     AssignResult,
+    AuditReport,
     BackupView,
     BanView,
     CaseView,
@@ -622,4 +623,32 @@ class Office:
 
         return outbox.retry(
             self.runtime, self._act("remind.retry", actor), [record_id(i, "message") for i in ids]
+        )
+
+    # -- the tamper-evident record --------------------------------------------------------
+
+    def verify_chains(self, *, anchor: str | None = None, actor: str | None = None) -> AuditReport:
+        """Walk every hash chain (each case's history, the audit table); with ``anchor``,
+        also check that the record as of that anchor still hashes to it."""
+        from supervise.services.audit import chains
+
+        return chains.verify(self.runtime, self._act("audit.verify", actor), anchor)
+
+    def anchor_chains(self, *, actor: str | None = None) -> str:
+        """The hash over every chain's head now (``H.A.sha256``), to keep elsewhere."""
+        from supervise.services.audit import chains
+
+        return str(chains.anchor(self.runtime, self._act("audit.anchor", actor)))
+
+    def export_chains(
+        self, file: str | Path, *, case: int | None = None, actor: str | None = None
+    ) -> int:
+        """Write one case's chain (or all chains) with their hashes as JSON lines."""
+        from supervise.services.audit import chains
+
+        return chains.export(
+            self.runtime,
+            self._act("audit.export", actor),
+            optional_id(case, "--case"),
+            Path(file),
         )

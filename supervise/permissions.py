@@ -114,6 +114,8 @@ PERMISSIONS: dict[str, Permission] = {
             "remind.list",
             "remind.run",
             "scheduler",
+            "audit.verify",
+            "audit.anchor",
         ),
         _EVERYONE,
         "reading, and the reminder sweep (it only sends what is due), are open to every "
@@ -136,6 +138,11 @@ PERMISSIONS: dict[str, Permission] = {
         "investigators keep the registry and serve notices",
     ),
     "bans.add": Permission("bans.add", _DECIDERS, "a court's ban is recorded by a director"),
+    "audit.export": Permission(
+        "audit.export",
+        frozenset({DIRECTOR, ADMIN}),
+        "the record leaves the office by a director's or an admin's hand",
+    ),
     "case.assign": Permission(
         "case.assign", frozenset({DIRECTOR, ADMIN}), "directors and admins assign cases"
     ),

@@ -581,3 +581,22 @@ class OutboxStatus:
             "next_attempt": iso(self.next_attempt, zone),
             "troubled": [m.as_json(zone) for m in self.troubled],
         }
+
+
+# --- the tamper-evident record ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    """What ``audit verify`` found: rows checked, or the first that does not match."""
+
+    ok: bool
+    history_rows: int
+    audit_rows: int
+    cases: int
+    problem: str | None
+    #: Whether the anchor given matched (None: no anchor given, or the walk stopped first).
+    anchored: bool | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return dict(_json(self))

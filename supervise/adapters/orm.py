@@ -128,6 +128,8 @@ cases = Table(
     Column("seq", Integer, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("version", Integer, nullable=False),
+    # The hash of the case's last history row (supervise/chain.py); revision 0005.
+    Column("chain_head", String(64)),
 )
 
 history = Table(
@@ -145,6 +147,9 @@ history = Table(
     Column("reason", Text),
     Column("basis", String(50)),
     Column("data", JSON, nullable=False),
+    # The case's hash chain (supervise/chain.py); revision 0005.
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
     # One row per (case, seq): a second writer of the same step fails instead of forking.
     UniqueConstraint("case_id", "seq"),
 )
@@ -231,6 +236,9 @@ audit = Table(
     Column("case_id", Integer, index=True),
     Column("reason", Text),
     Column("data", JSON, nullable=False),
+    # The audit chain (supervise/chain.py): a unique prev_hash means no fork.
+    Column("prev_hash", String(64), nullable=False, unique=True),
+    Column("hash", String(64), nullable=False),
 )
 
 outbox = Table(

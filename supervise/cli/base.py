@@ -91,6 +91,7 @@ COMMAND_MODULES: dict[str, str] = {
     "doctor": "admin",
     "graph": "admin",
     "permissions": "admin",
+    "audit": "audit",
     "backup": "admin",
     "restore": "admin",
     "org": "org",

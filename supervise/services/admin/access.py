@@ -14,11 +14,14 @@ from typing import Any
 
 from supervise import model
 from supervise.adapters.database import UnitOfWork
+from supervise.chain import GENESIS, audit_hash
 from supervise.clock import wall_clock
-from supervise.errors import NotAllowed
+from supervise.errors import Conflict, NotAllowed
 from supervise.permissions import Actor, check
 from supervise.runtime import Runtime
-from supervise.services.admin.store import acting_user
+from supervise.services.admin.store import acting_user, audit_head
+
+AUDIT_ATTEMPTS = 5
 
 
 def authorize(rt: Runtime, name: str, action: str, *, case_id: int | None = None) -> Actor:
@@ -66,10 +69,19 @@ def record(
     case_id: int | None = None,
     data: dict[str, Any] | None = None,
 ) -> None:
-    """Write one audit row in a transaction of its own (a refusal's own change is none)."""
-    with rt.uow() as uow:
-        add_entry(uow, rt, by, action, outcome, reason, case_id=case_id, data=data)
-        uow.commit()
+    """Write one audit row in a transaction of its own (a refusal's own change is none).
+
+    Two writers at once may both read the same head of the audit chain; the second then
+    fails on the unique ``prev_hash`` and tries again on the new head."""
+    for attempt in range(AUDIT_ATTEMPTS):
+        try:
+            with rt.uow() as uow:
+                add_entry(uow, rt, by, action, outcome, reason, case_id=case_id, data=data)
+                uow.commit()
+            return
+        except Conflict:
+            if attempt == AUDIT_ATTEMPTS - 1:
+                raise
 
 
 def add_entry(
@@ -83,16 +95,19 @@ def add_entry(
     case_id: int | None = None,
     data: dict[str, Any] | None = None,
 ) -> model.AuditEntry:
-    """Add one audit row to the caller's transaction."""
-    entry = model.AuditEntry(
-        at=rt.clock.now(),
-        recorded_at=wall_clock(),
-        by=by[:100],
-        action=action[:60],
-        outcome=outcome,
-        case_id=case_id,
-        reason=reason,
-        data=data or {},
-    )
+    """Add one audit row, linked to the audit chain's head, to the caller's transaction."""
+    fields: dict[str, Any] = {
+        "at": rt.clock.now(),
+        "recorded_at": wall_clock(),
+        "by": by[:100],
+        "action": action[:60],
+        "outcome": outcome,
+        "case_id": case_id,
+        "reason": reason,
+        "data": data or {},
+    }
+    prev = audit_head(uow) or GENESIS
+    entry = model.AuditEntry(**fields, prev_hash=prev, hash=audit_hash(prev, fields))
     uow.session.add(entry)
+    uow.flush()
     return entry

@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from supervise import model
 from supervise.adapters.database import UnitOfWork
+from supervise.adapters.orm import audit as audit_table
 from supervise.adapters.orm import cases as cases_table
 from supervise.adapters.orm import deadlines as deadlines_table
 from supervise.adapters.orm import users as users_table
@@ -39,6 +40,12 @@ def acting_user(uow: UnitOfWork, name: str) -> tuple[model.User, bool] | None:
         if user.name == name:
             return user, True
     return (rows[0], False) if rows else None
+
+
+def audit_head(uow: UnitOfWork) -> str | None:
+    """The hash of the audit chain's last row (None: the chain is empty)."""
+    a = audit_table.c
+    return uow.session.scalar(select(a.hash).order_by(a.id.desc()).limit(1))
 
 
 def users_by_id(uow: UnitOfWork) -> dict[int, model.User]:

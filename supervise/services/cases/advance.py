@@ -108,6 +108,7 @@ def appoint(
             last_event_at=when,
             seq=0,
             created_at=rt.clock.now(),
+            chain_head=None,
         )
         uow.session.add(case)
         # Write first: on SQLite this takes the write lock, so the ban check below cannot

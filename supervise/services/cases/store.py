@@ -20,6 +20,7 @@ from supervise.adapters.orm import deadlines as deadlines_table
 from supervise.adapters.orm import history as history_table
 from supervise.adapters.orm import organizations as orgs_table
 from supervise.adapters.orm import persons as persons_table
+from supervise.chain import GENESIS, history_hash
 from supervise.clock import wall_clock
 from supervise.errors import NotFound
 from supervise.states import NON_FINAL_STATES, CaseState
@@ -240,21 +241,26 @@ def append_history(
     Returns:
         The step number (``seq``) of the new row.
     """
+    if case.id is None:
+        uow.flush()  # a new case: its id is part of what the first row's hash covers
     case.seq += 1
+    fields: dict[str, Any] = {
+        "case_id": case.id,
+        "seq": case.seq,
+        "event": event,
+        "from_state": None if before is None else before.value,
+        "to_state": case.state.value,
+        "at": at,
+        "recorded_at": wall_clock(),
+        "by": by,
+        "reason": reason,
+        "basis": basis,
+        "data": data or {},
+    }
+    prev = case.chain_head or GENESIS
+    # The case's chain head rides on the version-checked UPDATE of the case: no statement
+    # of its own, and a concurrent writer of the same case fails there (no fork).
+    case.chain_head = history_hash(prev, fields)
     uow.flush()
-    uow.session.add(
-        model.HistoryEntry(
-            case_id=case.id,
-            seq=case.seq,
-            event=event,
-            from_state=None if before is None else before.value,
-            to_state=case.state.value,
-            at=at,
-            recorded_at=wall_clock(),
-            by=by,
-            reason=reason,
-            basis=basis,
-            data=data or {},
-        )
-    )
+    uow.session.add(model.HistoryEntry(**fields, prev_hash=prev, hash=case.chain_head))
     return case.seq
