@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator
 from typing import Any
 
 from sqlalchemy import func, select, text
@@ -15,7 +15,7 @@ from supervise.adapters.orm import history as history_table
 
 def history_rows(
     uow: UnitOfWork, batch: int, case_id: int | None = None
-) -> Iterator[dict[str, Any]]:
+) -> Generator[dict[str, Any], None, None]:
     """History rows in chain order (case, step), each with its case's recorded head and step
     count, streamed in batches (a server-side cursor on PostgreSQL)."""
     h, c = history_table.c, cases_table.c
@@ -35,7 +35,7 @@ def history_rows(
         result.close()
 
 
-def audit_rows(uow: UnitOfWork, batch: int) -> Iterator[dict[str, Any]]:
+def audit_rows(uow: UnitOfWork, batch: int) -> Generator[dict[str, Any], None, None]:
     query = select(audit_table).order_by(audit_table.c.id).execution_options(yield_per=batch)
     result = uow.session.execute(query)
     try:
