@@ -23,7 +23,15 @@ import re
 import unicodedata
 from datetime import date
 
-__all__ = ["ECHO_LIMIT", "MESSAGE_LIMIT", "add_secret", "clip", "quoted", "redact"]
+__all__ = [
+    "ECHO_LIMIT",
+    "MESSAGE_LIMIT",
+    "add_secret",
+    "clip",
+    "mask_id_numbers",
+    "quoted",
+    "redact",
+]
 
 #: The most of one user-given value an error message repeats.
 ECHO_LIMIT = 200
@@ -64,6 +72,12 @@ def _mask_email(match: re.Match[str]) -> str:
     if _MESSAGE_ID.fullmatch(local):
         return match.group(0)
     return f"{local[:1]}***@{domain}"
+
+
+def mask_id_numbers(text: str) -> str:
+    """``text`` with every ID number masked (the rest left as it is): the last guard on what
+    a command prints, so that a user-given path or name holding one is not echoed in full."""
+    return _ID_NUMBER.sub(_mask_id_number, text)
 
 
 def redact(text: str) -> str:

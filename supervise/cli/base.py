@@ -25,6 +25,7 @@ import supervise
 from supervise import incidents
 from supervise.errors import InvalidInput, NotAllowed, SuperviseError
 from supervise.inputs import printable
+from supervise.redact import mask_id_numbers
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -265,7 +266,7 @@ def json_text(data: Any, indent: int | None = 2) -> str:
     overrides raw, which a terminal would act on; they are escaped here (valid JSON: any
     character may be written as an escape inside a string, and none occurs outside one).
     """
-    text = json.dumps(data, ensure_ascii=False, indent=indent)
+    text = mask_id_numbers(json.dumps(data, ensure_ascii=False, indent=indent))
     if printable(text.replace("\n", "")) == text.replace("\n", ""):
         return text  # the usual case: nothing to escape (line feeds are the indentation's)
     return "".join(_escape(c) if c != "\n" and printable(c) != c else c for c in text)
@@ -273,8 +274,9 @@ def json_text(data: Any, indent: int | None = 2) -> str:
 
 def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
     """Print one line of text output, stored text's control characters shown as escapes,
-    so that a name holding an escape sequence or a line break cannot forge a line."""
-    click.echo(printable(text), err=err, nl=nl)
+    so that a name holding an escape sequence or a line break cannot forge a line, and any
+    ID number masked (a file or a name a user chose may hold one)."""
+    click.echo(mask_id_numbers(printable(text)), err=err, nl=nl)
 
 
 def emit_json(data: Any) -> None:
