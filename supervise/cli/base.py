@@ -126,7 +126,9 @@ COMMAND_HELP: dict[str, str] = {
     "bans": "Industry bans (从业禁止) and the pre-appointment check.",
     "calendar": "The working-day calendar (holidays and 调休).",
     "notice": "Official notices (文书): numbered, rendered to HTML and PDF, served.",
-    "user": "The user directory: who gets reminders, and to whom they escalate.",
+    "user": "The office's users: roles (see `supervise permissions`), districts, reminders.",
+    "permissions": "Print who may do what: the permission table the program enforces.",
+    "audit": "The tamper-evident record: every history and audit row is hash-chained.",
     "remind": "Reminders, escalations and digests by e-mail (the outbox).",
     "agenda": "What falls due, per supervisor: deadlines within --days, and everything overdue.",
     "scheduler": "Run the reminder work forever in the foreground; log to stderr; stop with "
