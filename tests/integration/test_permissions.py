@@ -104,6 +104,9 @@ CALLS: dict[str, Callable[[Office, str], object]] = {
     "backup": lambda o, a: o.backup(o.runtime.db_url.rsplit("/", 1)[-1] + ".bak", actor=a),
     "restore": lambda o, a: o.restore("/nonexistent.db", actor=a),
     "event:appoint": lambda o, a: o.appoint(org=1, person=1, role="理事长", actor=a),
+    "audit.verify": lambda o, a: o.verify_chains(actor=a),
+    "audit.anchor": lambda o, a: o.anchor_chains(actor=a),
+    "audit.export": lambda o, a: o.export_chains("export.jsonl", case=1, actor=a),
 }
 for _event in permissions.EVENT_ACTIONS - {"appoint"}:
     CALLS[permissions.event_action(_event)] = lambda o, a, e=_event: o.advance(1, e, actor=a)
