@@ -76,6 +76,9 @@ organizations = Table(
     Column("status", String(20), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("version", Integer, nullable=False),
+    # 住所 and 法定代表人 (行政处罚法 Art. 59(一)); added in revision 0004.
+    Column("address", String(200)),
+    Column("legal_representative", String(100)),
 )
 
 persons = Table(
@@ -87,6 +90,8 @@ persons = Table(
     Column("email", String(254)),
     Column("created_at", UtcDateTime, nullable=False),
     Column("version", Integer, nullable=False),
+    # 住址 (行政处罚法 Art. 59(一)); added in revision 0004.
+    Column("address", String(200)),
 )
 
 edits = Table(
@@ -128,7 +133,11 @@ cases = Table(
     Column("seq", Integer, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("version", Integer, nullable=False),
-    # The hash of the case's last history row (supervise/chain.py); revision 0005.
+    # The measure the open proceeding's prior notice proposed (a ban's years), and the date
+    # of the conduct it is about; added in revision 0004.
+    Column("proposed_measure", Integer),
+    Column("conduct_date", Date),
+    # The hash of the case's last history row (supervise/chain.py); revision 0006.
     Column("chain_head", String(64)),
 )
 
@@ -147,7 +156,7 @@ history = Table(
     Column("reason", Text),
     Column("basis", String(50)),
     Column("data", JSON, nullable=False),
-    # The case's hash chain (supervise/chain.py); revision 0005.
+    # The case's hash chain (supervise/chain.py); revision 0006.
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
     # One row per (case, seq): a second writer of the same step fails instead of forking.
@@ -192,6 +201,10 @@ bans = Table(
     Column("status", String(10), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("ended_at", UtcDateTime),
+    # A court's ban: the court; an ended or set-aside ban: the judgment or decision that
+    # ended it. Added in revision 0004.
+    Column("court", String(200)),
+    Column("end_reference", String(200)),
 )
 
 calendar_years = Table(
@@ -215,7 +228,7 @@ users = Table(
     Column("reports_to_id", ForeignKey("users.id")),
     Column("created_at", UtcDateTime, nullable=False),
     Column("version", Integer, nullable=False),
-    # Added in revision 0004 (issue 11): the districts a user is limited to (empty: all),
+    # Added in revision 0005 (issue 11): the districts a user is limited to (empty: all),
     # the legal reviewer's 法律职业资格证书编号, and whether the account may still act.
     Column("districts", JSON, nullable=False),
     Column("qualification", String(50)),
@@ -310,6 +323,8 @@ notice_services = Table(
     Column("consent", Text),
     Column("recorded_at", UtcDateTime, nullable=False),
     Column("by", String(100), nullable=False),
+    # Why a direct or lodged service has no signed 送达回证; added in revision 0004.
+    Column("no_receipt_reason", Text),
 )
 
 number_sequences = Table(

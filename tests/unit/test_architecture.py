@@ -36,12 +36,16 @@ DOMAIN = (
     "supervise.yaml_dataclasses",
     "supervise.notices.types",
     "supervise.notices.numbering",
+    "supervise.notices.pii",
+    "supervise.numerals",
     "supervise.redact",
     "supervise.inputs",
     "supervise.params",
     "supervise.userfiles",
     "supervise.permissions",
     "supervise.chain",
+    "supervise.user_yaml",
+    "supervise.parse_cache",
 )
 FRAMEWORKS = ("sqlalchemy", "click", "jinja2", "weasyprint", "apscheduler", "alembic", "psycopg")
 #: Adapters that only the composition root may name (the database adapter is the unit of
