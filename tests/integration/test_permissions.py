@@ -77,6 +77,7 @@ CALLS: dict[str, Callable[[Office, str], object]] = {
         id_number=id_number(),
         name="钱七",
         judgment="（2026）渝0105刑初1号",
+        court="重庆市南岸区人民法院",
         start=date(2026, 11, 1),
         until=date(2030, 10, 31),
         actor=a,
