@@ -80,17 +80,14 @@ def advance_cost(url: str, backend: str, rounds: int, batch: int) -> Row:
     )  # fmt: skip
 
 
-def _writer(
-    url: str, on: bool, cases: list[int], start_at: float, seconds: float, out: Any
-) -> None:
+def _writer(url: str, on: bool, cases: list[int], ready: Any, seconds: float, out: Any) -> None:
     features(on)
     office = make_office(url, user="bench")
-    service_op(office, cases[0], "record_statement")
+    service_op(office, cases[0], "record_statement")  # connect, compile, load the calendar
+    ready.wait()  # every writer starts together, however long the others took to warm up
     done, i = 0, 1
-    while time.time() < start_at:
-        time.sleep(0.001)
-    end = start_at + seconds
-    while time.time() < end:
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
         service_op(office, cases[i % len(cases)], "record_statement")
         done, i = done + 1, i + 1
     office.close()
@@ -100,16 +97,16 @@ def _writer(
 def writers(url: str, on: bool, cases: list[int], procs: int, seconds: float) -> float:
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
-    start_at = time.time() + 3.0 + 0.3 * procs
+    ready = ctx.Barrier(procs)
     per = len(cases) // procs
     workers = [
-        ctx.Process(target=_writer, args=(url, on, cases[k * per : (k + 1) * per], start_at,
+        ctx.Process(target=_writer, args=(url, on, cases[k * per : (k + 1) * per], ready,
                                           seconds, queue))
         for k in range(procs)
     ]  # fmt: skip
     for w in workers:
         w.start()
-    total = sum(queue.get(timeout=120 + seconds) for _ in workers)
+    total = sum(queue.get(timeout=300 + seconds) for _ in workers)
     for w in workers:
         w.join()
     return total / seconds

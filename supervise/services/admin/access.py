@@ -32,9 +32,7 @@ def authorize(rt: Runtime, name: str, action: str, *, case_id: int | None = None
             permission table does not allow (the refusal is audited).
     """
     with rt.uow() as uow:
-        row = acting_user(uow, name)
-        # Read inside the transaction: leaving it expires the loaded row.
-        found = None if row is None else (row[1], row[0].role, row[0].districts, row[0].disabled)
+        found = acting_user(uow, name)
     if found is None:
         return Actor(name)
     known, role, districts, disabled = found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select
 
 from supervise import model
 from supervise.adapters.database import UnitOfWork
@@ -28,18 +28,29 @@ def get_user(uow: UnitOfWork, name: str) -> model.User:
     return user
 
 
-def acting_user(uow: UnitOfWork, name: str) -> tuple[model.User, bool] | None:
-    """(the user named ``name`` or any user, whether it is them), or None when the
-    directory is empty: one statement either way."""
-    u = users_table.c
-    first = select(func.min(u.id)).scalar_subquery()
-    rows = list(
-        uow.session.scalars(select(model.User).where(or_(u.name == name, u.id == first)).limit(2))
+# Built once: this statement runs before every command, and building it costs more than
+# running it on SQLite.
+_ACTING = (
+    select(users_table.c.name, users_table.c.role, users_table.c.districts, users_table.c.disabled)
+    .where(
+        or_(
+            users_table.c.name == bindparam("name"),
+            users_table.c.id == select(func.min(users_table.c.id)).scalar_subquery(),
+        )
     )
-    for user in rows:
-        if user.name == name:
-            return user, True
-    return (rows[0], False) if rows else None
+    .limit(2)
+)
+
+
+def acting_user(uow: UnitOfWork, name: str) -> tuple[bool, str, list[str] | None, bool] | None:
+    """(whether the user named ``name`` exists, their role, districts, disabled), read
+    with the directory's first user in one statement of plain columns; None when the
+    directory is empty."""
+    rows = uow.session.execute(_ACTING, {"name": name}).all()
+    for row in rows:
+        if row.name == name:
+            return True, row.role, row.districts, row.disabled
+    return (False, "", None, False) if rows else None
 
 
 def audit_head(uow: UnitOfWork) -> str | None:
