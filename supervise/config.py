@@ -42,6 +42,12 @@ class DatabaseSettings:
     url: str | None = None
 
 
+#: The packaged placeholders for the office's address and telephone (config.yaml): a notice
+#: printed with them is a sample, not a document to serve.
+PLACEHOLDER_ADDRESS_MARK = "示例"
+PLACEHOLDER_PHONE = "023-00000000"
+
+
 @dataclass(frozen=True)
 class OfficeSettings:
     name: str
@@ -49,6 +55,21 @@ class OfficeSettings:
     phone: str
     review_body: str
     court: str
+    #: What the interview and the rectification ordered after it rest on (民发〔2016〕39号
+    #: Art. 2, or the office's own rule); cited by the 约谈通知书, 约谈记录, 责令整改通知书.
+    interview_basis: str = (
+        "《社会组织登记管理机关行政执法约谈工作规定（试行）》（民发〔2016〕39号）第二条"
+    )
+
+    def placeholders(self) -> list[str]:
+        """The settings still holding the packaged placeholder (``office.address``, …)."""
+        found = []
+        if not self.address.strip() or PLACEHOLDER_ADDRESS_MARK in self.address:
+            found.append("office.address")
+        digits = "".join(c for c in self.phone if c.isdigit())
+        if self.phone.strip() == PLACEHOLDER_PHONE or not digits or set(digits[3:]) <= {"0"}:
+            found.append("office.phone")
+        return found
 
 
 @dataclass(frozen=True)

@@ -116,7 +116,7 @@ NUMBERS: dict[str, str] = {
 _BASIS_OF: dict[str, str | None] = {
     "interview_notice": None,
     "interview_record": None,
-    "rectification_order": "warning",
+    "rectification_order": None,
     "warning_prior_notice": "warning",
     "warning_decision": "warning",
     "replacement_prior_notice": "replacement",

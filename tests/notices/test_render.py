@@ -159,7 +159,10 @@ def test_notice_renders_to_pdf(
 
     expected = [TITLES[notice_type], NUMBERS[notice_type], "—1—"]
     if notice_type != "interview_record":  # a record is signed on the spot, not issued
-        expected += ["重庆市民政局2026年12月1日", "（印章）", "重庆市渝中区人民路252号"]
+        expected += ["重庆市民政局2026年12月1日", "重庆市渝中区人民路252号"]
+        # The seal placeholder is on screen (HTML) only: the PDF is sealed by hand.
+        assert "（印章）" in html and "（印章）" not in text
+    assert "样本" not in text  # the sample context has the office's own address
     if context["basis"] is not None:
         expected.append(context["basis"]["citation"])
     if notice_type in DECISIONS:

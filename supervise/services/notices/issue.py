@@ -323,6 +323,9 @@ def _context(
             "phone": settings.office.phone,
             "review_body": settings.office.review_body,
             "court": settings.office.court,
+            "interview_basis": settings.office.interview_basis,
+            # Printed with placeholder office data, a notice is a sample: it says so.
+            "sample": bool(settings.office.placeholders()),
         },
         "organization": {
             "name": ctx.org.name,
