@@ -46,6 +46,16 @@ BAN_SCOPES: dict[str, str] = {
 }
 
 
+#: Why a banned person's other post must end, by the ban's scope: no penalty on the
+#: organization (it did nothing wrong), the law that bars the person from the post.
+CASCADE_BASIS: dict[str, str] = {
+    "charity": "《中华人民共和国慈善法》第一百一十二条（被禁止担任慈善组织管理人员的，在禁止期限内"
+    "不得担任慈善组织的管理人员）",
+    "all": "《中华人民共和国未成年人保护法》第六十二条（密切接触未成年人的单位发现其工作人员具有"
+    "性侵害、虐待、拐卖、暴力伤害等违法犯罪记录的，应当及时解聘）",
+}
+
+
 @dataclass(frozen=True)
 class Period:
     """A legal period: N working days or N calendar days, with what it rests on."""

@@ -466,3 +466,47 @@ def test_endings_cite_the_decision_from_the_record(make_office: MakeOffice, tmp_
     for text in (html_text(office, revoked), pdf_text(office, revoked, tmp_path)):
         assert f"《行政处罚决定书》（{number}），已由渝府复〔2026〕9号予以撤销" in text
         assert "自始不发生法律效力" in text and "不再执行" not in text
+
+
+# --- 13. the cascade is documented ----------------------------------------------------------------
+
+
+@needs_pdftotext
+def test_each_organization_the_ban_reaches_gets_a_notice(office: Office, tmp_path: Path) -> None:
+    person = new_person(office)
+    banned = office.appoint(org=new_org(office, charity=True), person=person, role="理事长").id
+    other = office.appoint(org=new_org(office, charity=True), person=person, role="秘书长").id
+    plain = office.appoint(org=new_org(office, charity=False), person=person, role="理事").id
+    advance(office, banned, "propose_ban", years=2)
+    advance(office, banned, "request_hearing", date=date(2026, 12, 15), time=time(9, 30))
+    advance(office, banned, "record_hearing", absent=True)
+    result = advance(office, banned, "impose_ban", years=2)
+    assert result.cascaded == [other]  # a charity ban does not reach the plain association
+    decision = [n for n in office.notices(case=banned) if n.type == "ban_decision"][-1]
+    notice = notice_of(office, other, "cascade_notice")
+    for text in (html_text(office, notice), pdf_text(office, notice, tmp_path)):
+        assert f"《从业禁止决定书》（{decision.number}）" in text
+        assert "二年内不得担任慈善组织的管理人员" in text
+        assert "依照《中华人民共和国慈善法》第一百一十二条" in text
+        assert "自收到本通知书之日起三十日内依照章程终止其秘书长职务" in text
+        assert "本通知不是对你单位的行政处罚" in text
+    # The replacement period waits for the notice to be served.
+    [waiting] = [d for d in office.case(other).deadlines if d.kind == "replacement"]
+    assert waiting.waiting and waiting.notice == notice
+    assert office.notices(case=plain) == []
+    assert "the post must end" in (office.case(other).history[-1].reason or "")
+
+
+def test_a_court_ban_cascade_cites_the_judgment(office: Office) -> None:
+    person = new_person(office)
+    first = office.appoint(org=new_org(office), person=person, role="理事长").id
+    second = office.appoint(org=new_org(office, charity=False), person=person, role="理事").id
+    result = advance(
+        office, first, "record_court_ban", judgment="(2026)渝0103刑初5号", court=COURT,
+        start=date(2026, 11, 1), until=date(2030, 10, 31),
+    )  # fmt: skip
+    assert result.cascaded == [second]
+    text = html_text(office, notice_of(office, second, "cascade_notice"))
+    assert f"{COURT}作出的刑事判决（(2026)渝0103刑初5号）禁止" in text
+    assert "依照《中华人民共和国未成年人保护法》第六十二条" in text
+    assert "本机关于" not in text and "行政处罚决定" not in text
