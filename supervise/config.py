@@ -16,6 +16,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -270,6 +271,14 @@ def _check(settings: Settings) -> None:
             raise ConfigError(f"config key bases.{key}.ban: a basis allowing bans needs a term")
         if basis.ban is not None and not 0 <= basis.ban.min_years <= basis.ban.max_years:
             raise ConfigError(f"config key bases.{key}.ban: need 0 <= min_years <= max_years")
+        if basis.effective is not None:
+            try:
+                date.fromisoformat(basis.effective)
+            except ValueError:
+                raise ConfigError(
+                    f"config key bases.{key}.effective: {basis.effective!r} is not a date; "
+                    "use YYYY-MM-DD (quoted), the day the provision took effect"
+                ) from None
     if not settings.roles:
         raise ConfigError("config key roles: list at least one role")
     _check_mail(settings.mail)

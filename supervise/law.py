@@ -99,6 +99,10 @@ class Basis:
     charity_only: bool = False
     ban: BanTerm | None = None
     title: str = ""
+    #: The day the provision took effect (ISO date), and whether it is lighter than the law
+    #: before it, so that it applies to earlier conduct too (行政处罚法 Art. 37, 从旧兼从轻).
+    effective: str | None = None
+    lighter: bool = False
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,15 @@ MEASURE_RULE = (
 
 #: Art. 59(一): a decision names the party with its name and address.
 PARTY_RULE = "《中华人民共和国行政处罚法》第五十九条第一款第（一）项：当事人的姓名或者名称、地址"
+
+#: Art. 37: the law in force when the conduct happened, unless the new one is lighter; Art. 36:
+#: the longest limitation period (five years), beyond which no older conduct is punished.
+LAW_IN_FORCE_RULE = (
+    "《中华人民共和国行政处罚法》第三十七条：实施行政处罚，适用违法行为发生时的法律、法规、"
+    "规章的规定；但是，作出行政处罚决定时，法律、法规、规章已被修改或者废止，且新的规定处罚"
+    "较轻或者不认为是违法的，适用新的规定"
+)
+LONGEST_LIMITATION_YEARS = 5
 
 #: Art. 64(二), Art. 85: the hearing's time and place are notified seven working days ahead.
 HEARING_NOTICE_RULE = "《中华人民共和国行政处罚法》第六十四条第（二）项、第八十五条"

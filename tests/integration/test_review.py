@@ -510,3 +510,57 @@ def test_a_court_ban_cascade_cites_the_judgment(office: Office) -> None:
     assert f"{COURT}作出的刑事判决（(2026)渝0103刑初5号）禁止" in text
     assert "依照《中华人民共和国未成年人保护法》第六十二条" in text
     assert "本机关于" not in text and "行政处罚决定" not in text
+
+
+# --- 8. the law in force at the time of the conduct ----------------------------------------------
+
+
+def test_a_basis_not_in_force_at_the_conduct_is_refused(
+    make_office: MakeOffice, tmp_path: Path
+) -> None:
+    office = make_office()
+    case_id = open_case(office)
+    # 慈善法 as revised in 2023 (its Art. 112 ban) took effect on 2024-09-05.
+    with pytest.raises(GuardRefused) as refused:
+        advance(office, case_id, "propose_ban", years=2, conduct_date=date(2024, 8, 1))
+    assert refused.value.details["rule"] == "law_in_force"
+    assert "took effect on 2024-09-05" in str(refused.value) and "第三十七条" in str(refused.value)
+    with pytest.raises(InvalidInput, match="needs --conduct-date"):
+        office.advance(case_id, "propose_ban", years=2, facts="违规", details={"evidence": "x"})
+    with pytest.raises(InvalidInput, match="in the future"):
+        advance(office, case_id, "propose_ban", years=2, conduct_date=date(2026, 12, 1))
+    assert office.case(case_id).state is S.APPOINTED and office.notices(case=case_id) == []
+    advance(office, case_id, "propose_ban", years=2, conduct_date=date(2024, 9, 5))
+    assert get_case(office, case_id).conduct_date == date(2024, 9, 5)
+    # A warning under a regulation in force for decades needs no conduct date.
+    warned = open_case(office)
+    assert advance(office, warned, "propose_warning").to_state is S.WARNING_PROPOSED
+
+    # 从旧兼从轻: a provision the configuration marks lighter applies to earlier conduct.
+    config = tmp_path / "office.yaml"
+    config.write_text("bases:\n  cishan-112:\n    lighter: true\n", "utf-8")
+    lighter = make_office(config=config)
+    other = open_case(lighter)
+    advance(lighter, other, "propose_ban", years=1, conduct_date=date(2024, 8, 1))
+    assert get_case(lighter, other).conduct_date == date(2024, 8, 1)
+
+
+def test_the_conduct_date_is_validated_on_the_command_line(db_url: str) -> None:
+    import supervise
+
+    with supervise.open(db_url, actor="zhang", now=NOW, environ={}) as office:
+        case_id = open_case(office)
+    env = {"SUPERVISE_NOW": NOW.isoformat(), "SUPERVISE_DB": db_url, "SUPERVISE_USER": "zhang"}
+    for bad in ("2024-02-30", "yesterday", "0001-01-01"):
+        result = CliRunner().invoke(
+            cli,
+            ["case", "advance", str(case_id), "propose_ban", "--years", "2",
+             "--conduct-date", bad, "--facts", "x"],
+            env=env,
+        )  # fmt: skip
+        assert result.exit_code == 2 and "--conduct-date" in result.stderr, result.stderr
+    result = CliRunner().invoke(
+        cli, ["case", "advance", str(case_id), "leave", "--reason", "x", "--conduct-date",
+              "2026-01-01"], env=env,
+    )  # fmt: skip
+    assert result.exit_code == 2 and "takes no --conduct-date" in result.stderr

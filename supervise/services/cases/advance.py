@@ -32,6 +32,7 @@ from supervise.rules import (
     Params,
     Rulebook,
     case_facts,
+    check_law_in_force,
     check_measure,
     check_params,
     choose_basis,
@@ -171,6 +172,7 @@ def advance(
         check_params(event, facts, law, when, params)
         basis = choose_basis(event, facts, law, params)
         measure = check_measure(event, facts, law, basis, params, day0)
+        check_law_in_force(event, law, basis, params, day0)
         _require_party_address(event, org, person)
         # The notice's content is checked last: a legal refusal says more than a missing field.
         details = notices.prepare(event, params, when, rt.settings.zone)
@@ -313,8 +315,10 @@ def _apply(
         case.hearing_recorded = False
         # Kept on the case so the decision's guard reads it with the case, in one read.
         case.proposed_measure = measure
+        case.conduct_date = params.conduct_date
     elif event not in RETURNING_EVENTS and after in RESTING_STATES:
         case.proposed_measure = None
+        case.conduct_date = None
     if event == "record_statement" and params.waiver:
         case.statement_waived = True
     if event == "record_hearing":
@@ -339,7 +343,10 @@ def _apply(
 
 def _data(params: Params) -> dict[str, Any]:
     data: dict[str, Any] = {}
-    for key in ("date", "time", "until", "years", "start", "judgment", "court", "reference"):
+    for key in (
+        "date", "time", "until", "years", "start", "judgment", "court", "reference",
+        "conduct_date",
+    ):  # fmt: skip
         value = getattr(params, key)
         if value is not None:
             data["from" if key == "start" else key] = (
