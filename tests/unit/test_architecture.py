@@ -42,6 +42,8 @@ DOMAIN = (
     "supervise.inputs",
     "supervise.params",
     "supervise.userfiles",
+    "supervise.user_yaml",
+    "supervise.parse_cache",
 )
 FRAMEWORKS = ("sqlalchemy", "click", "jinja2", "weasyprint", "apscheduler", "alembic", "psycopg")
 #: Adapters that only the composition root may name (the database adapter is the unit of
