@@ -6,7 +6,8 @@ the notices shown in ``docs/notices.md``; the tests play it too.
 
 - "youth", a 社会团体 that is also a charity: 约谈 -> 整改 -> 警告 -> 责令撤换 of its 秘书长;
 - "care", a 社会服务机构: 警告, set aside on 行政复议;
-- "fund", a foundation: 从业禁止 of its 理事长 after a hearing (慈善法 Art. 112), ended.
+- "fund", a foundation: 从业禁止 of its 理事长 after a hearing (慈善法 Art. 112), ended;
+- "board": the same person's seat on the association's board, which the ban ends.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def _step(
 OFFICE_CONFIG = """\
 office:
   name: 重庆市民政局
-  address: 重庆市渝北区示例大道100号
+  address: 重庆市渝北区金开大道100号
   phone: "023-67000000"
   review_body: 重庆市人民政府
   court: 重庆市渝北区人民法院
@@ -76,7 +77,9 @@ PERSONS = {
     "chen": ("陈晓梅", id_number(33, birth="19820620"), "重庆市南岸区南滨路66号7-1"),
 }
 CASES = {"youth": ("youth", "liu", "秘书长"), "fund": ("fund", "zhou", "理事长"),
-         "care": ("care", "chen", "主任")}  # fmt: skip
+         "care": ("care", "chen", "主任"),
+         # The foundation's 理事长 also sits on the association's board: the ban reaches it.
+         "board": ("youth", "zhou", "理事")}  # fmt: skip
 
 
 # --- what happens, in date order ----------------------------------------------------------
@@ -378,6 +381,9 @@ TIMELINE += [
         ),
     ),
     _step("2025-03-28T10:00", "fund", "serve"),
+    # The ban reached the association's board seat: its 终止任职通知书 is served, the seat ends.
+    _step("2025-03-28T15:00", "board", "serve"),
+    _step("2025-04-15T10:00", "board", "confirm_replacement"),
     _step(
         "2026-03-30T09:00",
         "fund",

@@ -212,7 +212,7 @@ def advance(
             # Each organization the ban reaches gets its own notice, after the decision it
             # cites has its number (13: the post must end; no penalty on the organization).
             for other, other_org in reached:
-                notices.issue(
+                issued += notices.issue(
                     uow,
                     rt,
                     notices.IssueContext(
