@@ -29,6 +29,7 @@ from typing import Any
 
 from supervise.errors import InvalidInput
 from supervise.inputs import ACTOR, optional_id, record_id, text
+from supervise.report_views import CasesReport
 from supervise.rules import Params
 from supervise.runtime import Runtime
 from supervise.views import (
@@ -455,6 +456,22 @@ class Office:
         return records.verify(
             self.runtime, self._who(actor), record_id(notice_id, "notice"), Path(path)
         )
+
+    # -- reports --------------------------------------------------------------------------
+
+    def cases_report(
+        self,
+        *,
+        start: date | None = None,
+        end: date | None = None,
+        actor: str | None = None,
+    ) -> CasesReport:
+        """Cases by state and district today; overdue deadlines; over the period (default:
+        the twelve months up to today) penalties per month, closures and the median days
+        from interview to closure, and notices not served in time."""
+        from supervise.services.reports import cases
+
+        return cases.cases_report(self.runtime, self._who(actor), start, end)
 
     # -- users ----------------------------------------------------------------------------
 

@@ -101,6 +101,7 @@ COMMAND_MODULES: dict[str, str] = {
     "notice": "notice",
     "user": "user",
     "remind": "remind",
+    "report": "report",
     # Reminder commands kept at the top level too (`remind agenda`, `remind scheduler`).
     "agenda": "remind",
     "scheduler": "remind",

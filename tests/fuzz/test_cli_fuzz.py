@@ -224,7 +224,7 @@ def values_for(param: click.Parameter, files: list[str], outputs: list[str]) -> 
     name = (param.name or "").lower()
     kind = param.type
     if isinstance(kind, click.Path):
-        pool = outputs if name in ("output",) else files
+        pool = outputs if name in ("output", "html") else files
         return st.one_of(st.sampled_from(pool), text)
     if isinstance(kind, click.Choice):
         return st.one_of(st.sampled_from([str(c) for c in kind.choices]), text)

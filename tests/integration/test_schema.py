@@ -84,6 +84,7 @@ def test_the_orm_has_the_tables_we_expect() -> None:
         "notices",
         "notice_services",
         "outbox",
+        "case_tallies",
     }
 
 
