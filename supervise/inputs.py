@@ -75,6 +75,8 @@ FILE_LIMITS: dict[str, int] = {
     "config file": 1024 * 1024,
     "--receipt": 50 * 1024 * 1024,
     "notice file": 50 * 1024 * 1024,
+    # `supervise import`: a register of tens of thousands of rows is a few MB.
+    "import file": 64 * 1024 * 1024,
 }
 
 # Unicode categories refused in text: controls (C0, DEL, C1: ESC, BEL, CR, LF, TAB),

@@ -102,6 +102,8 @@ COMMAND_MODULES: dict[str, str] = {
     "user": "user",
     "remind": "remind",
     "report": "report",
+    "export": "exchange",
+    "import": "exchange",
     # Reminder commands kept at the top level too (`remind agenda`, `remind scheduler`).
     "agenda": "remind",
     "scheduler": "remind",

@@ -40,6 +40,8 @@ DOMAIN = (
     "supervise.inputs",
     "supervise.params",
     "supervise.userfiles",
+    "supervise.report_views",
+    "supervise.report_html",
 )
 FRAMEWORKS = ("sqlalchemy", "click", "jinja2", "weasyprint", "apscheduler", "alembic", "psycopg")
 #: Adapters that only the composition root may name (the database adapter is the unit of
