@@ -93,6 +93,10 @@ def _refused(char: str, multiline: bool) -> bool:
 
 def control_characters(value: str, multiline: bool = False) -> list[str]:
     """The refused characters in ``value``, as escapes (``\\x1b``, ``\\u202e``)."""
+    if value.isprintable():
+        # The usual case, decided in C: printable text holds no character of the refused
+        # categories (str.isprintable is False for every Cc, Cf, Cs, Zl and Zp character).
+        return []
     found: list[str] = []
     for char in value:
         if _refused(char, multiline):

@@ -100,6 +100,7 @@ def export(office: Office, kind: str, as_csv: bool, as_json: bool, output: Path 
     # is one line on stderr, not a refusal after half a document.
     head = next(result.rows, None)
     rows = result.rows if head is None else itertools.chain([head], result.rows)
+    count = 0
     if as_csv:
         # Excel on a Chinese Windows reads UTF-8 only with a BOM; a pipe gets none.
         with _target(output, "utf-8-sig") as out:
@@ -107,15 +108,21 @@ def export(office: Office, kind: str, as_csv: bool, as_json: bool, output: Path 
             writer.writerow(result.columns)
             for row in rows:
                 writer.writerow([_value(v) for v in row])
-        return
-    with _target(output, "utf-8") as out:
-        out.write("[")
-        first = True
-        for row in rows:
-            item = json_text(dict(zip(result.columns, row, strict=True)), indent=None)
-            out.write(("\n  " if first else ",\n  ") + item)
-            first = False
-        out.write("]\n" if first else "\n]\n")
+                count += 1
+    else:
+        with _target(output, "utf-8") as out:
+            out.write("[")
+            for row in rows:
+                item = json_text(dict(zip(result.columns, row, strict=True)), indent=None)
+                out.write(("\n  " if count == 0 else ",\n  ") + item)
+                count += 1
+            out.write("]\n" if count == 0 else "\n]\n")
+    if output is not None:
+        # What went where: one line (or, with --json, one JSON object) on stdout.
+        if as_json:
+            emit_json({"kind": kind, "rows": count, "file": str(output)})
+        else:
+            echo(f"{kind}: {count} rows written to {output}")
 
 
 class _Bars:

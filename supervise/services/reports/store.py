@@ -115,7 +115,9 @@ def _closures(
         select(func.min(interview.c.at))
         .where(
             interview.c.case_id == history.c.case_id,
-            interview.c.event == "record_interview",
+            # Not indexable on purpose: the case's own rows (its (case_id, seq) index) are a
+            # handful, while the (event, at) index holds every interview ever recorded.
+            func.coalesce(interview.c.event, "") == "record_interview",
             interview.c.at <= history.c.at,
         )
         .scalar_subquery()
