@@ -42,6 +42,7 @@ DOMAIN = (
     "supervise.userfiles",
     "supervise.report_views",
     "supervise.report_html",
+    "supervise.csvfiles",
 )
 FRAMEWORKS = ("sqlalchemy", "click", "jinja2", "weasyprint", "apscheduler", "alembic", "psycopg")
 #: Adapters that only the composition root may name (the database adapter is the unit of
