@@ -55,13 +55,15 @@ class OrgView:
     township: str | None
     email: str | None
     status: str
+    address: str | None = None
+    legal_representative: str | None = None
     history: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def of(cls, org: model.Organization) -> OrgView:
         return cls(
             org.id, org.name, org.credit_code, org.kind, org.charity, org.district,
-            org.township, org.email, org.status,
+            org.township, org.email, org.status, org.address, org.legal_representative,
         )  # fmt: skip
 
     def as_json(self) -> dict[str, Any]:
@@ -76,6 +78,8 @@ class OrgView:
             "township": self.township,
             "email": self.email,
             "status": self.status,
+            "address": self.address,
+            "legal_representative": self.legal_representative,
         }
         if self.history:
             data["history"] = self.history
@@ -88,12 +92,16 @@ class PersonView:
     name: str
     id_number_masked: str
     email: str | None
+    address: str | None = None
     history: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def of(cls, person: model.Person) -> PersonView:
-        # The full number never leaves the service layer.
-        return cls(person.id, person.name, mask_id_number(person.id_number), person.email)
+        # The full number never leaves the service layer (but in a served original).
+        return cls(
+            person.id, person.name, mask_id_number(person.id_number), person.email,
+            person.address,
+        )  # fmt: skip
 
     def brief(self) -> dict[str, Any]:
         """How a person appears inside a case or a ban."""
@@ -244,6 +252,8 @@ class BanView:
     until: date | None
     lifelong: bool
     status: str
+    court: str | None = None
+    end_reference: str | None = None
 
     @classmethod
     def of(cls, ban: model.Ban, person: model.Person, today: date) -> BanView:
@@ -255,7 +265,7 @@ class BanView:
             status = "upcoming" if today < ban.start else "ended"
         return cls(
             ban.id, ban.case_id, PersonView.of(person), ban.basis, ban.judgment, ban.scope,
-            ban.start, ban.until, ban.lifelong, status,
+            ban.start, ban.until, ban.lifelong, status, ban.court, ban.end_reference,
         )  # fmt: skip
 
     def as_json(self) -> dict[str, Any]:

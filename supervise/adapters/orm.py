@@ -76,6 +76,9 @@ organizations = Table(
     Column("status", String(20), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("version", Integer, nullable=False),
+    # 住所 and 法定代表人 (行政处罚法 Art. 59(一)); added in revision 0004.
+    Column("address", String(200)),
+    Column("legal_representative", String(100)),
 )
 
 persons = Table(
@@ -87,6 +90,8 @@ persons = Table(
     Column("email", String(254)),
     Column("created_at", UtcDateTime, nullable=False),
     Column("version", Integer, nullable=False),
+    # 住址 (行政处罚法 Art. 59(一)); added in revision 0004.
+    Column("address", String(200)),
 )
 
 edits = Table(
@@ -128,6 +133,10 @@ cases = Table(
     Column("seq", Integer, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("version", Integer, nullable=False),
+    # The measure the open proceeding's prior notice proposed (a ban's years), and the date
+    # of the conduct it is about; added in revision 0004.
+    Column("proposed_measure", Integer),
+    Column("conduct_date", Date),
 )
 
 history = Table(
@@ -189,6 +198,10 @@ bans = Table(
     Column("status", String(10), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("ended_at", UtcDateTime),
+    # A court's ban: the court; an ended or set-aside ban: the judgment or decision that
+    # ended it. Added in revision 0004.
+    Column("court", String(200)),
+    Column("end_reference", String(200)),
 )
 
 calendar_years = Table(
@@ -283,6 +296,8 @@ notice_services = Table(
     Column("consent", Text),
     Column("recorded_at", UtcDateTime, nullable=False),
     Column("by", String(100), nullable=False),
+    # Why a direct or lodged service has no signed 送达回证; added in revision 0004.
+    Column("no_receipt_reason", Text),
 )
 
 number_sequences = Table(

@@ -15,6 +15,7 @@ def _print_org(view: OrgView) -> None:
     echo(
         f"{view.id:>5}  {view.name}  {view.credit_code}  {ORG_KINDS.get(view.kind, view.kind)}"
         f"{charity}  {view.district}{' ' + view.township if view.township else ''}"
+        f"  {view.address or '(no address)'}"
     )
 
 
@@ -31,6 +32,8 @@ def org() -> None:
 @click.option("--township", help="乡镇/街道.")
 @click.option("--charity", is_flag=True, help="A registered charity (慈善组织).")
 @click.option("--email", help="Contact e-mail.")
+@click.option("--address", help="住所 (registered address): decisions must give it.")
+@click.option("--legal-representative", help="法定代表人.")
 @json_option
 @pass_office
 def org_add(
@@ -42,6 +45,8 @@ def org_add(
     township: str | None,
     charity: bool,
     email: str | None,
+    address: str | None,
+    legal_representative: str | None,
     as_json: bool,
 ) -> None:
     """Register an organization.
@@ -49,7 +54,8 @@ def org_add(
     \b
     Example:
         supervise org add --name 某某儿童服务中心 --credit-code 52500103MJP1234567 \\
-            --district 渝中区 --kind service-org --charity
+            --district 渝中区 --kind service-org --charity \\
+            --address 重庆市渝中区人民路1号 --legal-representative 李四
     """
     view = office.add_org(
         name=name,
@@ -59,6 +65,8 @@ def org_add(
         township=township,
         charity=charity,
         email=email,
+        address=address,
+        legal_representative=legal_representative,
     )
     emit_one(view, as_json, _print_org)
 
@@ -98,6 +106,8 @@ def org_show(office: Office, org_id: int, as_json: bool) -> None:
 @click.option("--name")
 @click.option("--email")
 @click.option("--township")
+@click.option("--address", help="住所 (registered address).")
+@click.option("--legal-representative", help="法定代表人.")
 @json_option
 @pass_office
 def org_edit(
@@ -106,13 +116,24 @@ def org_edit(
     name: str | None,
     email: str | None,
     township: str | None,
+    address: str | None,
+    legal_representative: str | None,
     as_json: bool,
 ) -> None:
-    """Change an organization's name, contact or township (old values are kept).
+    """Change an organization's name, contact, township, address or legal representative
+    (old values are kept).
 
     \b
     Example:
         supervise org edit 1 --email office@example.org
+        supervise org edit 1 --address 重庆市渝中区人民路1号
     """
-    view = office.edit_org(org_id, name=name, email=email, township=township)
+    view = office.edit_org(
+        org_id,
+        name=name,
+        email=email,
+        township=township,
+        address=address,
+        legal_representative=legal_representative,
+    )
     emit_one(view, as_json, _print_org)

@@ -36,6 +36,8 @@ DOMAIN = (
     "supervise.yaml_dataclasses",
     "supervise.notices.types",
     "supervise.notices.numbering",
+    "supervise.notices.pii",
+    "supervise.numerals",
     "supervise.redact",
     "supervise.inputs",
     "supervise.params",

@@ -14,6 +14,7 @@ from supervise.adapters.database import UnitOfWork
 from supervise.clock import wall_clock
 from supervise.errors import Conflict, InvalidInput
 from supervise.inputs import (
+    ADDRESS,
     DISTRICT,
     ORG_NAME,
     PERSON_NAME,
@@ -39,6 +40,8 @@ class OrgInput:
     township: str | None = None
     charity: bool = False
     email: str | None = None
+    address: str | None = None
+    legal_representative: str | None = None
 
 
 def add_org(rt: Runtime, actor: str, data: OrgInput) -> OrgView:
@@ -49,6 +52,8 @@ def add_org(rt: Runtime, actor: str, data: OrgInput) -> OrgView:
     name = text(data.name, "--name", ORG_NAME)
     district = text(data.district, "--district", DISTRICT)
     township = optional_text(data.township, "--township", TOWNSHIP)
+    address = optional_text(data.address, "--address", ADDRESS)
+    representative = optional_text(data.legal_representative, "--legal-representative", PERSON_NAME)
     with rt.uow() as uow:
         existing = store.org_by_credit_code(uow, code)
         if existing is not None:
@@ -66,6 +71,8 @@ def add_org(rt: Runtime, actor: str, data: OrgInput) -> OrgView:
             email=email,
             status="active",
             created_at=rt.clock.now(),
+            address=address,
+            legal_representative=representative,
         )
         uow.session.add(org)
         uow.commit()
@@ -105,6 +112,12 @@ def _clean_updates(updates: dict[str, Any], options: str, name_limit: int) -> di
         clean["name"] = text(clean["name"], "--name", name_limit)
     if "township" in clean:
         clean["township"] = text(clean["township"], "--township", TOWNSHIP)
+    if "address" in clean:
+        clean["address"] = text(clean["address"], "--address", ADDRESS)
+    if "legal_representative" in clean:
+        clean["legal_representative"] = text(
+            clean["legal_representative"], "--legal-representative", PERSON_NAME
+        )
     return clean
 
 
@@ -134,7 +147,11 @@ def _apply_edit(
 
 def edit_org(rt: Runtime, actor: str, org_id: int, updates: dict[str, Any]) -> OrgView:
     """Change name, contact e-mail or township; the old values stay in the history."""
-    clean = _clean_updates(updates, "--name, --email or --township", ORG_NAME)
+    clean = _clean_updates(
+        updates,
+        "--name, --email, --township, --address or --legal-representative",
+        ORG_NAME,
+    )
     with rt.uow() as uow:
         org = store.get_org(uow, org_id)
         _apply_edit(uow, rt, actor, "organization", org, clean)
@@ -143,11 +160,17 @@ def edit_org(rt: Runtime, actor: str, org_id: int, updates: dict[str, Any]) -> O
 
 
 def add_person(
-    rt: Runtime, actor: str, name: str, id_number: str, email: str | None = None
+    rt: Runtime,
+    actor: str,
+    name: str,
+    id_number: str,
+    email: str | None = None,
+    address: str | None = None,
 ) -> PersonView:
     number = validate_id_number(id_number)
     clean_email = validate_email(email) if email is not None else None
     clean_name = text(name, "--name", PERSON_NAME)
+    clean_address = optional_text(address, "--address", ADDRESS)
     with rt.uow() as uow:
         existing = store.person_by_id_number(uow, number)
         if existing is not None:
@@ -155,7 +178,11 @@ def add_person(
                 f"a person with this id number exists already (id {existing.id})", id=existing.id
             )
         person = model.Person(
-            name=clean_name, id_number=number, email=clean_email, created_at=rt.clock.now()
+            name=clean_name,
+            id_number=number,
+            email=clean_email,
+            created_at=rt.clock.now(),
+            address=clean_address,
         )
         uow.session.add(person)
         uow.commit()
@@ -190,7 +217,7 @@ def find_persons(
 
 def edit_person(rt: Runtime, actor: str, person_id: int, updates: dict[str, Any]) -> PersonView:
     """Change a person's name or e-mail; the old values stay in the history."""
-    clean = _clean_updates(updates, "--name or --email", PERSON_NAME)
+    clean = _clean_updates(updates, "--name, --email or --address", PERSON_NAME)
     with rt.uow() as uow:
         person = store.get_person(uow, person_id)
         _apply_edit(uow, rt, actor, "person", person, clean)
