@@ -156,7 +156,7 @@ history = Table(
     Column("data", JSON, nullable=False),
     # One row per (case, seq): a second writer of the same step fails instead of forking.
     UniqueConstraint("case_id", "seq"),
-    # The reports' figures over a period (penalties per month, closures); revision 0004.
+    # The reports' figures over a period (penalties per month, closures); revision 0005.
     Index("ix_history_event_at", "event", "at"),
 )
 
@@ -309,7 +309,7 @@ number_sequences = Table(
 )
 
 #: How many cases each organization has in each state, kept by triggers in the database
-#: (revision 0004): ``report cases`` sums these rows instead of counting every case.
+#: (revision 0005): ``report cases`` sums these rows instead of counting every case.
 case_tallies = Table(
     "case_tallies",
     metadata,

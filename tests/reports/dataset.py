@@ -30,11 +30,11 @@ PERIOD = (date(2026, 11, 1), date(2027, 1, 10))
 def build(office: Office) -> dict[str, int]:
     a = office.add_org(
         name="甲儿童服务中心", credit_code=credit_code(801), district="渝中区",
-        kind="social-group", charity=True,
+        kind="social-group", charity=True, address="重庆市渝中区某路1号",
     ).id  # fmt: skip
     b = office.add_org(
         name="乙儿童服务中心", credit_code=credit_code(802), district="渝北区",
-        kind="social-group", charity=True,
+        kind="social-group", charity=True, address="重庆市渝北区某路2号",
     ).id  # fmt: skip
 
     def case(org: int, n: int) -> int:

@@ -41,8 +41,8 @@ def _orgs(rt: Runtime) -> Iterator[tuple[Any, ...]]:
         for row in store.stream(uow, store.orgs_query(), BATCH):
             yield (
                 row.id, row.name, row.credit_code, row.kind, ORG_KINDS.get(row.kind, row.kind),
-                row.charity, row.district, row.township, row.email, row.status,
-                _when(row.created_at, rt),
+                row.charity, row.district, row.township, row.email, row.address,
+                row.legal_representative, row.status, _when(row.created_at, rt),
             )  # fmt: skip
 
 
@@ -62,7 +62,7 @@ EXPORTS = {
     "orgs": (
         (
             "id", "name", "credit_code", "kind", "kind_zh", "charity", "district", "township",
-            "email", "status", "created_at",
+            "email", "address", "legal_representative", "status", "created_at",
         ),
         _orgs,
     ),

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from supervise.errors import InvalidInput
-from supervise.inputs import DISTRICT, ORG_NAME, PERSON_NAME, TOWNSHIP, text
+from supervise.inputs import ADDRESS, DISTRICT, ORG_NAME, PERSON_NAME, TOWNSHIP, text
 from supervise.law import ORG_KINDS
 from supervise.redact import quoted
 from supervise.validation import validate_credit_code, validate_email, validate_id_number
@@ -95,9 +95,28 @@ ORGS = Kind(
         ),
         Column("charity", ("慈善组织",), _flag("charity")),
         Column("email", ("邮箱", "电子邮箱"), lambda v: _optional(v, validate_email)),
+        Column(
+            "address",
+            ("住所", "地址"),
+            lambda v: _optional(v, lambda x: text(x, "address", ADDRESS)),
+        ),
+        Column(
+            "legal_representative",
+            ("法定代表人",),
+            lambda v: _optional(v, lambda x: text(x, "legal_representative", PERSON_NAME)),
+        ),
     ),  # fmt: skip
     key="credit_code",
-    compared=("name", "district", "kind", "township", "charity", "email"),
+    compared=(
+        "name",
+        "district",
+        "kind",
+        "township",
+        "charity",
+        "email",
+        "address",
+        "legal_representative",
+    ),  # fmt: skip
     ignored=frozenset({"id", "kind_zh", "status", "created_at"}),
 )
 
@@ -107,9 +126,14 @@ PERSONS = Kind(
         Column("name", ("姓名",), lambda v: text(v, "name", PERSON_NAME), True),
         Column("id_number", ("身份证号码", "居民身份证号码", "身份证号"), validate_id_number, True),
         Column("email", ("邮箱", "电子邮箱"), lambda v: _optional(v, validate_email)),
-    ),
+        Column(
+            "address",
+            ("住址", "地址"),
+            lambda v: _optional(v, lambda x: text(x, "address", ADDRESS)),
+        ),
+    ),  # fmt: skip
     key="id_number",
-    compared=("name", "email"),
+    compared=("name", "email", "address"),
     ignored=frozenset({"id", "created_at", "id_number_masked"}),
 )
 
