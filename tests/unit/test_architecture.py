@@ -45,6 +45,8 @@ DOMAIN = (
     "supervise.report_views",
     "supervise.report_html",
     "supervise.csvfiles",
+    "supervise.user_yaml",
+    "supervise.parse_cache",
 )
 FRAMEWORKS = ("sqlalchemy", "click", "jinja2", "weasyprint", "apscheduler", "alembic", "psycopg")
 #: Adapters that only the composition root may name (the database adapter is the unit of
