@@ -48,7 +48,8 @@ def main() -> None:
                 serial += 1
                 org = office.add_org(
                     name=f"{district}某某儿童关爱服务中心", credit_code=credit_code(serial),
-                    district=district, kind="social-group", charity=True, address=f"重庆市{district}某路",
+                    district=district, kind="social-group", charity=True,
+                    address=f"重庆市{district}某路",
                 ).id  # fmt: skip
                 for state in states:
                     serial += 1
