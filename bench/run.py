@@ -39,6 +39,7 @@ from bench import (  # noqa: E402
     notices,
     peers,
     profile_advance,
+    reports,
 )
 from bench.base import PG_SERVER  # noqa: E402
 from bench.common import Row, as_json, pg_available, scratch, table  # noqa: E402
@@ -52,6 +53,7 @@ BENCHMARKS = {
     "6": ("notices render fast", notices.run),
     "7": ("the same step on the peers", peers.run),
     "8": ("what security costs", bench_security.run),
+    "9": ("the bureau's view: import, reports, export", reports.run),
 }
 
 

@@ -137,7 +137,7 @@ cases = Table(
     # of the conduct it is about; added in revision 0004.
     Column("proposed_measure", Integer),
     Column("conduct_date", Date),
-    # The hash of the case's last history row (supervise/chain.py); revision 0006.
+    # The hash of the case's last history row (supervise/chain.py); revision 0007.
     Column("chain_head", String(64)),
 )
 
@@ -156,11 +156,13 @@ history = Table(
     Column("reason", Text),
     Column("basis", String(50)),
     Column("data", JSON, nullable=False),
-    # The case's hash chain (supervise/chain.py); revision 0006.
+    # The case's hash chain (supervise/chain.py); revision 0007.
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
     # One row per (case, seq): a second writer of the same step fails instead of forking.
     UniqueConstraint("case_id", "seq"),
+    # The reports' figures over a period (penalties per month, closures); revision 0005.
+    Index("ix_history_event_at", "event", "at"),
 )
 
 deadlines = Table(
@@ -228,7 +230,7 @@ users = Table(
     Column("reports_to_id", ForeignKey("users.id")),
     Column("created_at", UtcDateTime, nullable=False),
     Column("version", Integer, nullable=False),
-    # Added in revision 0005 (issue 11): the districts a user is limited to (empty: all),
+    # Added in revision 0006 (issue 11): the districts a user is limited to (empty: all),
     # the legal reviewer's 法律职业资格证书编号, and whether the account may still act.
     Column("districts", JSON, nullable=False),
     Column("qualification", String(50)),
@@ -334,6 +336,20 @@ number_sequences = Table(
     Column("year", Integer, primary_key=True, autoincrement=False),
     Column("last", Integer, nullable=False),
 )
+
+#: How many cases each organization has in each state, kept by triggers in the database
+#: (revision 0005): ``report cases`` sums these rows instead of counting every case.
+case_tallies = Table(
+    "case_tallies",
+    metadata,
+    Column("organization_id", ForeignKey("organizations.id"), primary_key=True),
+    Column("state", String(32), primary_key=True),
+    Column("n", Integer, nullable=False),
+)
+
+#: Tables the database keeps itself (triggers): copies and restores leave them out, the
+#: triggers rebuild them from the rows copied.
+DERIVED_TABLES: frozenset[str] = frozenset({"case_tallies"})
 
 mapper_registry = registry(metadata=metadata)
 _mapped = False

@@ -85,6 +85,7 @@ def test_the_orm_has_the_tables_we_expect() -> None:
         "notice_services",
         "outbox",
         "audit",
+        "case_tallies",
     }
 
 

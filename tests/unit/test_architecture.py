@@ -44,6 +44,9 @@ DOMAIN = (
     "supervise.userfiles",
     "supervise.permissions",
     "supervise.chain",
+    "supervise.report_views",
+    "supervise.report_html",
+    "supervise.csvfiles",
     "supervise.user_yaml",
     "supervise.parse_cache",
 )

@@ -3,8 +3,8 @@
 Existing history is chained in place (one chain per case, in seq order) and each case's
 head stored, in the migration's transaction; existing audit rows likewise.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-11-30 03:30:00.000000
 """
 
@@ -16,8 +16,8 @@ from alembic import op
 from supervise.adapters.orm import UtcDateTime
 from supervise.chain import GENESIS, audit_hash, history_hash
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
