@@ -155,7 +155,7 @@ def advance(
     params = clean_params(event, params, rt.settings.date_range, day0)
     law = rt.rulebook()
     with rt.uow() as uow:
-        case, org, person = store.load_case(uow, case_id, districts_of(actor))
+        case, org, person, running = store.load_case_to_advance(uow, case_id, districts_of(actor))
         if event not in triggers_from(case.state):
             fire(case, event)  # raises NotAllowed listing the allowed events
         require_inputs(event, params)
@@ -165,7 +165,6 @@ def advance(
                 f"({case.last_event_at.astimezone(rt.settings.zone).isoformat()}); "
                 "events are recorded in order"
             )
-        running = store.running_deadlines(uow, case.id)
         bans = store.case_bans(uow, case.id) if case.state is S.BANNED else []
         facts = case_facts(case, org.kind, org.charity, running, bans)
         refusal = time_guard(event, facts, law, when)
@@ -179,7 +178,7 @@ def advance(
         # The notice's content is checked last: a legal refusal says more than a missing field.
         details = notices.prepare(event, params, when, rt.settings.zone)
         try:
-            before, after = _apply(
+            before, after, moved = _apply(
                 uow, law, case, event, params, when, actor, basis, running, measure
             )
             reached: list[tuple[model.Case, model.Organization]] = []
@@ -231,8 +230,18 @@ def advance(
                     ),
                 )
             uow.flush()
-            # Read back inside the transaction: no second round trip after the commit.
-            view = case_view(uow, case, org, person, detail=True, with_history=False)
+            # The result's deadlines: known here unless notices or a ban added some of their
+            # own; then read back inside the transaction (no round trip after the commit).
+            known = not issued and event not in BAN_EVENTS
+            view = case_view(
+                uow,
+                case,
+                org,
+                person,
+                detail=True,
+                with_history=False,
+                running=store.still_running(case.id, running + moved) if known else None,
+            )
             uow.commit()
         except Conflict as exc:
             raise Conflict(
@@ -301,8 +310,12 @@ def _apply(
     basis: str | None,
     running: list[model.Deadline],
     measure: int | None = None,
-) -> tuple[CaseState, CaseState]:
-    """Move the case and keep its stack, proceeding facts, history and deadlines in step."""
+) -> tuple[CaseState, CaseState, list[model.Deadline]]:
+    """Move the case and keep its stack, proceeding facts, history and deadlines in step.
+
+    Returns:
+        The states before and after, and the deadlines opened or reopened.
+    """
     before = case.state
     if event in PROCEEDING_OPENERS:
         case.push_return(before)
@@ -339,8 +352,8 @@ def _apply(
         basis=basis,
         data=_data(params),
     )
-    _move_deadlines(uow, law, case, event, before, after, when, params, seq, running)
-    return before, after
+    moved = _move_deadlines(uow, law, case, event, before, after, when, params, seq, running)
+    return before, after, moved
 
 
 def _data(params: Params) -> dict[str, Any]:
@@ -375,7 +388,12 @@ def _move_deadlines(
     params: Params,
     seq: int,
     running: list[model.Deadline],
-) -> None:
+) -> list[model.Deadline]:
+    """Close, move, reopen and open the case's deadlines for this step.
+
+    Returns:
+        The deadlines reopened or opened (the result's view lists them without a read).
+    """
     moved_kind = RESCHEDULING_EVENTS.get(event)
     for deadline in running:
         if moved_kind == deadline.kind:
@@ -385,11 +403,13 @@ def _move_deadlines(
     if event in RETURNING_EVENTS:
         # Back where the proceeding was opened: reopen what the case had when it left.
         left_at = store.step_that_left(uow, case.id, after)
+        reopened: list[model.Deadline] = []
         if left_at is not None:
             for deadline in store.deadlines_closed_at(uow, case.id, left_at):
                 if deadline.owned_by(after):
                     deadline.status, deadline.closed_seq = _reopened_status(uow, deadline), None
-        return
+                    reopened.append(deadline)
+        return reopened
     opened = deadlines_opened(
         event,
         before,
@@ -400,23 +420,25 @@ def _move_deadlines(
         date_given=params.date,
         until=params.until,
     )
-    for new in opened:
-        uow.session.add(
-            model.Deadline(
-                case_id=case.id,
-                kind=new.kind,
-                nature=new.nature,
-                owner=",".join(s.value for s in new.owner),
-                start=new.start,
-                rule=new.rule,
-                amount=new.amount,
-                due=new.due.day,
-                provisional=new.due.provisional,
-                status="open",
-                opened_seq=seq,
-                closed_seq=None,
-            )
+    added = [
+        model.Deadline(
+            case_id=case.id,
+            kind=new.kind,
+            nature=new.nature,
+            owner=",".join(s.value for s in new.owner),
+            start=new.start,
+            rule=new.rule,
+            amount=new.amount,
+            due=new.due.day,
+            provisional=new.due.provisional,
+            status="open",
+            opened_seq=seq,
+            closed_seq=None,
         )
+        for new in opened
+    ]
+    uow.session.add_all(added)
+    return added
 
 
 def _reopened_status(uow: UnitOfWork, deadline: model.Deadline) -> str:

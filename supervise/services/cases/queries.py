@@ -5,7 +5,7 @@ Every filter ``case list`` offers is served by an index (``tests/perf`` checks t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from supervise import model
 from supervise.adapters.database import UnitOfWork
@@ -29,14 +29,17 @@ def case_view(
     *,
     detail: bool,
     with_history: bool = True,
+    running: Sequence[model.Deadline] | None = None,
 ) -> CaseView:
-    """The plain view of a case, built inside the transaction."""
+    """The plain view of a case, built inside the transaction; ``running``: the case's
+    running deadlines when the caller knows them (else they are read)."""
     deadlines: list[DeadlineView] = []
     entries: list[HistoryView] = []
     if detail:
+        known = store.running_deadlines(uow, case.id) if running is None else running
         deadlines = [
             DeadlineView(d.kind, d.due, d.provisional, d.nature, d.status, d.notice_id)
-            for d in store.running_deadlines(uow, case.id)
+            for d in known
         ]
         if with_history:
             entries = [

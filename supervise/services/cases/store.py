@@ -10,7 +10,18 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ARRAY, ColumnElement, Integer, Select, any_, cast, distinct, func, select
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    any_,
+    cast,
+    distinct,
+    func,
+    select,
+)
 
 from supervise import model
 from supervise.adapters.database import UnitOfWork
@@ -40,6 +51,39 @@ def load_case(uow: UnitOfWork, case_id: int, districts: Sequence[str] | None = N
     if row is None:
         raise NotFound(f"no case with id {case_id}; see `supervise case list`")
     return row[0], row[1], row[2]
+
+
+def load_case_to_advance(
+    uow: UnitOfWork, case_id: int, districts: Sequence[str] | None = None
+) -> tuple[model.Case, model.Organization, model.Person, list[model.Deadline]]:
+    """The case, its organization and person and its running deadlines, in one statement:
+    what an advance's guards need (an outer join repeats the case once per running
+    deadline, usually none to three)."""
+    running = and_(
+        deadlines_table.c.case_id == cases_table.c.id, deadlines_table.c.status.in_(RUNNING)
+    )
+    query = (
+        select(model.Case, model.Organization, model.Person, model.Deadline)
+        .join(orgs_table, orgs_table.c.id == cases_table.c.organization_id)
+        .join(persons_table, persons_table.c.id == cases_table.c.person_id)
+        .outerjoin(deadlines_table, running)
+        .where(cases_table.c.id == case_id)
+        .order_by(deadlines_table.c.due, deadlines_table.c.id)
+    )
+    if districts is not None:
+        query = query.where(orgs_table.c.district.in_(districts))
+    rows = uow.session.execute(query).all()
+    if not rows:
+        raise NotFound(f"no case with id {case_id}; see `supervise case list`")
+    case, org, person, _ = rows[0]
+    return case, org, person, [row[3] for row in rows if row[3] is not None]
+
+
+def still_running(case_id: int, deadlines: Sequence[model.Deadline]) -> list[model.Deadline]:
+    """Of ``deadlines`` (the case's running ones as loaded, then opened or reopened in this
+    transaction and flushed), those still running, in the order a read would give."""
+    kept = {id(d): d for d in deadlines if d.case_id == case_id and d.status in RUNNING}
+    return sorted(kept.values(), key=lambda d: (d.due, d.id))
 
 
 def _cases_query() -> CaseQuery:
