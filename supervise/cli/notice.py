@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -71,9 +72,23 @@ def notice_render(office: Office, notice_id: int, fmt: str, output: Path, public
         supervise notice render 3 --format pdf -o 警告决定书.pdf
         supervise notice render 3 --public --format pdf -o 警告决定书（公开）.pdf
     """
+    _writable(output)  # before rendering: a first render records the PDF's hash
     rendered = office.render_notice(notice_id, fmt, public=public)
     _write(output, rendered.data)
     echo(f"{output}: {rendered.notice.number} ({len(rendered.data)} bytes)")
+
+
+def _writable(path: Path) -> None:
+    """Refuse, before anything is rendered or recorded, a file that cannot be written."""
+    folder = path.parent
+    if not folder.is_dir():
+        raise InvalidInput(f"cannot write {path}: no folder {folder}; create it first")
+    if (
+        path.is_dir()
+        or not os.access(folder, os.W_OK)
+        or (path.exists() and not os.access(path, os.W_OK))
+    ):
+        raise InvalidInput(f"cannot write {path}: permission denied or not a file")
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -11,9 +11,15 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner, Result
+from sqlalchemy import create_engine
 
+import supervise
 from supervise.cli import cli
-from supervise.story import credit_code, id_number
+from supervise.states import CaseState
+from supervise.story import credit_code, drive_to, id_number
+from tests.conftest import NOW as CONFTEST_NOW
+from tests.conftest import new_org, new_person
+from tests.fuzz import contract
 
 Run = Callable[..., Result]
 NOW = "2026-11-27T10:00:00+08:00"
@@ -434,3 +440,29 @@ def test_edits_keep_the_old_values(run: Run, world: dict[str, int | str]) -> Non
     history = ok(run("person", "show", str(world["person"]), "--json"))
     assert isinstance(history, dict)
     assert history["history"][0]["changes"] == {"email": {"old": None, "new": "li@example.org"}}
+
+
+def test_render_into_a_missing_folder_is_refused_before_anything_is_recorded(
+    db_url: str, tmp_path: Path
+) -> None:
+    # Found by the fuzzing suite: the first render recorded the PDF's hash, then writing the
+    # file failed, so a refusal had changed the notices table.
+    office = supervise.open(db_url, actor="zhang", now=CONFTEST_NOW, environ={})
+    try:
+        case = office.appoint(org=new_org(office), person=new_person(office), role="秘书长").id
+        drive_to(office, case, CaseState.INTERVIEW_SCHEDULED)
+        notice = office.notices(case=case)[0].id
+    finally:
+        office.close()
+    engine = create_engine(db_url)
+    before = contract.dump(engine)
+    target = tmp_path / "missing" / "n.pdf"
+    result = CliRunner().invoke(
+        cli,
+        ["--db", db_url, "--as", "zhang", "notice", "render", str(notice), "-o", str(target)],
+        env={"SUPERVISE_NOW": CONFTEST_NOW.isoformat(), "SUPERVISE_CONFIG": None},
+    )
+    assert result.exit_code == 2, result.output
+    assert "create it first" in result.stderr and len(result.stderr.splitlines()) == 1
+    assert contract.dump(engine) == before
+    engine.dispose()
