@@ -51,6 +51,30 @@ def write_lock(db_url: str, case_id: int) -> Iterator[None]:
     engine.dispose()
 
 
+def wait_until_blocked(db_url: str, count: int, timeout: float = 60.0) -> None:
+    """Until ``count`` sessions wait on a lock (PostgreSQL says so; a fixed sleep failed on a
+    loaded machine). SQLite shows no waiters: there, wait long enough for two starts."""
+    if db_url.startswith("sqlite"):
+        time.sleep(6)
+        return
+    engine = create_engine(db_url)
+    deadline = time.monotonic() + timeout
+    query = text(
+        "SELECT count(*) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    try:
+        with engine.connect() as conn:
+            while time.monotonic() < deadline:
+                if conn.execute(query).scalar_one() >= count:
+                    return
+                conn.rollback()
+                time.sleep(0.1)
+    finally:
+        engine.dispose()
+    raise AssertionError(f"{count} sessions were not waiting on the lock after {timeout} s")
+
+
 def test_two_processes_same_case_exactly_one_wins(
     make_office: MakeOffice, db_url: str, tmp_path: Path
 ) -> None:
@@ -81,7 +105,7 @@ def test_two_processes_same_case_exactly_one_wins(
             for _ in range(2)
         ]
         # Both must have read the case and be waiting on the lock before it is released.
-        time.sleep(4)
+        wait_until_blocked(db_url, len(procs))
         assert all(p.poll() is None for p in procs), [p.communicate() for p in procs]
     results = [p.communicate(timeout=60) + (p.returncode,) for p in procs]
     codes = sorted(r[2] for r in results)
