@@ -34,15 +34,19 @@ from supervise.runtime import Runtime
 from supervise.views import (
     AdvanceResult,
     AgendaItem,
+    AreaImport,
+    AreaView,
     AssignResult,
     BackupView,
     BanView,
     CaseView,
     Check,
+    DistrictView,
     InitResult,
     MessageView,
     NextEvent,
     NoticeView,
+    OrgAdvanceResult,
     OrgView,
     OutboxStatus,
     PersonView,
@@ -155,26 +159,39 @@ class Office:
         township: str | None = None,
         charity: bool = False,
         email: str | None = None,
+        professional: bool = False,
+        services: Sequence[str] = (),
+        serves: Sequence[str] = (),
+        state: str = "active",
         actor: str | None = None,
     ) -> OrgView:
-        """Register an organization (统一社会信用代码 checked)."""
+        """Register an organization (统一社会信用代码 checked; district and townships
+        checked against the configured districts and the loaded townships)."""
         from supervise.services.registry import records
 
-        data = records.OrgInput(name, credit_code, district, kind, township, charity, email)
+        data = records.OrgInput(
+            name, credit_code, district, kind, township, charity, email, professional,
+            tuple(services), tuple(serves), state,
+        )  # fmt: skip
         return records.add_org(self.runtime, self._who(actor), data)
 
     def org(self, org_id: int, *, actor: str | None = None) -> OrgView:
-        """An organization with the history of its record."""
+        """An organization with the history of its record and of its lifecycle."""
         from supervise.services.registry import records
 
         return records.show_org(self.runtime, self._who(actor), record_id(org_id, "organization"))
 
     def orgs(
-        self, *, district: str | None = None, limit: int = 1000, actor: str | None = None
+        self,
+        *,
+        district: str | None = None,
+        status: str | None = None,
+        limit: int = 1000,
+        actor: str | None = None,
     ) -> list[OrgView]:
         from supervise.services.registry import records
 
-        return records.list_orgs(self.runtime, self._who(actor), district, limit)
+        return records.list_orgs(self.runtime, self._who(actor), district, limit, status)
 
     def edit_org(
         self,
@@ -183,15 +200,77 @@ class Office:
         name: str | None = None,
         email: str | None = None,
         township: str | None = None,
+        professional: bool | None = None,
+        services: Sequence[str] | None = None,
+        serves: Sequence[str] | None = None,
         actor: str | None = None,
     ) -> OrgView:
-        """Change name, contact or township; the old values are kept."""
+        """Change name, contact, township, whether professional, the services or the
+        townships served (each list replaced whole); the old values are kept."""
         from supervise.services.registry import records
 
-        changes = {"name": name, "email": email, "township": township}
+        changes = {
+            "name": name,
+            "email": email,
+            "township": township,
+            "professional": professional,
+            "services": None if services is None else list(services),
+            "serves": None if serves is None else list(serves),
+        }
         return records.edit_org(
             self.runtime, self._who(actor), record_id(org_id, "organization"), changes
         )
+
+    def link_org(
+        self,
+        org_id: int,
+        *,
+        institution: str,
+        since: date | None = None,
+        actor: str | None = None,
+    ) -> OrgView:
+        """Link an organization with its district's 未成年人救助保护机构 (结对)."""
+        from supervise.services.registry import links
+
+        org = record_id(org_id, "organization")
+        return links.link(self.runtime, self._who(actor), org, institution, since)
+
+    def unlink_org(
+        self, org_id: int, *, on: date | None = None, actor: str | None = None
+    ) -> OrgView:
+        """End an organization's link (default today); the link stays as history."""
+        from supervise.services.registry import links
+
+        return links.unlink(self.runtime, self._who(actor), record_id(org_id, "organization"), on)
+
+    def advance_org(
+        self, org_id: int, event: str, *, reason: str | None = None, actor: str | None = None
+    ) -> OrgAdvanceResult:
+        """Move an organization on its lifecycle (restore and exit: directors only)."""
+        from supervise.services.registry import lifecycle
+
+        org = record_id(org_id, "organization")
+        return lifecycle.advance_org(self.runtime, self._who(actor), org, event, reason)
+
+    # -- areas -----------------------------------------------------------------------------
+
+    def import_areas(self, file: str | Path, *, actor: str | None = None) -> AreaImport:
+        """Load townships and streets from a CSV file (all rows or none)."""
+        from supervise.services.areas import areas
+
+        return areas.import_areas(self.runtime, self._who(actor), Path(file))
+
+    def areas(self, district: str, *, actor: str | None = None) -> list[AreaView]:
+        """The loaded townships and streets of a district."""
+        from supervise.services.areas import areas
+
+        return areas.list_areas(self.runtime, self._who(actor), district)
+
+    def districts(self, *, actor: str | None = None) -> list[DistrictView]:
+        """The configured districts with how many townships each has loaded."""
+        from supervise.services.areas import areas
+
+        return areas.list_districts(self.runtime, self._who(actor))
 
     def add_person(
         self, *, name: str, id_number: str, email: str | None = None, actor: str | None = None

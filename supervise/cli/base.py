@@ -93,6 +93,7 @@ COMMAND_MODULES: dict[str, str] = {
     "backup": "admin",
     "restore": "admin",
     "org": "org",
+    "area": "area",
     "person": "person",
     "appoint": "case",
     "case": "case",
