@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -41,7 +42,9 @@ from supervise.views import (
     BanView,
     CaseView,
     Check,
+    ContractView,
     DistrictView,
+    EvaluationView,
     InitResult,
     MessageView,
     NextEvent,
@@ -251,6 +254,66 @@ class Office:
 
         org = record_id(org_id, "organization")
         return lifecycle.advance_org(self.runtime, self._who(actor), org, event, reason)
+
+    # -- service contracts and evaluations --------------------------------------------------
+
+    def add_contract(
+        self,
+        *,
+        org: int,
+        title: str,
+        amount: str | int | Decimal,
+        start: date,
+        end: date,
+        townships: Sequence[str] = (),
+        actor: str | None = None,
+    ) -> ContractView:
+        """Record a service contract (amount in yuan, kept in fen) with an organization."""
+        from supervise.contracts import ContractInput
+        from supervise.services.contracts import contracts
+
+        data = ContractInput(
+            record_id(org, "organization"), title, amount, start, end, tuple(townships)
+        )
+        return contracts.add_contract(self.runtime, self._who(actor), data)
+
+    def contract(self, contract_id: int, *, actor: str | None = None) -> ContractView:
+        """A contract with all its evaluations (superseded ones included)."""
+        from supervise.services.contracts import contracts
+
+        cid = record_id(contract_id, "contract")
+        return contracts.show_contract(self.runtime, self._who(actor), cid)
+
+    def contracts(
+        self,
+        *,
+        org: int | None = None,
+        district: str | None = None,
+        status: str | None = None,
+        limit: int = 1000,
+        actor: str | None = None,
+    ) -> list[ContractView]:
+        from supervise.services.contracts import contracts
+
+        return contracts.list_contracts(
+            self.runtime, self._who(actor), optional_id(org, "--org"), district, status, limit
+        )
+
+    def evaluate(
+        self,
+        contract_id: int,
+        scores: str | Path,
+        *,
+        reason: str | None = None,
+        actor: str | None = None,
+    ) -> EvaluationView:
+        """Evaluate a contract from a scores file (YAML); ``reason`` corrects the current
+        evaluation by superseding it. A failing grade may open the organization's exit
+        review (``evaluation.exit_review``)."""
+        from supervise.services.contracts import evaluate
+
+        cid = record_id(contract_id, "contract")
+        return evaluate.evaluate(self.runtime, self._who(actor), cid, Path(scores), reason)
 
     # -- areas -----------------------------------------------------------------------------
 

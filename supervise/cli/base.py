@@ -94,6 +94,8 @@ COMMAND_MODULES: dict[str, str] = {
     "restore": "admin",
     "org": "org",
     "area": "area",
+    "contract": "contract",
+    "evaluate": "contract",
     "person": "person",
     "appoint": "case",
     "case": "case",

@@ -142,3 +142,53 @@ def test_graph_of_the_organization_machine() -> None:
     assert "培育孵化中" in result.stdout
     docs = (Path(__file__).parents[2] / "docs" / "states.md").read_text(encoding="utf-8")
     assert result.stdout in docs, "docs/states.md is stale: add `supervise graph --machine org`"
+
+
+SCORES = """\
+scores:
+  服务产出:
+    服务人次: {actual: 500, target: 1000}
+    活动场次: {actual: 6, target: 12}
+    个案服务数: {actual: 10, target: 30}
+  服务质量: {服务规范: 5, 个案记录: 4, 服务成效: 3}
+  服务对象满意度: {服务对象满意率: 60}
+  内部管理: {制度健全: yes, 档案规范: no, 人员稳定: no}
+  资金使用: {专款专用: yes, 票据合规: no, 按预算执行: no}
+"""
+
+
+def test_contract_and_evaluate_from_the_command_line(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text(AREAS, encoding="utf-8")
+    run("area", "import", str(tmp_path / "a.csv"))
+    oid = ok(run("org", "add", "--name", "某中心", "--credit-code", credit_code(),
+                 "--district", "渝中区", "--kind", "service-org", "--json"))["id"]  # type: ignore[index]  # fmt: skip
+    added = run("contract", "add", "--org", str(oid), "--title", "关爱项目", "--amount",
+                "120000.5", "--start", "2026-01-01", "--end", "2026-12-31",
+                "--township", "解放碑街道")  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    assert "关爱项目  某中心 (1)  渝中区  ¥120,000.50  2026-01-01..2026-12-31  open  未评估" in (
+        added.stdout
+    )
+    bad = run("contract", "add", "--org", str(oid), "--title", "x", "--amount", "1.234",
+              "--start", "2026-01-01", "--end", "2026-12-31", "--json")  # fmt: skip
+    assert bad.exit_code == 2 and json.loads(bad.stderr)["error"] == "invalid"
+    (tmp_path / "s.yaml").write_text(SCORES, encoding="utf-8")
+    done = run("evaluate", "1", "--scores", str(tmp_path / "s.yaml"))
+    assert done.exit_code == 0, done.stderr
+    assert "evaluation 1  47.50 不合格" in done.stdout
+    assert "organization 1 is now under exit review" in done.stdout
+    twice = run("evaluate", "1", "--scores", str(tmp_path / "s.yaml"), "--json")
+    assert twice.exit_code == 1 and json.loads(twice.stderr)["error"] == "conflict"
+    fixed = ok(run("evaluate", "1", "--scores", str(tmp_path / "s.yaml"), "--reason", "更正",
+                   "--json"))  # fmt: skip
+    assert isinstance(fixed, dict) and fixed["supersedes"] == 1 and fixed["grade_key"] == "fail"
+    shown = ok(run("contract", "show", "1", "--json"))
+    assert isinstance(shown, dict) and shown["amount"] == "120000.50"
+    assert shown["amount_fen"] == 12000050 and len(shown["evaluations"]) == 2
+    listed = ok(run("contract", "list", "--district", "渝中区", "--json"))
+    assert isinstance(listed, list) and listed[0]["evaluation"]["id"] == 2
+    (tmp_path / "bomb.yaml").write_text("a: &a [1]\nb: *a\n", encoding="utf-8")
+    bomb = run("evaluate", "1", "--scores", str(tmp_path / "bomb.yaml"))
+    assert bomb.exit_code == 2 and "aliases" in bomb.stderr
+    missing = run("evaluate", "9", "--scores", str(tmp_path / "s.yaml"))
+    assert missing.exit_code == 1 and "no contract with id 9" in missing.stderr
