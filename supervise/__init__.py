@@ -45,6 +45,10 @@ from supervise.errors import (
 if TYPE_CHECKING:
     from supervise.office import Office
 
+#: The one place the version is written (setup.cfg reads it; ``supervise --version`` prints
+#: it without importing ``importlib.metadata``, which costs a third of click's import).
+__version__ = "0.1.0"
+
 __all__ = [
     "Banned",
     "ConfigError",
@@ -57,6 +61,7 @@ __all__ = [
     "NotFound",
     "Office",
     "SuperviseError",
+    "__version__",
     "open",
 ]
 

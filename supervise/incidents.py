@@ -3,7 +3,7 @@
 A bug must never show a person a traceback full of SQL parameters (with a full ID number in
 them): the command line prints one line with an *incident id* and writes the traceback,
 masked by :func:`supervise.redact.redact`, to the log file under that id. Log lines of the
-scheduler go through the same masking (:class:`MaskingFormatter`).
+scheduler go through the same masking (:mod:`supervise.log_handlers`).
 
 Where the log file is: ``$SUPERVISE_LOG``, else ``log.file`` in the configuration, else
 ``$XDG_STATE_HOME/supervise/supervise.log`` (``~/.local/state/supervise/supervise.log``):
@@ -13,10 +13,7 @@ even when the database's folder is read-only.
 
 from __future__ import annotations
 
-import logging
 import os
-import secrets
-import traceback
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -52,6 +49,8 @@ def current_path() -> Path:
 
 
 def new_incident_id() -> str:
+    import secrets  # here, not above: `--version` and `--help` never need it
+
     return f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
 
@@ -61,6 +60,8 @@ def record(error: BaseException, command: str) -> tuple[str, Path, str | None]:
     Returns:
         (incident id, the log file, why it could not be written or None).
     """
+    import traceback
+
     incident = new_incident_id()
     path = current_path()
     detail = "".join(traceback.format_exception(error))
@@ -75,29 +76,3 @@ def record(error: BaseException, command: str) -> tuple[str, Path, str | None]:
     except OSError as exc:
         return incident, path, exc.strerror or str(exc)
     return incident, path, None
-
-
-class MaskingFormatter(logging.Formatter):
-    """A log formatter whose lines (tracebacks included) pass :func:`redact`."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        return redact(super().format(record))
-
-
-def log_handlers(stream_level: int = logging.INFO) -> list[logging.Handler]:
-    """Handlers for a long-running process: stderr, and warnings and errors in the log file."""
-    fmt = MaskingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-    stream = logging.StreamHandler()
-    stream.setFormatter(fmt)
-    stream.setLevel(stream_level)
-    handlers: list[logging.Handler] = [stream]
-    path = current_path()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        file_handler = logging.FileHandler(path, encoding="utf-8")
-    except OSError:
-        return handlers
-    file_handler.setFormatter(fmt)
-    file_handler.setLevel(logging.WARNING)
-    handlers.append(file_handler)
-    return handlers

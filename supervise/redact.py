@@ -23,7 +23,15 @@ import re
 import unicodedata
 from datetime import date
 
-__all__ = ["ECHO_LIMIT", "MESSAGE_LIMIT", "add_secret", "clip", "quoted", "redact"]
+__all__ = [
+    "ECHO_LIMIT",
+    "MESSAGE_LIMIT",
+    "add_secret",
+    "clip",
+    "mask_id_numbers",
+    "quoted",
+    "redact",
+]
 
 #: The most of one user-given value an error message repeats.
 ECHO_LIMIT = 200
@@ -33,7 +41,7 @@ MESSAGE_LIMIT = 1000
 # \d would also match full-width and other scripts' digits: masked as well, on purpose.
 _ID_NUMBER = re.compile(r"(?<!\d)(\d{6})(\d{8})(\d{3}[\dXx])(?!\d)")
 _LABEL = r"[A-Za-z0-9\u00a0-\uffff-]+"
-_EMAIL = re.compile(rf"([\w.+%-]{{1,64}})@({_LABEL}(?:\.{_LABEL})+)")
+_EMAIL = rf"([\w.+%-]{{1,64}})@({_LABEL}(?:\.{_LABEL})+)"  # compiled on first use: 5 ms
 # Message-IDs (hex digests @ the sender's domain) name a message, not a person.
 _MESSAGE_ID = re.compile(r"[0-9a-f]{16,}")
 _URL_PASSWORD = re.compile(r"(://[^:/@\s]*:)[^@\s]+@")
@@ -66,6 +74,12 @@ def _mask_email(match: re.Match[str]) -> str:
     return f"{local[:1]}***@{domain}"
 
 
+def mask_id_numbers(text: str) -> str:
+    """``text`` with every ID number masked (the rest left as it is): the last guard on what
+    a command prints, so that a user-given path or name holding one is not echoed in full."""
+    return _ID_NUMBER.sub(_mask_id_number, text)
+
+
 def redact(text: str) -> str:
     """``text`` with ID numbers, e-mail addresses, URL passwords and secrets masked."""
     for secret in _secrets:
@@ -73,7 +87,7 @@ def redact(text: str) -> str:
             text = text.replace(secret, "***")
     text = _URL_PASSWORD.sub(r"\1***@", text)
     text = _ID_NUMBER.sub(_mask_id_number, text)
-    return _EMAIL.sub(_mask_email, text)
+    return re.sub(_EMAIL, _mask_email, text)  # re caches the compiled pattern
 
 
 def clip(text: str, limit: int = ECHO_LIMIT) -> str:

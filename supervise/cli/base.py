@@ -11,7 +11,6 @@ status. Database errors reach here already translated by the database adapter.
 from __future__ import annotations
 
 import errno
-import getpass
 import importlib
 import json
 import os
@@ -25,6 +24,7 @@ import supervise
 from supervise import incidents
 from supervise.errors import InvalidInput, NotAllowed, SuperviseError
 from supervise.inputs import printable
+from supervise.redact import mask_id_numbers
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -109,12 +109,54 @@ COMMAND_MODULES: dict[str, str] = {
     "scheduler": "remind",
 }
 
+# The first paragraph of each command's help, so that `supervise --help` lists the commands
+# without importing their modules (and the library behind them); tests/perf checks that it
+# matches the commands' own help and that `--help` stays at click's import time.
+COMMAND_HELP: dict[str, str] = {
+    "init": "Create the database, or upgrade it to this version's schema. Safe to run twice.",
+    "config": "Settings.",
+    "doctor": "Check the set-up and say what to fix; exit 1 if anything needs fixing.",
+    "graph": "Print the case state diagram as Mermaid.",
+    "backup": "Write a consistent copy of the database to FILE while others keep working, and "
+    "check it (integrity, schema, rows). On PostgreSQL: print the pg_dump command.",
+    "restore": "Replace the database's contents with the backup FILE, after checking it.",
+    "org": "Social organizations (社会组织).",
+    "person": "People who hold or held posts (负责人); ID numbers are always shown masked.",
+    "appoint": "Open a case: PERSON takes ROLE in ORG, after the ban check (入职查询).",
+    "case": "Advance, show and list leadership cases.",
+    "bans": "Industry bans (从业禁止) and the pre-appointment check.",
+    "calendar": "The working-day calendar (holidays and 调休).",
+    "notice": "Official notices (文书): numbered, rendered to HTML and PDF, served.",
+    "user": "The user directory: who gets reminders, and to whom they escalate.",
+    "remind": "Reminders, escalations and digests by e-mail (the outbox).",
+    "agenda": "What falls due, per supervisor: deadlines within --days, and everything overdue.",
+    "scheduler": "Run the reminder work forever in the foreground; log to stderr; stop with "
+    "SIGTERM or Ctrl-C. Several may run against one PostgreSQL database.",
+}
+
 
 class SuperviseGroup(click.Group):
     """A group that loads its commands' modules on demand and translates domain errors."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(COMMAND_MODULES) | set(self.commands))
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            loaded = self.commands.get(name)
+            if loaded is None and name in COMMAND_HELP:
+                # A bare command with the same help shortens it as click would the real one.
+                summary = click.Command(name, help=COMMAND_HELP[name])
+                rows.append((name, summary.get_short_help_str(limit)))
+                continue
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
@@ -188,6 +230,8 @@ def current_user(cli_value: str | None, environ: Mapping[str, str]) -> str:
     if environ.get("SUPERVISE_USER"):
         return environ["SUPERVISE_USER"]
     try:
+        import getpass  # here: only when neither --as nor SUPERVISE_USER says who
+
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry in some containers
         return "unknown"
@@ -207,7 +251,7 @@ def current_user(cli_value: str | None, environ: Mapping[str, str]) -> str:
     help="Settings file layered over the defaults (env SUPERVISE_CONFIG).",
 )
 @click.option("--as", "user", metavar="USER", help="Who is acting (env SUPERVISE_USER).")
-@click.version_option(None, "--version", package_name="supervise", prog_name="supervise")
+@click.version_option(supervise.__version__, "--version", prog_name="supervise")
 @click.pass_context
 def cli(ctx: click.Context, db_url: str | None, config_path: str | None, user: str | None) -> None:
     """supervise: leadership cases of child-protection social organizations.
@@ -268,7 +312,7 @@ def json_text(data: Any, indent: int | None = 2) -> str:
     overrides raw, which a terminal would act on; they are escaped here (valid JSON: any
     character may be written as an escape inside a string, and none occurs outside one).
     """
-    text = json.dumps(data, ensure_ascii=False, indent=indent)
+    text = mask_id_numbers(json.dumps(data, ensure_ascii=False, indent=indent))
     if printable(text.replace("\n", "")) == text.replace("\n", ""):
         return text  # the usual case: nothing to escape (line feeds are the indentation's)
     return "".join(_escape(c) if c != "\n" and printable(c) != c else c for c in text)
@@ -276,8 +320,9 @@ def json_text(data: Any, indent: int | None = 2) -> str:
 
 def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
     """Print one line of text output, stored text's control characters shown as escapes,
-    so that a name holding an escape sequence or a line break cannot forge a line."""
-    click.echo(printable(text), err=err, nl=nl)
+    so that a name holding an escape sequence or a line break cannot forge a line, and any
+    ID number masked (a file or a name a user chose may hold one)."""
+    click.echo(mask_id_numbers(printable(text)), err=err, nl=nl)
 
 
 def emit_json(data: Any) -> None:

@@ -10,8 +10,8 @@ import logging
 
 import click
 
-from supervise import incidents
 from supervise.cli.base import cli, echo, emit_json, json_option, pass_office, stderr
+from supervise.log_handlers import log_handlers
 from supervise.office import Office
 from supervise.reminder_plan import OUTBOX_STATUSES as STATUSES
 
@@ -200,8 +200,8 @@ def scheduler(office: Office, every: int | None) -> None:
     Example:
         supervise --db postgresql+psycopg://supervise@db/supervise scheduler
     """
-    # Masked lines on stderr, and warnings and errors in the log file too (supervise.incidents).
-    logging.basicConfig(level=logging.INFO, handlers=incidents.log_handlers())
+    # Masked lines on stderr, and warnings and errors in the log file too (supervise.log_handlers).
+    logging.basicConfig(level=logging.INFO, handlers=log_handlers())
     # APScheduler's own INFO lines ("Running job …" every few minutes) say nothing ours don't.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     office.run_scheduler(every=every)

@@ -176,6 +176,21 @@ def test_defect_1_an_expired_court_ban_does_not_cascade(run: Run, world: dict[st
 
 
 @pytest.mark.parametrize("as_json", [False, True])
+def test_output_masks_an_id_number_the_user_put_in_a_file_name(
+    run: Run, db_url: str, as_json: bool
+) -> None:
+    # Found by the fuzzing suite: `backup 500103198001019010` echoed the file name in full.
+    if not db_url.startswith("sqlite"):
+        pytest.skip("backup writes a file on SQLite only; PostgreSQL prints pg_dump's command")
+    number = id_number()
+    result = run("backup", number, *(["--json"] if as_json else []))
+    assert result.exit_code == 0, result.stderr
+    assert Path(number).exists()
+    assert number not in result.stdout
+    assert f"{number[:6]}********{number[-4:]}" in result.stdout
+
+
+@pytest.mark.parametrize("as_json", [False, True])
 def test_defect_2_no_error_shows_a_full_id_number(run: Run, as_json: bool) -> None:
     number = id_number()
     extra = ["--json"] if as_json else []

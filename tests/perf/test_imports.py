@@ -186,3 +186,42 @@ def test_reminder_reading_commands_do_not_load_the_scheduler(
         f"`supervise {' '.join(command)}` imports apscheduler <- "
         + " <- ".join(heavy["apscheduler"][1:])
     )
+
+
+@pytest.mark.parametrize("flag", ["--help", "--version"])
+def test_help_and_version_import_only_the_command_line(flag: str, tmp_path: Path) -> None:
+    # Issue 13, target 3: within 1.1x of `python -c "import click"`, so neither may load the
+    # library (the office, SQLAlchemy, the settings) nor a command's module.
+    modules = run_importtime([flag], tmp_path)
+    names = {m.name for m in modules}
+    loaded = sorted(n for n in names if n.split(".")[0] in ("sqlalchemy", "yaml", "logging"))
+    ours = sorted(n for n in names if n.startswith("supervise.") and n not in CLI_CORE)
+    assert not loaded and not ours, (
+        f"`supervise {flag}` imports {loaded + ours}; a command missing from COMMAND_HELP in "
+        "supervise/cli/base.py makes --help import its module"
+    )
+
+
+#: What `--help` and `--version` may import of the package.
+CLI_CORE = {
+    "supervise.cli",
+    "supervise.cli.base",
+    "supervise.errors",
+    "supervise.redact",
+    "supervise.inputs",
+    "supervise.incidents",
+}
+
+
+def test_the_help_table_says_what_each_command_says() -> None:
+    import click
+
+    from supervise.cli.base import COMMAND_HELP, COMMAND_MODULES, cli
+
+    assert set(COMMAND_HELP) == set(COMMAND_MODULES), "every command needs its COMMAND_HELP line"
+    ctx = click.Context(cli)
+    for name, summary in COMMAND_HELP.items():
+        command = cli.get_command(ctx, name)
+        assert command is not None and command.help is not None
+        first = command.help.split("\n\n")[0]
+        assert summary == " ".join(first.split()), f"COMMAND_HELP[{name!r}] differs from its help"
