@@ -40,6 +40,10 @@ DOMAIN = (
     "supervise.inputs",
     "supervise.params",
     "supervise.userfiles",
+    "supervise.areas",
+    "supervise.orgrecord",
+    "supervise.contracts",
+    "supervise.evaluation",
 )
 FRAMEWORKS = ("sqlalchemy", "click", "jinja2", "weasyprint", "apscheduler", "alembic", "psycopg")
 #: Adapters that only the composition root may name (the database adapter is the unit of
