@@ -33,10 +33,12 @@ run doctor || true
 
 say "Register a children's service charity, a social group, and a leader who serves in both"
 run org add --name 重庆市某某儿童关爱服务中心 --credit-code 52500103MJ0000106J --district 渝中区 \
-  --township 解放碑街道 --kind service-org --charity --email office@example.org
+  --township 解放碑街道 --kind service-org --charity --email office@example.org \
+  --address 重庆市渝中区人民路1号 --legal-representative 王立
 run org add --name 重庆市某某青少年发展促进会 --credit-code 51500000MJ0000202E --district 渝北区 \
-  --kind social-group --charity
-run person add --name 李四 --id-number 500103198001010016 --email lisi@example.org
+  --kind social-group --charity --address 重庆市渝北区龙溪街道金龙路8号
+run person add --name 李四 --id-number 500103198001010016 --email lisi@example.org \
+  --address 重庆市渝中区民生路2号
 run appoint --org 1 --person 1 --role 秘书长
 run appoint --org 2 --person 1 --role 理事
 
@@ -62,12 +64,12 @@ run case advance 1 issue_warning --facts "经约谈后逾期未整改" --details
 run notice list --case 1
 
 say "Case 2: the same person is proposed for an industry ban under 慈善法 Art. 112; a hearing is asked for"
-run case advance 2 propose_ban --reason "挪用慈善财产" --facts "挪用定向捐赠款项用于非慈善目的" --details evidence.yaml
+run case advance 2 propose_ban --years 3 --reason "挪用慈善财产" --facts "挪用定向捐赠款项用于非慈善目的" --details evidence.yaml
 run notice serve 6 --method direct --on 2027-01-12
-run case advance 2 request_hearing --date 2027-01-25 --place "渝北区民政局听证室" --details hearing.yaml
+run case advance 2 request_hearing --date 2027-01-25T09:30 --place "渝北区民政局听证室" --details hearing.yaml
 at 2027-01-25T16:00:00+08:00
 run case advance 2 record_hearing --reason "听证笔录：当事人陈述申辩，未提出新证据"
-run case advance 2 impose_ban --until 2030-01-24 --facts "挪用定向捐赠款项用于非慈善目的" --details evidence.yaml
+run case advance 2 impose_ban --years 3 --facts "挪用定向捐赠款项用于非慈善目的" --details evidence.yaml
 say "The ban reached case 1 too: a banned person may not manage a charity"
 run case show 1
 

@@ -244,7 +244,7 @@ def main() -> int:
                     old.unlink()
             failures = 0
             shown_in_guide: list[tuple[str, str, str, list[str]]] = []
-            names = {o["name"] for o in CAST.orgs.values()} | {n for n, _ in CAST.persons.values()}
+            names = {o["name"] for o in CAST.orgs.values()} | {p[0] for p in CAST.persons.values()}
             for notice_type in NOTICE_TYPES:
                 view = first[notice_type]
                 rendered = office.render_notice(view.id, "pdf")

@@ -31,6 +31,26 @@ def parse_date(text: str, what: str = "date") -> date:
         ) from exc
 
 
+_TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)", re.ASCII)
+
+
+def parse_time(text: str, what: str = "--time") -> time:
+    """An ``HH:MM`` time of day (24-hour clock)."""
+    match = _TIME.fullmatch(text.strip())
+    if match is None:
+        raise InvalidInput(f"{what} {quoted(text)} is not a time of day; use HH:MM, e.g. 09:30")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def parse_day_and_time(text: str, what: str = "--date") -> tuple[date, time | None]:
+    """``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM`` (a local time of the office's zone)."""
+    raw = text.strip()
+    day, sep, hour = raw.partition("T")
+    if not sep:
+        return parse_date(raw, what), None
+    return parse_date(day, what), parse_time(hour, what)
+
+
 def parse_when(text: str, zone: ZoneInfo, what: str = "time") -> datetime:
     """``YYYY-MM-DD`` (00:00 in ``zone``) or ISO 8601 with an offset, as an aware datetime."""
     raw = text.strip()

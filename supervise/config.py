@@ -21,19 +21,15 @@ from pathlib import Path
 from typing import Any, Literal, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
-
 from supervise.errors import ConfigError, SuperviseError
 from supervise.evaluation import EvaluationSettings, check_settings
 from supervise.inputs import DateRange
 from supervise.law import DEADLINE_KINDS, ORG_KINDS, PENALTIES, Basis, Period, Periods
 from supervise.notices.numbering import validate_pattern
 from supervise.notices.types import NOTICE_TYPES
+from supervise.parse_cache import cached_parse
 from supervise.userfiles import read_yaml_file
 from supervise.yaml_dataclasses import as_plain_data, build
-
-# libyaml's safe loader where PyYAML was built with it: the same safe subset, faster.
-_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
@@ -191,9 +187,17 @@ class Settings:
 
 def packaged_defaults() -> dict[str, Any]:
     text = resources.files("supervise").joinpath("config.yaml").read_text(encoding="utf-8")
-    data = yaml.load(text, Loader=_LOADER)
+    data = cached_parse(text, "defaults-1", _parse_defaults)
     assert isinstance(data, dict)
     return data
+
+
+def _parse_defaults(text: str) -> Any:
+    import yaml  # only when this text was not parsed before (supervise.parse_cache)
+
+    # libyaml's safe loader where PyYAML was built with it: the same safe subset, faster.
+    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:

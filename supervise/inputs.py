@@ -33,6 +33,8 @@ USER_NAME = 100
 ACTOR = 100
 ROLE = 50
 JUDGMENT = 200
+COURT = 200
+ADDRESS = 200
 REFERENCE = 200
 REASON = 2000
 CONSENT = 500
@@ -60,6 +62,11 @@ COLUMN_LIMITS: dict[tuple[str, str], int] = {
     ("cases", "role"): ROLE,
     ("cases", "supervisor"): USER_NAME,
     ("bans", "judgment"): JUDGMENT,
+    ("bans", "court"): COURT,
+    ("bans", "end_reference"): REFERENCE,
+    ("organizations", "address"): ADDRESS,
+    ("organizations", "legal_representative"): PERSON_NAME,
+    ("persons", "address"): ADDRESS,
     ("bans", "basis"): BASIS_KEY,
     ("history", "basis"): BASIS_KEY,
     ("history", "event"): EVENT_NAME,

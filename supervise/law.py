@@ -41,7 +41,7 @@ PENALTY_ZH: dict[str, str] = {
 }
 #: Who a ban bars, by its scope.
 BAN_SCOPES: dict[str, str] = {
-    "charity": "担任慈善组织管理人员",
+    "charity": "担任慈善组织的管理人员",
     "all": "从事密切接触未成年人的工作",
 }
 
@@ -90,6 +90,35 @@ class Basis:
     ban: BanTerm | None = None
     title: str = ""
 
+
+@dataclass(frozen=True)
+class Measure:
+    """The size of a penalty that its prior notice must state and its decision may not
+    exceed (行政处罚法 Arts. 44, 45, 62): a ban's years today; a fine's yuan tomorrow.
+
+    ``option`` is the event option giving it (``--years``), ``unit_zh`` how the documents
+    write its unit after a Chinese numeral (三年).
+    """
+
+    option: str
+    unit_zh: str
+    unit: str
+
+
+#: The penalties whose proposal states a measure, and the measure.
+PENALTY_MEASURES: dict[str, Measure] = {"ban": Measure("years", "年", "years")}
+
+#: Where a proposed measure is stated and where it is checked: the basis of the rule.
+MEASURE_RULE = (
+    "《中华人民共和国行政处罚法》第四十四条、第四十五条、第六十二条：事先告知的是拟作出的"
+    "具体处罚，不得因当事人陈述、申辩而加重，未经告知不得作出处罚决定"
+)
+
+#: Art. 59(一): a decision names the party with its name and address.
+PARTY_RULE = "《中华人民共和国行政处罚法》第五十九条第一款第（一）项：当事人的姓名或者名称、地址"
+
+#: Art. 64(二), Art. 85: the hearing's time and place are notified seven working days ahead.
+HEARING_NOTICE_RULE = "《中华人民共和国行政处罚法》第六十四条第（二）项、第八十五条"
 
 # --- events that the law names --------------------------------------------------------------
 

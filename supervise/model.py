@@ -34,6 +34,9 @@ class Organization(_Record):
     services: list[str]
     created_at: datetime
     version: int
+    # Defaults for rows built before revision 0004's columns (and unmapped test objects).
+    address: str | None = None  # 住所
+    legal_representative: str | None = None  # 法定代表人
 
 
 class Area(_Record):
@@ -136,6 +139,7 @@ class Person(_Record):
     email: str | None
     created_at: datetime
     version: int
+    address: str | None = None  # 住址
 
 
 class Edit(_Record):
@@ -172,6 +176,11 @@ class Case(_Record):
     seq: int
     created_at: datetime
     version: int
+    #: The measure the open proceeding's prior notice proposed (a ban: years); the decision
+    #: may not exceed it (行政处罚法 Arts. 44, 45, 62).
+    proposed_measure: int | None = None
+    #: When the conduct the open proceeding is about happened (行政处罚法 Art. 37).
+    conduct_date: date | None = None
 
     @property
     def return_state(self) -> CaseState | None:
@@ -182,17 +191,25 @@ class Case(_Record):
     def push_return(self, state: CaseState) -> None:
         """Remember where to return to, with the proceeding that was open there."""
         flags = ("w" if self.statement_waived else "") + ("h" if self.hearing_recorded else "")
+        measure = "" if self.proposed_measure is None else str(self.proposed_measure)
+        conduct = "" if self.conduct_date is None else self.conduct_date.isoformat()
         frame = f"{state.value}|{self.proceeding_basis or ''}|{flags}"
+        if measure or conduct:  # the proposed measure and conduct date, when there are any
+            frame += f"|{measure}|{conduct}"
         self.stack = f"{self.stack},{frame}" if self.stack else frame
 
     def pop_return(self) -> None:
         """Drop the innermost frame and restore the proceeding it saved."""
         rest, _, frame = self.stack.rpartition(",")
-        _, basis, flags = frame.split("|")
+        # Frames written before revision 0004 have three parts.
+        _, basis, flags, *more = frame.split("|")
+        measure, conduct = (more + ["", ""])[:2]
         self.stack = rest
         self.proceeding_basis = basis or None
         self.statement_waived = "w" in flags
         self.hearing_recorded = "h" in flags
+        self.proposed_measure = int(measure) if measure else None
+        self.conduct_date = date.fromisoformat(conduct) if conduct else None
 
 
 class HistoryEntry(_Record):
@@ -255,6 +272,13 @@ class Ban(_Record):
     status: str
     created_at: datetime
     ended_at: datetime | None
+    court: str | None = None  # the court of a court's ban (刑法 Art. 37-1)
+    end_reference: str | None = None  # the judgment or decision that ended or set it aside
+
+    @property
+    def by_court(self) -> bool:
+        """A court's ban (recorded from a judgment), not a decision of the bureau."""
+        return self.judgment is not None
 
     def active_on(self, day: date) -> bool:
         if self.status != "active" or day < self.start:
@@ -370,3 +394,4 @@ class NoticeService(_Record):
     consent: str | None
     recorded_at: datetime
     by: str
+    no_receipt_reason: str | None = None

@@ -162,6 +162,8 @@ class Office:
         township: str | None = None,
         charity: bool = False,
         email: str | None = None,
+        address: str | None = None,
+        legal_representative: str | None = None,
         professional: bool = False,
         services: Sequence[str] = (),
         serves: Sequence[str] = (),
@@ -169,12 +171,13 @@ class Office:
         actor: str | None = None,
     ) -> OrgView:
         """Register an organization (统一社会信用代码 checked; district and townships
-        checked against the configured districts and the loaded townships)."""
+        checked against the configured districts and the loaded townships); ``address`` is
+        its 住所, which every decision addressed to it must give (行政处罚法 Art. 59(一))."""
         from supervise.services.registry import records
 
         data = records.OrgInput(
-            name, credit_code, district, kind, township, charity, email, professional,
-            tuple(services), tuple(serves), state,
+            name, credit_code, district, kind, township, charity, email, address,
+            legal_representative, professional, tuple(services), tuple(serves), state,
         )  # fmt: skip
         return records.add_org(self.runtime, self._who(actor), data)
 
@@ -203,19 +206,24 @@ class Office:
         name: str | None = None,
         email: str | None = None,
         township: str | None = None,
+        address: str | None = None,
+        legal_representative: str | None = None,
         professional: bool | None = None,
         services: Sequence[str] | None = None,
         serves: Sequence[str] | None = None,
         actor: str | None = None,
     ) -> OrgView:
-        """Change name, contact, township, whether professional, the services or the
-        townships served (each list replaced whole); the old values are kept."""
+        """Change name, contact, township, address, legal representative, whether
+        professional, the services or the townships served (each list replaced whole); the
+        old values are kept."""
         from supervise.services.registry import records
 
         changes = {
             "name": name,
             "email": email,
             "township": township,
+            "address": address,
+            "legal_representative": legal_representative,
             "professional": professional,
             "services": None if services is None else list(services),
             "serves": None if serves is None else list(serves),
@@ -336,12 +344,19 @@ class Office:
         return areas.list_districts(self.runtime, self._who(actor))
 
     def add_person(
-        self, *, name: str, id_number: str, email: str | None = None, actor: str | None = None
+        self,
+        *,
+        name: str,
+        id_number: str,
+        email: str | None = None,
+        address: str | None = None,
+        actor: str | None = None,
     ) -> PersonView:
-        """Register a person (居民身份证号码 checked; only ever shown masked)."""
+        """Register a person (居民身份证号码 checked; shown masked everywhere but on the
+        original of a notice served on them); ``address`` is the 住址 a decision gives."""
         from supervise.services.registry import records
 
-        return records.add_person(self.runtime, self._who(actor), name, id_number, email)
+        return records.add_person(self.runtime, self._who(actor), name, id_number, email, address)
 
     def person(self, person_id: int, *, actor: str | None = None) -> PersonView:
         from supervise.services.registry import records
@@ -371,11 +386,12 @@ class Office:
         *,
         name: str | None = None,
         email: str | None = None,
+        address: str | None = None,
         actor: str | None = None,
     ) -> PersonView:
         from supervise.services.registry import records
 
-        changes = {"name": name, "email": email}
+        changes = {"name": name, "email": email, "address": address}
         return records.edit_person(
             self.runtime, self._who(actor), record_id(person_id, "person"), changes
         )
@@ -417,10 +433,11 @@ class Office:
     ) -> AdvanceResult:
         """Apply ``event`` to the case.
 
-        ``inputs`` are the event's options: ``date``, ``until``, ``lifelong``,
-        ``judgment``, ``start`` (a court ban's first day), ``waiver``, ``absent``,
-        ``reason``, ``basis``, ``reference``. ``details`` (with ``facts`` and ``place``)
-        is the content of the notices the event issues.
+        ``inputs`` are the event's options: ``date``, ``time`` (an interview's or
+        hearing's hour), ``until``, ``years`` (a ban's term: proposed, then decided),
+        ``lifelong``, ``judgment``, ``court``, ``start`` (a court ban's first day),
+        ``waiver``, ``absent``, ``reason``, ``basis``, ``reference``. ``details`` (with
+        ``facts`` and ``place``) is the content of the notices the event issues.
         """
         from supervise.services.cases import advance
 
@@ -497,6 +514,7 @@ class Office:
         id_number: str,
         name: str,
         judgment: str,
+        court: str,
         start: date,
         until: date | None = None,
         lifelong: bool = False,
@@ -512,6 +530,7 @@ class Office:
             id_number=id_number,
             name=name,
             judgment=judgment,
+            court=court,
             start=start,
             until=until,
             lifelong=lifelong,
@@ -559,12 +578,22 @@ class Office:
         )
 
     def render_notice(
-        self, notice_id: int, fmt: str = "pdf", *, actor: str | None = None
+        self,
+        notice_id: int,
+        fmt: str = "pdf",
+        *,
+        public: bool = False,
+        actor: str | None = None,
     ) -> Rendered:
-        """The notice as PDF or HTML; every render reproduces the first."""
+        """The notice as PDF or HTML; every render of the original reproduces the first.
+
+        The original served on a person carries the full ID number; ``public`` gives the
+        version for publication (ID numbers and personal addresses masked)."""
         from supervise.services.notices import records
 
-        return records.render(self.runtime, self._who(actor), record_id(notice_id, "notice"), fmt)
+        return records.render(
+            self.runtime, self._who(actor), record_id(notice_id, "notice"), fmt, public
+        )
 
     def serve_notice(
         self,

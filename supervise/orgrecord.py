@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 
 from supervise.areas import check_district, check_township, split_place
 from supervise.errors import InvalidInput
-from supervise.inputs import DISTRICT, ORG_NAME, TOWNSHIP, optional_text, text
+from supervise.inputs import (
+    ADDRESS,
+    DISTRICT,
+    ORG_NAME,
+    PERSON_NAME,
+    TOWNSHIP,
+    optional_text,
+    text,
+)
 from supervise.law import ORG_KINDS
 from supervise.redact import quoted
 from supervise.states import OrgState
@@ -38,6 +46,8 @@ class OrgInput:
     township: str | None = None
     charity: bool = False
     email: str | None = None
+    address: str | None = None
+    legal_representative: str | None = None
     professional: bool = False
     services: Sequence[str] = ()
     serves: Sequence[str] = ()  # townships served: 乡镇 (in the district) or 区县/乡镇
@@ -55,6 +65,8 @@ class CleanOrg:
     township: str | None
     charity: bool
     email: str | None
+    address: str | None
+    legal_representative: str | None
     professional: bool
     services: tuple[str, ...]
     serves: tuple[tuple[str, str], ...]  # (district, township), each loaded
@@ -119,6 +131,8 @@ def clean_org(data: OrgInput, rules: OrgRules) -> CleanOrg:
     name = text(data.name, "--name", ORG_NAME)
     district = check_district(text(data.district, "--district", DISTRICT), rules.districts)
     township = optional_text(data.township, "--township", TOWNSHIP)
+    address = optional_text(data.address, "--address", ADDRESS)
+    representative = optional_text(data.legal_representative, "--legal-representative", PERSON_NAME)
     if township is not None:
         check_township(district, township, rules.townships)
     return CleanOrg(
@@ -129,6 +143,8 @@ def clean_org(data: OrgInput, rules: OrgRules) -> CleanOrg:
         township=township,
         charity=bool(data.charity),
         email=email,
+        address=address,
+        legal_representative=representative,
         professional=bool(data.professional),
         services=check_services(data.services, rules.services),
         serves=check_served(data.serves, district, rules),

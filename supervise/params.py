@@ -9,12 +9,15 @@ and an interview or hearing at most ``dates.ahead_days`` ahead.
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
+from datetime import date, timedelta
 
 from supervise.errors import InvalidInput
-from supervise.inputs import BASIS_KEY, JUDGMENT, REASON, REFERENCE, DateRange, text
+from supervise.inputs import BASIS_KEY, COURT, JUDGMENT, REASON, REFERENCE, DateRange, text
 from supervise.law import BAN_EVENTS, PROPOSAL_EVENTS
-from supervise.rules import Params
+from supervise.rules import Params, add_years
+
+#: A term in years is a small whole number: nothing a typo could make overflow a date.
+MAX_YEARS = 100
 
 _SCHEDULED = frozenset(
     {"schedule_interview", "reschedule_interview", "request_hearing", "reschedule_hearing"}
@@ -23,7 +26,10 @@ _SCHEDULED = frozenset(
 #: Which events use each option (``reason`` is taken by every event: it goes to the history).
 OPTION_EVENTS: dict[str, frozenset[str]] = {
     "date": _SCHEDULED,
+    "time": _SCHEDULED,
     "until": BAN_EVENTS,
+    "years": frozenset({"propose_ban", "impose_ban"}),
+    "court": frozenset({"record_court_ban"}),
     "lifelong": BAN_EVENTS,
     "judgment": frozenset({"record_court_ban"}),
     "start": frozenset({"record_court_ban"}),
@@ -63,14 +69,38 @@ def clean_params(event: str, params: Params, dates: DateRange, today: date) -> P
     day = dates.optional_day(params.date, "--date")
     if day is not None:
         dates.not_too_far(day, today, "--date")
+    if params.time is not None and day is None:
+        raise InvalidInput(f"{event} takes --time only with --date (the day it is on)")
+    if (
+        event in ("request_hearing", "reschedule_hearing")
+        and day is not None
+        and (params.time is None)
+    ):
+        raise InvalidInput(
+            f"{event} needs the hearing's hour too (行政处罚法 Art. 64: its time and place are "
+            "notified): --date 2026-05-06T09:30, or --date 2026-05-06 --time 09:30"
+        )
     start = dates.optional_day(params.start, "--from")
+    until = dates.optional_day(params.until, "--until")
+    years = params.years
+    if years is not None:
+        if isinstance(years, bool) or not isinstance(years, int) or not 1 <= years <= MAX_YEARS:
+            raise InvalidInput(f"--years must be a whole number of years from 1 to {MAX_YEARS}")
+        if event == "impose_ban":
+            if until is not None or params.lifelong:
+                raise InvalidInput(
+                    "give either --years N or --until DATE (or --lifelong), not both"
+                )
+            # A term of N years from today ends the day before the same date N years on.
+            until = add_years(today, years) - timedelta(days=1)
     return dataclasses.replace(
         params,
         date=day,
         start=start,
-        until=dates.optional_day(params.until, "--until"),
+        until=until,
         reason=clean(params.reason, "--reason", REASON),
         judgment=clean(params.judgment, "--judgment", JUDGMENT),
+        court=clean(params.court, "--court", COURT),
         reference=clean(params.reference, "--reference", REFERENCE),
         basis=clean(params.basis, "--basis", BASIS_KEY),
     )

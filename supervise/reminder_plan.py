@@ -121,6 +121,7 @@ class DeadlineRow:
     person_masked: str
     person_email: str | None
     notice_id: int | None = None  # the notice this deadline is about, attached to its mails
+    proposed_measure: int | None = None  # not read by the time guards the sweep evaluates
 
     @property
     def kind_zh(self) -> str:
@@ -213,6 +214,8 @@ def recipient_context(recipient: Recipient) -> Mapping[str, str]:
 _PLACEHOLDERS: dict[str, str] = {
     "date": "YYYY-MM-DD",
     "until": "YYYY-MM-DD",
+    "years": "N",
+    "court": "NAME",
     "from": "YYYY-MM-DD",
     "reason": "TEXT",
     "reference": "REF",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -18,8 +18,11 @@ from supervise.deadlines import period_due
 from supervise.errors import GuardRefused, InvalidInput
 from supervise.law import (
     DECISION_EVENTS,
+    MEASURE_RULE,
     ORG_KINDS,
+    PENALTY_MEASURES,
     PENALTY_OF_EVENT,
+    PROPOSAL_EVENTS,
     Basis,
     Period,
     Periods,
@@ -28,7 +31,8 @@ from supervise.states import EVENTS, CaseState
 from supervise.workdays import WorkCalendar
 
 S = CaseState
-_Date = date  # Params has a field named `date`
+_Date = date  # Params has fields named `date` and `time`
+_Time = time
 
 
 @dataclass(frozen=True)
@@ -36,9 +40,12 @@ class Params:
     """What the user gave with an event."""
 
     date: _Date | None = None
+    time: _Time | None = None  # the hour of an interview or hearing
     until: _Date | None = None
+    years: int | None = None  # a ban's term: proposed (propose_ban) or decided (impose_ban)
     lifelong: bool = False
     judgment: str | None = None
+    court: str | None = None  # the court of a judgment (record_court_ban)
     start: _Date | None = None
     waiver: bool = False
     absent: bool = False
@@ -68,6 +75,7 @@ class CaseFacts:
     hearing_recorded: bool
     deadlines: Sequence[OpenDeadline] = ()
     ban_ends: Sequence[date | None] = ()  # active bans of this case; None = lifelong
+    proposed_measure: int | None = None  # what the open proceeding's prior notice proposed
 
     def waiting(self, kind: str) -> bool:
         found = self.deadline(kind)
@@ -91,6 +99,8 @@ class CaseRecord(Protocol):
     def statement_waived(self) -> bool: ...
     @property
     def hearing_recorded(self) -> bool: ...
+    @property
+    def proposed_measure(self) -> int | None: ...
 
 
 class DeadlineRecord(Protocol):
@@ -138,6 +148,7 @@ def case_facts(
         ban_ends=(
             [None if b.lifelong else b.until for b in bans] if case.state is S.BANNED else []
         ),
+        proposed_measure=case.proposed_measure,
     )
 
 
@@ -403,11 +414,21 @@ def _check_ban_term(
     if event == "record_court_ban":
         if not params.judgment:
             raise InvalidInput("record_court_ban needs --judgment REF (the court's judgment)")
+        if not params.court:
+            raise InvalidInput(
+                "record_court_ban needs --court NAME (the court that gave the judgment; the "
+                "documents about the ban cite it)"
+            )
         if params.start is None:
             raise InvalidInput("record_court_ban needs --from YYYY-MM-DD (when the ban starts)")
     if params.lifelong and params.until is not None:
         raise InvalidInput("give either --until DATE or --lifelong, not both")
     if not params.lifelong and params.until is None:
+        if event == "impose_ban":
+            raise InvalidInput(
+                f"{event} needs --years N (the term, at most the one proposed) or "
+                "--until YYYY-MM-DD (the last day of the ban)"
+            )
         raise InvalidInput(f"{event} needs --until YYYY-MM-DD (the last day of the ban)")
     key = params.basis if event == "record_court_ban" else facts.proceeding_basis
     if event == "record_court_ban":
@@ -436,3 +457,113 @@ def _check_ban_term(
             f"and {longest.isoformat()}",
             rule="term",
         )
+
+
+# --- the measure proposed is the measure decided, or less ----------------------------------
+
+
+def check_measure(
+    event: str,
+    facts: CaseFacts,
+    law: Rulebook,
+    basis_key: str | None,
+    params: Params,
+    today: date,
+) -> int | None:
+    """The measure (a ban's years) an event proposes or decides, checked against the law.
+
+    A proposal must state it, within what its basis allows (行政处罚法 Art. 44: the party is
+    told the specific penalty proposed). A decision may impose it or less, never more
+    (Arts. 45, 62): a heavier penalty needs a new prior notice. Holds for every penalty in
+    ``law.PENALTY_MEASURES``.
+
+    Returns:
+        The proposed measure (to store on the case), or None for other events.
+    Raises:
+        InvalidInput: the measure is missing; GuardRefused: out of range or above the proposal.
+    """
+    penalty = PENALTY_OF_EVENT.get(event)
+    measure = PENALTY_MEASURES.get(penalty or "")
+    if measure is None:
+        return None
+    basis = law.bases.get(basis_key or "")
+    term = basis.ban if basis is not None else None
+    option = f"--{measure.option}"
+    if event in PROPOSAL_EVENTS:
+        if params.years is None:
+            range_ = f" ({term.min_years}-{term.max_years} {measure.unit})" if term else ""
+            raise InvalidInput(
+                f"{event} needs {option} N, the term proposed{range_}: the prior notice must "
+                "state the specific penalty (行政处罚法 Art. 44)"
+            )
+        if term is not None and not term.min_years <= params.years <= term.max_years:
+            assert basis is not None
+            raise GuardRefused(
+                f"{event} refused: {option} {params.years} is outside the "
+                f"{term.min_years}-{term.max_years} {measure.unit} that {basis_key} "
+                f"({basis.citation}) allows",
+                rule="term",
+            )
+        return params.years
+    if event not in DECISION_EVENTS:
+        return None
+    proposed = facts.proposed_measure
+    if proposed is None:
+        raise GuardRefused(
+            f"{event} refused: the prior notice stated no {measure.unit}; a decision may not "
+            f"impose a penalty the party was not told of: drop the proposal and propose again "
+            f"with {option} N ({MEASURE_RULE})",
+            rule="measure",
+            basis=MEASURE_RULE,
+        )
+    decided = params.years
+    if decided is None and params.until is not None:
+        # The last day of a term of N years from today is add_years(today, N) - 1 day.
+        if params.until > add_years(today, proposed) - timedelta(days=1):
+            raise GuardRefused(
+                f"{event} refused: --until {params.until.isoformat()} makes a term longer than "
+                f"the {proposed} {measure.unit} the prior notice proposed (at most until "
+                f"{(add_years(today, proposed) - timedelta(days=1)).isoformat()}); a heavier "
+                "penalty needs a new prior notice: drop_ban, then propose_ban with "
+                f"{option} N ({MEASURE_RULE})",
+                rule="measure",
+                basis=MEASURE_RULE,
+            )
+        return None
+    if decided is not None and decided > proposed:
+        raise GuardRefused(
+            f"{event} refused: {option} {decided} is more than the {proposed} {measure.unit} "
+            "the prior notice proposed; a heavier penalty needs a new prior notice: drop_ban, "
+            f"then propose_ban with {option} {decided} ({MEASURE_RULE})",
+            rule="measure",
+            basis=MEASURE_RULE,
+        )
+    return None
+
+
+# --- the hearing is notified seven working days ahead, counted from service ---------------
+
+
+def hearing_notice_refusal(
+    law: Rulebook, served: date, hearing_day: date
+) -> tuple[date, date] | None:
+    """Whether a hearing notice served on ``served`` comes too late for ``hearing_day``.
+
+    行政处罚法 Art. 64(二): the party is notified of the hearing's time and place at least
+    seven days before it; Art. 85: working days. They run from the day the party is
+    notified (served), not from the day the notice was written.
+
+    Returns:
+        None if in time; else (the earliest day the hearing could then be held, the latest
+        day this notice could have been served for the hearing as fixed).
+    """
+    _, _, earliest = period_due(law.calendar, served, law.periods.hearing_notice)
+    if hearing_day >= earliest.day:
+        return None
+    latest = served
+    while latest > hearing_day - timedelta(days=400):
+        latest -= timedelta(days=1)
+        _, _, due = period_due(law.calendar, latest, law.periods.hearing_notice)
+        if due.day <= hearing_day:
+            break
+    return earliest.day, latest

@@ -126,12 +126,14 @@ EVENTS: dict[str, EventInfo] = {
     "order_replacement": EventInfo("责令撤换", "order replacement"),
     "drop_replacement": EventInfo("不予责令撤换", "drop replacement", ("reason",)),
     "confirm_replacement": EventInfo("确认已撤换", "confirm replacement"),
-    "propose_ban": EventInfo("事先告知拟从业禁止", "propose ban"),
+    "propose_ban": EventInfo("事先告知拟从业禁止", "propose ban", ("years",)),
     "request_hearing": EventInfo("申请听证", "request hearing", ("date",)),
     "reschedule_hearing": EventInfo("改期听证", "reschedule hearing", ("date",)),
     "record_hearing": EventInfo("记录听证", "record hearing"),
-    "impose_ban": EventInfo("作出从业禁止决定", "impose ban", ("until",)),
-    "record_court_ban": EventInfo("登记法院从业禁止", "record court ban", ("judgment", "from")),
+    "impose_ban": EventInfo("作出从业禁止决定", "impose ban", ("years",)),
+    "record_court_ban": EventInfo(
+        "登记法院从业禁止", "record court ban", ("judgment", "court", "from")
+    ),
     "drop_ban": EventInfo("不予从业禁止", "drop ban", ("reason",)),
     "lift_ban": EventInfo("从业禁止期满", "lift ban"),
     "revoke_warning": EventInfo("撤销警告", "revoke warning", ("reason", "reference")),

@@ -107,6 +107,8 @@ class OrgView:
     township: str | None
     email: str | None
     status: str
+    address: str | None = None
+    legal_representative: str | None = None
     history: list[dict[str, Any]] = field(default_factory=list)
     professional: bool = False
     services: tuple[str, ...] = ()
@@ -124,8 +126,8 @@ class OrgView:
         status = org.status.value if isinstance(org.status, OrgState) else str(org.status)
         return cls(
             org.id, org.name, org.credit_code, org.kind, org.charity, org.district,
-            org.township, org.email, status, [], bool(org.professional),
-            tuple(org.services or ()), serves, links,
+            org.township, org.email, status, org.address, org.legal_representative, [],
+            bool(org.professional), tuple(org.services or ()), serves, links,
         )  # fmt: skip
 
     @property
@@ -155,6 +157,8 @@ class OrgView:
             "email": self.email,
             "status": self.status,
             "status_zh": self.status_zh,
+            "address": self.address,
+            "legal_representative": self.legal_representative,
             "professional": self.professional,
             "services": list(self.services),
             "serves": list(self.serves),
@@ -312,12 +316,16 @@ class PersonView:
     name: str
     id_number_masked: str
     email: str | None
+    address: str | None = None
     history: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def of(cls, person: model.Person) -> PersonView:
-        # The full number never leaves the service layer.
-        return cls(person.id, person.name, mask_id_number(person.id_number), person.email)
+        # The full number never leaves the service layer (but in a served original).
+        return cls(
+            person.id, person.name, mask_id_number(person.id_number), person.email,
+            person.address,
+        )  # fmt: skip
 
     def brief(self) -> dict[str, Any]:
         """How a person appears inside a case or a ban."""
@@ -468,6 +476,8 @@ class BanView:
     until: date | None
     lifelong: bool
     status: str
+    court: str | None = None
+    end_reference: str | None = None
 
     @classmethod
     def of(cls, ban: model.Ban, person: model.Person, today: date) -> BanView:
@@ -479,7 +489,7 @@ class BanView:
             status = "upcoming" if today < ban.start else "ended"
         return cls(
             ban.id, ban.case_id, PersonView.of(person), ban.basis, ban.judgment, ban.scope,
-            ban.start, ban.until, ban.lifelong, status,
+            ban.start, ban.until, ban.lifelong, status, ban.court, ban.end_reference,
         )  # fmt: skip
 
     def as_json(self) -> dict[str, Any]:

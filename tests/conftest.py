@@ -137,12 +137,15 @@ def new_org(office: Office, kind: str = "social-group", charity: bool = False, *
         district=extra.pop("district", "渝中区"),
         kind=kind,
         charity=charity,
+        address=extra.pop("address", "重庆市渝中区人民路1号"),
         **extra,
     ).id
 
 
-def new_person(office: Office, name: str = "李四") -> int:
-    return office.add_person(name=name, id_number=id_number()).id
+def new_person(
+    office: Office, name: str = "李四", address: str | None = "重庆市渝中区民生路2号"
+) -> int:
+    return office.add_person(name=name, id_number=id_number(), address=address).id
 
 
 def open_case(

@@ -88,7 +88,11 @@ organizations = Table(
     Column("status", org_state, nullable=False, index=True),
     Column("created_at", UtcDateTime, nullable=False),
     Column("version", Integer, nullable=False),
-    # Issue 12: a professional child-protection organization, and the services it provides.
+    # 住所 and 法定代表人 (行政处罚法 Art. 59(一)); added in revision 0004.
+    Column("address", String(200)),
+    Column("legal_representative", String(100)),
+    # Issue 12 (revision 0005): a professional child-protection organization, and the
+    # services it provides.
     Column("professional", Boolean, nullable=False),
     Column("services", JSON, nullable=False),
 )
@@ -102,6 +106,8 @@ persons = Table(
     Column("email", String(254)),
     Column("created_at", UtcDateTime, nullable=False),
     Column("version", Integer, nullable=False),
+    # 住址 (行政处罚法 Art. 59(一)); added in revision 0004.
+    Column("address", String(200)),
 )
 
 edits = Table(
@@ -143,6 +149,10 @@ cases = Table(
     Column("seq", Integer, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("version", Integer, nullable=False),
+    # The measure the open proceeding's prior notice proposed (a ban's years), and the date
+    # of the conduct it is about; added in revision 0004.
+    Column("proposed_measure", Integer),
+    Column("conduct_date", Date),
 )
 
 history = Table(
@@ -202,6 +212,10 @@ bans = Table(
     Column("status", String(10), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("ended_at", UtcDateTime),
+    # A court's ban: the court; an ended or set-aside ban: the judgment or decision that
+    # ended it. Added in revision 0004.
+    Column("court", String(200)),
+    Column("end_reference", String(200)),
 )
 
 calendar_years = Table(
@@ -296,6 +310,8 @@ notice_services = Table(
     Column("consent", Text),
     Column("recorded_at", UtcDateTime, nullable=False),
     Column("by", String(100), nullable=False),
+    # Why a direct or lodged service has no signed 送达回证; added in revision 0004.
+    Column("no_receipt_reason", Text),
 )
 
 number_sequences = Table(

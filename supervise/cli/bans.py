@@ -12,10 +12,15 @@ from supervise.views import BanView
 
 def _print_ban(view: BanView) -> None:
     end = "lifelong" if view.lifelong else f"until {view.until.isoformat() if view.until else '-'}"
-    source = f"case {view.case}" if view.case else f"judgment {view.judgment}"
+    source = f"case {view.case}" if view.case else ""
+    if view.judgment:
+        # A court's ban is the court's: it shows the court and the judgment's number.
+        source = (source + " " if source else "") + f"{view.court or ''} judgment {view.judgment}"
+    ended = f"  by {view.end_reference}" if view.end_reference else ""
     echo(
         f"{view.id:>5}  {view.person.name} ({view.person.id_number_masked})  {view.basis}  "
         f"{source}  from {view.start.isoformat()} {end}  scope {view.scope}  {view.status}"
+        f"{ended}"
     )
 
 
@@ -49,6 +54,7 @@ def bans_check(office: Office, id_number: str, as_json: bool) -> None:
 @click.option("--id-number", required=True)
 @click.option("--name", required=True)
 @click.option("--judgment", required=True, metavar="REF", help="The court's judgment.")
+@click.option("--court", required=True, metavar="NAME", help="The court that gave it.")
 @click.option("--from", "start", required=True, metavar="YYYY-MM-DD")
 @click.option("--until", metavar="YYYY-MM-DD")
 @click.option("--lifelong", is_flag=True)
@@ -60,6 +66,7 @@ def bans_add(
     id_number: str,
     name: str,
     judgment: str,
+    court: str,
     start: str,
     until: str | None,
     lifelong: bool,
@@ -71,12 +78,14 @@ def bans_add(
     \b
     Example:
         supervise bans add --id-number 11010519491231002X --name 王五 \\
-            --judgment "(2026)渝0103刑初100号" --from 2026-06-01 --until 2030-05-31
+            --judgment "(2026)渝0103刑初100号" --court 重庆市渝中区人民法院 \\
+            --from 2026-06-01 --until 2030-05-31
     """
     view = office.add_court_ban(
         id_number=id_number,
         name=name,
         judgment=judgment,
+        court=court,
         start=parse_date(start, "--from"),
         until=None if until is None else parse_date(until, "--until"),
         lifelong=lifelong,

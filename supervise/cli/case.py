@@ -16,7 +16,7 @@ from supervise.cli.base import (
     json_option,
     pass_office,
 )
-from supervise.clock import parse_date, parse_when
+from supervise.clock import parse_date, parse_day_and_time, parse_time, parse_when
 from supervise.errors import InvalidInput
 from supervise.office import Office
 from supervise.states import EVENTS, STATE_NAMES
@@ -101,10 +101,18 @@ def case() -> None:
 @case.command("advance")
 @click.argument("case_id", metavar="CASE", type=int)
 @click.argument("event")
-@click.option("--date", "date_", metavar="YYYY-MM-DD", help="Interview or hearing date.")
+@click.option(
+    "--date",
+    "date_",
+    metavar="YYYY-MM-DD[THH:MM]",
+    help="Interview or hearing date, with its hour (2026-05-06T09:30).",
+)
+@click.option("--time", "time_", metavar="HH:MM", help="The hour of the interview or hearing.")
 @click.option("--until", metavar="YYYY-MM-DD", help="Last day of a ban.")
+@click.option("--years", type=int, help="A ban's term in years: proposed, then decided.")
 @click.option("--lifelong", is_flag=True, help="A lifelong court ban.")
 @click.option("--judgment", metavar="REF", help="The court judgment recording a ban.")
+@click.option("--court", metavar="NAME", help="The court that gave the judgment.")
 @click.option("--from", "start", metavar="YYYY-MM-DD", help="First day of a court ban.")
 @click.option("--waiver", is_flag=True, help="The party expressly waived the statement window.")
 @click.option("--absent", is_flag=True, help="The party was absent from the hearing.")
@@ -128,9 +136,12 @@ def advance(
     case_id: int,
     event: str,
     date_: str | None,
+    time_: str | None,
     until: str | None,
+    years: int | None,
     lifelong: bool,
     judgment: str | None,
+    court: str | None,
     start: str | None,
     waiver: bool,
     absent: bool,
@@ -152,9 +163,16 @@ def advance(
     Example:
         supervise case advance 1 schedule_interview --date 2026-12-10 \\
             --facts 未按期报送年度工作报告 --place 区民政局301室 --details interview.yaml
-        supervise case advance 1 impose_ban --until 2029-12-31 --details ban.yaml
+        supervise case advance 2 propose_ban --years 3 --details ban.yaml
+        supervise case advance 2 request_hearing --date 2026-05-06T09:30 --place 听证室
+        supervise case advance 2 impose_ban --years 3 --details ban.yaml
     """
     zone = office.settings.zone
+    day, hour = (None, None) if date_ is None else parse_day_and_time(date_, "--date")
+    if time_ is not None:
+        if hour is not None:
+            raise InvalidInput("give the hour once: --date DAYTHH:MM or --date DAY --time HH:MM")
+        hour = parse_time(time_, "--time")
     result = office.advance(
         case_id,
         event,
@@ -162,10 +180,13 @@ def advance(
         details=read_details(details_file),
         facts=facts,
         place=place,
-        date=None if date_ is None else parse_date(date_, "--date"),
+        date=day,
+        time=hour,
         until=None if until is None else parse_date(until, "--until"),
+        years=years,
         lifelong=lifelong,
         judgment=judgment,
+        court=court,
         start=None if start is None else parse_date(start, "--from"),
         waiver=waiver,
         absent=absent,

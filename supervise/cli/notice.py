@@ -54,15 +54,24 @@ def notice_list(office: Office, case_id: int | None, as_json: bool) -> None:
     required=True,
     help="File to write.",
 )
+@click.option(
+    "--public",
+    is_flag=True,
+    help="The version for publication (Art. 48): ID numbers and personal addresses masked.",
+)
 @pass_office
-def notice_render(office: Office, notice_id: int, fmt: str, output: Path) -> None:
-    """Write a notice as PDF or HTML; every render reproduces the first.
+def notice_render(office: Office, notice_id: int, fmt: str, output: Path, public: bool) -> None:
+    """Write a notice as PDF or HTML; every render of the original reproduces the first.
+
+    The original of a notice served on a person carries the person's full ID number;
+    --public writes the version for publication instead.
 
     \b
     Example:
         supervise notice render 3 --format pdf -o 警告决定书.pdf
+        supervise notice render 3 --public --format pdf -o 警告决定书（公开）.pdf
     """
-    rendered = office.render_notice(notice_id, fmt)
+    rendered = office.render_notice(notice_id, fmt, public=public)
     _write(output, rendered.data)
     echo(f"{output}: {rendered.notice.number} ({len(rendered.data)} bytes)")
 

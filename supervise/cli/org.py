@@ -27,7 +27,7 @@ def _print_org(view: OrgView) -> None:
     echo(
         f"{view.id:>5}  {view.name}  {view.credit_code}  {ORG_KINDS.get(view.kind, view.kind)}"
         f"{charity}{professional}  {view.district}{' ' + view.township if view.township else ''}"
-        f"  {view.status_zh}"
+        f"  {view.address or '(no address)'}  {view.status_zh}"
     )
 
 
@@ -61,6 +61,8 @@ def org() -> None:
 @click.option("--township", help="乡镇/街道.")
 @click.option("--charity", is_flag=True, help="A registered charity (慈善组织).")
 @click.option("--email", help="Contact e-mail.")
+@click.option("--address", help="住所 (registered address): decisions must give it.")
+@click.option("--legal-representative", help="法定代表人.")
 @click.option("--professional", is_flag=True, help="A professional child-protection organization.")
 @click.option(
     "--service", "services", multiple=True, help="A service it provides (repeat; configured)."
@@ -86,6 +88,8 @@ def org_add(
     township: str | None,
     charity: bool,
     email: str | None,
+    address: str | None,
+    legal_representative: str | None,
     professional: bool,
     services: tuple[str, ...],
     serves: tuple[str, ...],
@@ -97,7 +101,8 @@ def org_add(
     \b
     Example:
         supervise org add --name 某某儿童服务中心 --credit-code 52500103MJP1234567 \\
-            --district 渝中区 --kind service-org --charity
+            --district 渝中区 --kind service-org --charity \\
+            --address 重庆市渝中区人民路1号 --legal-representative 李四
     """
     view = office.add_org(
         name=name,
@@ -107,6 +112,8 @@ def org_add(
         township=township,
         charity=charity,
         email=email,
+        address=address,
+        legal_representative=legal_representative,
         professional=professional,
         services=services,
         serves=serves,
@@ -151,6 +158,8 @@ def org_show(office: Office, org_id: int, as_json: bool) -> None:
 @click.option("--name")
 @click.option("--email")
 @click.option("--township")
+@click.option("--address", help="住所 (registered address).")
+@click.option("--legal-representative", help="法定代表人.")
 @click.option(
     "--professional/--not-professional",
     default=None,
@@ -168,6 +177,8 @@ def org_edit(
     name: str | None,
     email: str | None,
     township: str | None,
+    address: str | None,
+    legal_representative: str | None,
     professional: bool | None,
     services: tuple[str, ...],
     no_services: bool,
@@ -180,6 +191,7 @@ def org_edit(
     \b
     Example:
         supervise org edit 1 --email office@example.org
+        supervise org edit 1 --address 重庆市渝中区人民路1号
         supervise org edit 1 --professional --service 关爱保护 --service 心理辅导 \\
             --serves 解放碑街道 --serves 七星岗街道
     """
@@ -188,6 +200,8 @@ def org_edit(
         name=name,
         email=email,
         township=township,
+        address=address,
+        legal_representative=legal_representative,
         professional=professional,
         services=_replacement(services, no_services, "--service", "--no-services"),
         serves=_replacement(serves, no_serves, "--serves", "--no-serves"),

@@ -10,7 +10,10 @@ from supervise.views import PersonView
 
 
 def _print_person(view: PersonView) -> None:
-    echo(f"{view.id:>5}  {view.name}  {view.id_number_masked}  {view.email or '-'}")
+    echo(
+        f"{view.id:>5}  {view.name}  {view.id_number_masked}  {view.email or '-'}"
+        f"  {view.address or '(no address)'}"
+    )
 
 
 @cli.group()
@@ -22,16 +25,25 @@ def person() -> None:
 @click.option("--name", required=True)
 @click.option("--id-number", required=True, help="居民身份证号码 (18 characters).")
 @click.option("--email")
+@click.option("--address", help="住址 (home address): decisions on the person must give it.")
 @json_option
 @pass_office
-def person_add(office: Office, name: str, id_number: str, email: str | None, as_json: bool) -> None:
+def person_add(
+    office: Office,
+    name: str,
+    id_number: str,
+    email: str | None,
+    address: str | None,
+    as_json: bool,
+) -> None:
     """Register a person.
 
     \b
     Example:
-        supervise person add --name 李四 --id-number 11010519491231002X
+        supervise person add --name 李四 --id-number 11010519491231002X \\
+            --address 重庆市渝中区民生路2号
     """
-    view = office.add_person(name=name, id_number=id_number, email=email)
+    view = office.add_person(name=name, id_number=id_number, email=email, address=address)
     emit_one(view, as_json, _print_person)
 
 
@@ -86,16 +98,23 @@ def person_show(office: Office, person_id: int, as_json: bool) -> None:
 @click.argument("person_id", metavar="ID", type=int)
 @click.option("--name")
 @click.option("--email")
+@click.option("--address", help="住址 (home address).")
 @json_option
 @pass_office
 def person_edit(
-    office: Office, person_id: int, name: str | None, email: str | None, as_json: bool
+    office: Office,
+    person_id: int,
+    name: str | None,
+    email: str | None,
+    address: str | None,
+    as_json: bool,
 ) -> None:
-    """Change a person's name or e-mail (old values are kept).
+    """Change a person's name, e-mail or address (old values are kept).
 
     \b
     Example:
         supervise person edit 1 --email li@example.org
+        supervise person edit 1 --address 重庆市渝中区民生路2号
     """
-    view = office.edit_person(person_id, name=name, email=email)
+    view = office.edit_person(person_id, name=name, email=email, address=address)
     emit_one(view, as_json, _print_person)

@@ -7,5 +7,6 @@ types (``types``) or checking a number pattern (``numbering``) never loads Jinja
 - ``numbering``: checking and filling document-number patterns (发文字号);
 - ``render``: the Jinja2 renderer (adapter);
 - ``pdf``: WeasyPrint output and the font checks (adapter; WeasyPrint loaded on first use);
+- ``pii``: the served original (full ID number) and the version for publication (masked);
 - ``glyphs``: which characters a PDF draws without a real glyph (pypdf and fontTools).
 """

@@ -27,6 +27,7 @@ from markupsafe import Markup
 
 from supervise.errors import ConfigError, InvalidInput, SuperviseError
 from supervise.notices.types import get_notice_type, is_blank, validate_details
+from supervise.numerals import cn_num
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -43,6 +44,7 @@ CONTEXT_KEYS: tuple[str, ...] = (
     "ban",
     "details",
     "remedies",
+    "original",
 )
 
 _ALWAYS_NEEDED: tuple[str, ...] = ("notice", "authority", "organization", "details")
@@ -60,29 +62,6 @@ _NEED_HELP: dict[str, str] = {
 }
 
 # --- template filters -------------------------------------------------------------------
-
-_DIGITS = "零一二三四五六七八九"
-
-
-def cn_num(value: int) -> str:
-    """Small whole numbers in Chinese numerals as written in running text (60 -> 六十)."""
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 10000:
-        raise InvalidInput(f"cannot write {value!r} in Chinese numerals (0 to 9999 only)")
-    if value < 10:
-        return _DIGITS[value]
-    out = ""
-    zero_pending = False
-    for unit_value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
-        digit = value // unit_value % 10
-        if digit == 0:
-            zero_pending = bool(out)
-            continue
-        if zero_pending:
-            out += "零"
-            zero_pending = False
-        # 十二, not 一十二, when the number starts with its tens.
-        out += ("" if (unit == "十" and digit == 1 and not out) else _DIGITS[digit]) + unit
-    return out
 
 
 def _cnlist(value: object) -> str:

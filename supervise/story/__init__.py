@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from supervise.notices.types import NOTICE_TYPES
@@ -102,6 +102,27 @@ DETAILS: dict[str, dict[str, Any]] = {
     "reschedule_hearing": {"place": "渝中区民政局听证室", "chair": "赵六"},
 }
 
+#: Options an event needs that a step may leave out: the term a ban proposal states
+#: (行政处罚法 Art. 44) and the hour of a hearing. Used where a step gives none.
+INPUTS: dict[str, dict[str, Any]] = {
+    "propose_ban": {"years": 3},
+    "request_hearing": {"time": time(9, 30)},
+    "reschedule_hearing": {"time": time(9, 30)},
+}
+
+#: The court of the stories' court bans.
+COURT = "重庆市渝中区人民法院"
+
+
+def with_inputs(event: str, given: Mapping[str, Any]) -> dict[str, Any]:
+    """``given`` completed with the event's default :data:`INPUTS` (the given ones win)."""
+    defaults = INPUTS.get(event, {})
+    merged = {**defaults, **{k: v for k, v in given.items() if v is not None or k not in defaults}}
+    if "time" in merged and merged.get("date") is None:
+        del merged["time"]  # an hour only goes with a day
+    return merged
+
+
 _WARNED = (
     Step("propose_warning"),
     Step("record_statement", {"waiver": True}),
@@ -115,7 +136,12 @@ _REPLACEMENT_ORDERED = (
 )
 _COURT_BAN = Step(
     "record_court_ban",
-    {"judgment": "(2026)渝0103刑初1号", "start": date(2026, 11, 1), "until": date(2030, 10, 31)},
+    {
+        "judgment": "(2026)渝0103刑初1号",
+        "court": COURT,
+        "start": date(2026, 11, 1),
+        "until": date(2030, 10, 31),
+    },
 )
 _INTERVIEW_STEP = Step("schedule_interview", {"date": date(2026, 12, 10)})
 
@@ -143,6 +169,7 @@ PATHS: dict[CaseState, tuple[Step, ...]] = {
             "record_court_ban",
             {
                 "judgment": "(2023)渝0103刑初9号",
+                "court": COURT,
                 "start": date(2023, 1, 1),
                 "until": date(2026, 11, 20),
             },
@@ -207,7 +234,11 @@ def play(
         else:
             details = DETAILS.get(step.event, {}) if step.details is None else step.details
             result = here.advance(
-                case_id, step.event, at=None if step.at else at, details=details, **step.inputs
+                case_id,
+                step.event,
+                at=None if step.at else at,
+                details=details,
+                **with_inputs(step.event, step.inputs),
             )
             done = Played(step, case_id, result=result)
         played.append(done)
@@ -230,7 +261,7 @@ class Cast:
     and cases (organization, person, role), each under a key the steps use."""
 
     orgs: Mapping[str, Mapping[str, Any]]
-    persons: Mapping[str, tuple[str, str]]
+    persons: Mapping[str, tuple[str, ...]]  # name, ID number[, address]
     cases: Mapping[str, tuple[str, str, str]]
 
 
@@ -238,8 +269,10 @@ def open_cases(office: Office, cast: Cast) -> dict[str, int]:
     """Register the cast and appoint everyone; returns the case ids by key."""
     orgs = {key: office.add_org(**spec).id for key, spec in cast.orgs.items()}
     persons = {
-        key: office.add_person(name=name, id_number=number).id
-        for key, (name, number) in cast.persons.items()
+        key: office.add_person(
+            name=spec[0], id_number=spec[1], address=spec[2] if len(spec) > 2 else None
+        ).id
+        for key, spec in cast.persons.items()
     }
     return {
         key: office.appoint(org=orgs[org], person=persons[person], role=role).id

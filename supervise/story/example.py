@@ -11,7 +11,7 @@ the notices shown in ``docs/notices.md``; the tests play it too.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 from supervise.story import Cast, Step, credit_code, id_number
@@ -46,6 +46,8 @@ ORGS = {
         township="解放碑街道",
         kind="social-group",
         charity=True,
+        address="重庆市渝中区民族路118号6楼",
+        legal_representative="吴志刚",
     ),
     "fund": dict(
         name="重庆市春晖慈善基金会",
@@ -54,6 +56,8 @@ ORGS = {
         township="龙溪街道",
         kind="foundation",
         charity=True,
+        address="重庆市渝北区龙溪街道金龙路8号",
+        legal_representative="周明远",
     ),
     "care": dict(
         name="重庆市康宁养老服务中心",
@@ -62,12 +66,14 @@ ORGS = {
         township="南坪街道",
         kind="service-org",
         charity=False,
+        address="重庆市南岸区南坪西路22号",
+        legal_representative="陈晓梅",
     ),
 }
 PERSONS = {
-    "liu": ("刘建华", id_number(11, birth="19760315")),
-    "zhou": ("周明远", id_number(22, birth="19681108")),
-    "chen": ("陈晓梅", id_number(33, birth="19820620")),
+    "liu": ("刘建华", id_number(11, birth="19760315"), "重庆市渝中区中山三路15号2单元"),
+    "zhou": ("周明远", id_number(22, birth="19681108"), "重庆市渝北区新牌坊一路9号3-2"),
+    "chen": ("陈晓梅", id_number(33, birth="19820620"), "重庆市南岸区南滨路66号7-1"),
 }
 CASES = {"youth": ("youth", "liu", "秘书长"), "fund": ("fund", "zhou", "理事长"),
          "care": ("care", "chen", "主任")}  # fmt: skip
@@ -283,9 +289,6 @@ TIMELINE: list[Step] = [
             reference="重庆市人民政府《行政复议决定书》（渝府复〔2026〕156号）",
             details={
                 "party": "organization",
-                "original_title": "行政处罚决定书",
-                "original_number": "渝民社罚决〔2026〕2号",
-                "original_date_cn": "2026年7月13日",
                 "follow_up": "删除你单位社会组织信用信息中的该项行政处罚记录",
                 "contact": "何静，023-67000003",
             },
@@ -320,14 +323,14 @@ TIMELINE += [
         "fund",
         "propose_ban",
         dict(
+            years=1,
             details={
                 "facts": _FUND_FACTS,
                 "evidence": _FUND_EVIDENCE,
                 "reasons": "你作为慈善组织直接负责的主管人员，"
                 "擅自将慈善财产用于本人控制的企业经营，构成挪用慈善财产，情节严重。",
-                "term_zh": "一年",
                 "contact": "孙国平，023-67000004",
-            }
+            },
         ),
     ),
     _step("2025-03-04T10:00", "fund", "serve"),
@@ -337,8 +340,8 @@ TIMELINE += [
         "request_hearing",
         dict(
             date=date(2025, 3, 20),
+            time=time(14, 30),
             details={
-                "hearing_time_cn": "2025年3月20日下午2时30分",
                 "place": "重庆市民政局第二听证室",
                 "chair": "马骏",
                 "members": ["何静", "罗斌"],
@@ -360,7 +363,7 @@ TIMELINE += [
         "fund",
         "impose_ban",
         dict(
-            until=date(2026, 3, 26),
+            years=1,
             details={
                 "facts": _FUND_DECISION_FACTS,
                 "evidence": _FUND_EVIDENCE.replace("你本人", "当事人"),
@@ -379,8 +382,6 @@ TIMELINE += [
         "lift_ban",
         dict(
             details={
-                "decision_number": "渝民社禁决〔2025〕1号",
-                "decision_date_cn": "2025年3月27日",
                 "note": "你可以依照有关法律法规和慈善组织章程的规定担任慈善组织的管理人员。",
                 "contact": "孙国平，023-67000004",
             }

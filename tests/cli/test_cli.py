@@ -164,6 +164,8 @@ def test_bans_check_json(run: Run, world: dict[str, int | str]) -> None:
             "record_court_ban",
             "--judgment",
             "J1",
+            "--court",
+            "重庆市渝中区人民法院",
             "--from",
             "2026-11-01",
             "--until",

@@ -121,7 +121,8 @@ STEPS: tuple[Step, ...] = (
     _s(
         "org add --name 重庆市阳光儿童关爱协会 --credit-code 52500103MJ0000210N"
         " --district 渝中区 --kind social-group --township 解放碑街道 --charity"
-        " --email office@yangguang.example.org"
+        " --email office@yangguang.example.org --address 重庆市渝中区民族路188号"
+        " --legal-representative 王立"
     ),
     _s(
         "org add --name 渝中区彩虹儿童服务中心 --credit-code 52500103MJ0000229K"
@@ -135,7 +136,7 @@ STEPS: tuple[Step, ...] = (
         "org add --name 重庆市守护童年志愿者协会 --credit-code 52500103MJ00002459"
         " --district 南岸区 --kind social-group --email contact@shouhu.example.org"
     ),
-    _s("person add --name 李四 --id-number 500103197503150110"),
+    _s("person add --name 李四 --id-number 500103197503150110 --address 重庆市渝中区民生路2号"),
     _s("person add --name 王五 --id-number 500103197503150129"),
     _s("person add --name 赵六 --id-number 500103197503150137"),
     _s("person add --name 钱七 --id-number 500103197503150145"),
@@ -157,7 +158,7 @@ STEPS: tuple[Step, ...] = (
     ),
     _s(
         "case advance 3 record_court_ban --judgment （2026）渝0105刑初88号"
-        " --from 2026-11-01 --until 2030-10-31"
+        " --court 重庆市南岸区人民法院 --from 2026-11-01 --until 2030-10-31"
     ),
     _s(
         "case advance 4 schedule_interview --date 2026-12-08 --facts 未按规定报送年度工作报告"

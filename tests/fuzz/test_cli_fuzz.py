@@ -130,6 +130,22 @@ HOSTILE_DATES = [
     "9999-12-31T23:59:59-12:00",
     "٢٠٢٦-١١-٢٧",
     "20261127",
+    "2026-12-10T09:30",
+    "2026-12-10T24:00",
+    "2026-12-10T9:5",
+    "2026-12-10T",
+]
+HOSTILE_TIMES = [
+    "09:30",
+    "14:00",
+    "00:00",
+    "23:59",
+    "24:00",
+    "9:5",
+    "09:60",
+    "noon",
+    "0930",
+    "９:３０",
 ]
 HOSTILE_INTS = [
     "0",
@@ -154,6 +170,8 @@ EVENTS = [
     "record_statement",
     "issue_warning",
     "propose_ban",
+    "request_hearing",
+    "reschedule_hearing",
     "record_court_ban",
     "impose_ban",
     "lift_ban",
@@ -232,6 +250,8 @@ def values_for(param: click.Parameter, files: list[str], outputs: list[str]) -> 
         return st.one_of(st.sampled_from(HOSTILE_INTS), st.integers().map(str), text)
     if name in ("date_", "until", "start", "on", "since", "at"):
         return st.one_of(st.sampled_from(HOSTILE_DATES), text)
+    if name == "time_":
+        return st.one_of(st.sampled_from(HOSTILE_TIMES), text)
     if name == "event":
         return st.one_of(st.sampled_from(EVENTS), text)
     if name == "id_number":

@@ -7,7 +7,7 @@ from typing import Any
 
 from supervise.office import Office
 from supervise.states import CaseState
-from supervise.story import DETAILS, drive_to
+from supervise.story import DETAILS, drive_to, with_inputs
 from supervise.views import AdvanceResult
 from tests.conftest import open_case
 
@@ -15,8 +15,11 @@ from tests.conftest import open_case
 def advance(
     office: Office, case_id: int, event: str, at: datetime | None = None, **inputs: Any
 ) -> AdvanceResult:
-    """office.advance with the event's default notice content (``story.DETAILS``)."""
-    return office.advance(case_id, event, at=at, details=DETAILS.get(event), **inputs)
+    """office.advance with the event's default notice content (``story.DETAILS``) and
+    options (``story.INPUTS``: a ban proposal's term, a hearing's hour)."""
+    return office.advance(
+        case_id, event, at=at, details=DETAILS.get(event), **with_inputs(event, inputs)
+    )
 
 
 def case_in(office: Office, state: CaseState, **kwargs: Any) -> int:

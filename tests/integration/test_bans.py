@@ -64,6 +64,7 @@ def test_court_ban_cascades_everywhere(office: Office) -> None:
         main,
         "record_court_ban",
         judgment="(2026)渝0103刑初5号",
+        court="重庆市渝中区人民法院",
         start=date(2026, 11, 1),
         until=date(2030, 10, 31),
     )
@@ -91,6 +92,7 @@ def test_court_ban_on_someone_without_a_post(office: Office) -> None:
         id_number=number,
         name="王五",
         judgment="(2026)渝0103刑初7号",
+        court="重庆市渝中区人民法院",
         start=date(2026, 6, 1),
         until=date(2030, 5, 31),
         lifelong=False,
@@ -119,6 +121,7 @@ def test_bans_add_refusals(office: Office) -> None:
         "id_number": number,
         "name": "王五",
         "judgment": "J",
+        "court": "重庆市渝中区人民法院",
         "start": date(2026, 6, 1),
     }
     with pytest.raises(GuardRefused, match="outside the 3-5 years"):
@@ -144,6 +147,7 @@ def test_holder_must_use_record_court_ban(office: Office) -> None:
             id_number=number,
             name="赵六",
             judgment="J",
+            court="重庆市渝中区人民法院",
             start=date(2026, 6, 1),
             until=date(2030, 5, 31),
             lifelong=False,
@@ -184,6 +188,7 @@ def test_bans_add_refuses_a_basis_that_does_not_fit_saying_who_it_is_about(
             id_number=id_number(),
             name="王五",
             judgment="J",
+            court="重庆市渝中区人民法院",
             start=date(2026, 6, 1),
             lifelong=True,
             basis="xingfa-37-1",
@@ -217,6 +222,7 @@ def test_bans_add_takes_a_court_ban_basis_for_charities(
         id_number=id_number(),
         name="王五",
         judgment="J",
+        court="重庆市渝中区人民法院",
         start=date(2026, 6, 1),
         until=date(2028, 5, 31),
         basis="court-charity",

@@ -167,7 +167,7 @@ def test_ban_decision_waits_for_window_or_hearing(office: Office) -> None:
         ({"until": date(2027, 6, 30)}, "outside the 1-5 years"),
         ({"until": date(2032, 12, 31)}, "outside the 1-5 years"),
         ({"lifelong": True}, "allows no lifelong ban"),
-        ({}, "needs --until"),
+        ({}, "needs --years N"),
         ({"until": date(2028, 1, 1), "lifelong": True}, "not both"),
     ],
 )
@@ -187,6 +187,7 @@ def test_court_ban_terms(office: Office) -> None:
             case_id,
             "record_court_ban",
             judgment="J1",
+            court="重庆市渝中区人民法院",
             start=date(2026, 11, 1),
             until=date(2027, 10, 31),
         )
@@ -195,6 +196,7 @@ def test_court_ban_terms(office: Office) -> None:
         case_id,
         "record_court_ban",
         judgment="J1",
+        court="重庆市渝中区人民法院",
         start=date(2026, 11, 1),
         lifelong=True,
     )

@@ -236,6 +236,7 @@ def test_cascaded_and_court_events_make_no_notice(office: Office) -> None:
         case_id,
         "record_court_ban",
         judgment="J",
+        court="重庆市渝中区人民法院",
         start=date(2026, 11, 1),
         until=date(2030, 10, 31),
     )
@@ -326,8 +327,11 @@ def test_documents_name_their_own_penalty_and_basis(office: Office) -> None:
 
 def test_the_interview_record_counts_rectification_from_service(office: Office) -> None:
     case_id = case_in(office, S.RECTIFYING)
-    for notice_type in ("interview_record", "rectification_order"):
-        assert "自收到本文书之日起30日内" in _html(office, case_id, notice_type), notice_type
+    # Each document names itself; the record (not served) points to the order that is.
+    assert "自收到本通知书之日起三十日内" in _html(office, case_id, "rectification_order")
+    record = _html(office, case_id, "interview_record")
+    assert "自收到《责令整改通知书》之日起三十日内" in record
+    assert "本文书" not in record
 
 
 def test_types_sharing_a_pattern_share_one_series(make_office: MakeOffice, tmp_path: Path) -> None:

@@ -62,7 +62,7 @@ DETAILS: dict[str, dict[str, object]] = {
     },
     "replacement_prior_notice": {"facts": _FACTS, "evidence": _EVIDENCE},
     "replacement_order": {"facts": _FACTS, "evidence": _EVIDENCE},
-    "ban_prior_notice": {"facts": _FACTS, "evidence": _EVIDENCE, "term_zh": "三年"},
+    "ban_prior_notice": {"facts": _FACTS, "evidence": _EVIDENCE},
     "hearing_notice": {
         "hearing_time_cn": "2026年12月21日下午2时30分",
         "hearing_place": "重庆市民政局听证室",
@@ -76,16 +76,10 @@ DETAILS: dict[str, dict[str, object]] = {
         "evidence": _EVIDENCE,
         "hearing_summary": "本机关于2026年12月21日依法举行了听证",
     },
-    "ban_lifted": {
-        "decision_number": "渝民社禁决〔2023〕2号",
-        "decision_date_cn": "2023年11月20日",
-    },
+    "ban_lifted": {},
     "revocation_notice": {
         "reason": "认定事实不清，证据不足",
         "reference": "重庆市人民政府渝府复决〔2027〕12号行政复议决定",
-        "original_title": "行政处罚决定书",
-        "original_number": "渝民社罚决〔2026〕3号",
-        "original_date_cn": "2026年12月1日",
     },
 }
 
@@ -136,12 +130,26 @@ _BASIS_OF: dict[str, str | None] = {
 
 _BAN_TYPES = {"ban_prior_notice", "hearing_notice", "ban_decision", "ban_lifted"}
 
+#: The decision an ending or a setting aside refers to (filled from the record).
+_ORIGINAL: dict[str, dict[str, str]] = {
+    "ban_lifted": {
+        "title": "从业禁止决定书",
+        "number": "渝民社禁决〔2023〕2号",
+        "date_cn": "2023年11月20日",
+    },
+    "revocation_notice": {
+        "title": "行政处罚决定书",
+        "number": "渝民社罚决〔2026〕3号",
+        "date_cn": "2026年12月1日",
+    },
+}
+
 _DEADLINES: dict[str, dict[str, dict[str, object]]] = {
     "interview_notice": {"interview": {"due_cn": "2026年12月8日", "provisional": False}},
     "interview_record": {"rectification": {"due_cn": "2027年1月7日", "provisional": True}},
     "rectification_order": {"rectification": {"due_cn": "2026年12月31日", "provisional": False}},
     "warning_prior_notice": {"defence_window": {"due_cn": "2026年12月4日", "provisional": False}},
-    "warning_decision": {},
+    "warning_decision": {"rectification": {"due_cn": None, "period_cn": "三十日"}},
     "replacement_prior_notice": {
         "defence_window": {"due_cn": "2026年12月4日", "provisional": False}
     },
@@ -181,8 +189,14 @@ def make_context(notice_type: str, **overrides: Any) -> dict[str, Any]:
             "district": "渝中区",
             "township": "解放碑街道",
             "address": "重庆市渝中区民族路188号",
+            "legal_representative": "王立",
         },
-        "person": {"name": "张伟", "id_number_masked": "110105********002X", "role": "秘书长"},
+        "person": {
+            "name": "张伟",
+            "id_number_masked": "110105********002X",
+            "role": "秘书长",
+            "address": "重庆市渝中区解放西路66号",
+        },
         "case": {"id": 12},
         "basis": copy.deepcopy(_BASES[basis_key]) if basis_key else None,
         "event": {"name": "issue", "at_cn": "2026年12月1日"},
@@ -193,12 +207,18 @@ def make_context(notice_type: str, **overrides: Any) -> dict[str, Any]:
                 "until_cn": "2026年11月30日" if notice_type == "ban_lifted" else "2029年11月30日",
                 "lifelong": False,
                 "scope_zh": "担任慈善组织的管理人员",
+                "years": 3,
+                "term_zh": "三年",
+                "by_court": False,
+                "court": None,
+                "judgment": None,
             }
             if notice_type in _BAN_TYPES
             else None
         ),
         "details": copy.deepcopy(DETAILS[notice_type]),
         "remedies": {"review_days": 60, "lawsuit_months": 6},
+        "original": copy.deepcopy(_ORIGINAL.get(notice_type)),
     }
     context.update(overrides)
     return context

@@ -51,16 +51,24 @@ EXPECTED: dict[str, list[str]] = {
     "interview_record": ["约谈情况", "被约谈人承认上述事实", "2027年1月7日" + PROVISIONAL, "签名"],
     "rectification_order": ["整改要求", "2026年12月31日前完成整改", "活动异常名录"],
     "warning_prior_notice": ["2026年12月4日前", "陈述、申辩", "第四十四条", "拟对你单位作出"],
-    "warning_decision": ["当事人：重庆市阳光儿童关爱协会", "51500000MJP123456X", "警告"],
+    "warning_decision": [
+        "当事人：重庆市阳光儿童关爱协会",
+        "51500000MJP123456X",
+        "住所：重庆市渝中区民族路188号",
+        "法定代表人：王立",
+        "警告",
+        "责令你单位自收到本决定书之日起三十日内改正上述违法行为，并将改正情况书面报告本机关",
+    ],
     "replacement_prior_notice": ["2026年12月4日前", "秘书长张伟", "责令撤换直接负责的主管人员"],
     "replacement_order": ["2027年1月15日" + PROVISIONAL, "秘书长张伟", "变更登记"],
     "ban_prior_notice": [
-        "张伟：",
+        "当事人：张伟",
+        "住址：重庆市渝中区解放西路66号",
         "五个工作日内",
         "2026年12月8日前",
         "要求举行听证",
-        "禁止期限：三年",
-        "担任慈善组织的管理人员",
+        "拟对你作出如下行政处罚：三年内不得担任慈善组织的管理人员",
+        "禁止期限三年",
     ],
     "hearing_notice": [
         "听证时间：2026年12月21日下午2时30分",
@@ -73,15 +81,22 @@ EXPECTED: dict[str, list[str]] = {
     "ban_decision": [
         "当事人：张伟",
         "110105********002X",
-        "禁止期限：自2026年12月1日起至2029年11月30日止",
-        "担任慈善组织的管理人员",
+        "住址：重庆市渝中区解放西路66号",
+        "禁止期限：三年，自2026年12月1日起至2029年11月30日止",
+        "三年内不得担任慈善组织的管理人员",
         "要求听证",
     ],
-    "ban_lifted": ["渝民社禁决〔2023〕2号", "已于2026年11月30日届满"],
+    "ban_lifted": [
+        "于2023年11月20日依据",
+        "《从业禁止决定书》（渝民社禁决〔2023〕2号）",
+        "已于2026年11月30日届满",
+    ],
     "revocation_notice": [
         "渝府复决〔2027〕12号",
         "认定事实不清，证据不足",
+        "于2026年12月1日",
         "渝民社罚决〔2026〕3号",
+        "自始不发生法律效力",
         "第四十八条",
     ],
 }
@@ -367,11 +382,13 @@ def test_optional_fields_may_be_left_out(renderer: NoticeRenderer) -> None:
 
 def test_revocation_goes_to_the_person_for_a_ban(renderer: NoticeRenderer) -> None:
     context = make_context("revocation_notice")
-    assert '<p class="addressee">重庆市阳光儿童关爱协会：</p>' in renderer.render_html(
+    assert "<p>当事人：重庆市阳光儿童关爱协会</p>" in renderer.render_html(
         "revocation_notice", context
     )
     context["details"]["party"] = "person"
-    assert '<p class="addressee">张伟：</p>' in renderer.render_html("revocation_notice", context)
+    person = renderer.render_html("revocation_notice", context)
+    assert "<p>当事人：张伟</p>" in person
+    assert '<span class="idno" data-idno="party">110105********002X</span>' in person
 
 
 @pytest.mark.parametrize(
@@ -392,7 +409,7 @@ def test_cn_num(number: int, text: str) -> None:
 
 def test_document_numbers_are_escaped_and_kept_whole(renderer: NoticeRenderer) -> None:
     context = make_context("ban_lifted")
-    context["details"]["decision_number"] = "<b>渝民社禁决〔2023〕2号"
+    context["original"]["number"] = "<b>渝民社禁决〔2023〕2号"
     html = renderer.render_html("ban_lifted", context)
     assert (
         '<span class="docno">&lt;b&gt;渝民社禁决〔2023〕</span><span class="docno">2号</span>'

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from supervise.office import Office
-from supervise.story import DETAILS
+from supervise.story import DETAILS, with_inputs
 from supervise.views import AdvanceResult, MessageView, RunReport
 from tests.reminders.conftest import Mail, MailOffice, received
 from tests.smtp_server import SmtpTestServer
@@ -19,8 +19,11 @@ LI = "li@mzj.example.gov.cn"
 def advance(
     office: Office, case_id: int, event: str, at: datetime | None = None, **inputs: Any
 ) -> AdvanceResult:
-    """office.advance with the event's notice content (story.DETAILS) filled in."""
-    return office.advance(case_id, event, at=at, details=DETAILS.get(event), **inputs)
+    """office.advance with the event's notice content (story.DETAILS) and default options
+    (story.INPUTS) filled in."""
+    return office.advance(
+        case_id, event, at=at, details=DETAILS.get(event), **with_inputs(event, inputs)
+    )
 
 
 def run(mail_office: MailOffice, when: str) -> RunReport:

@@ -144,7 +144,7 @@ def test_window_closed_names_what_is_now_possible_and_never_escalates(
         f"【supervise】期限届满：案件{case_id} 听证申请期限已于 2026-12-04 届满，"
         "可执行 impose_ban 或 drop_ban"
     )
-    assert f"supervise case advance {case_id} impose_ban --until YYYY-MM-DD" in closed.text
+    assert f"supervise case advance {case_id} impose_ban --years N" in closed.text
     assert not mails(smtp_server, "督办", "听证申请期限")
     assert not mails(smtp_server, "逾期", "听证申请期限")
 
@@ -223,6 +223,7 @@ def test_ban_end_lifts_the_ban_as_scheduler(
         case_id,
         "record_court_ban",
         judgment="(2023)渝0103刑初7号",
+        court="重庆市渝中区人民法院",
         start=date(2023, 12, 1),
         until=date(2026, 11, 30),
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -137,9 +137,9 @@ def test_a_court_ban_rests_on_the_criminal_law_or_for_life_on_the_2022_opinion(
     kind: str, charity: bool
 ) -> None:
     case = facts(kind=kind, charity=charity)
-    for_a_term = Params(judgment="J", start=date(2026, 11, 1), until=date(2030, 10, 31))
+    for_a_term = Params(judgment="J", court="C", start=date(2026, 11, 1), until=date(2030, 10, 31))
     assert choose_basis("record_court_ban", case, LAW, for_a_term) == "xingfa-37-1"
-    for_life = Params(judgment="J", start=date(2026, 11, 1), lifelong=True)
+    for_life = Params(judgment="J", court="C", start=date(2026, 11, 1), lifelong=True)
     assert choose_basis("record_court_ban", case, LAW, for_life) == "fafa-2022-32"
     assert fitting_bases("record_court_ban", case, LAW) == ["xingfa-37-1", "fafa-2022-32"]
 
@@ -191,11 +191,17 @@ def test_a_basis_given_must_exist_and_fit() -> None:
 
 
 def test_a_court_ban_basis_must_allow_the_term_asked_for() -> None:
-    for_life = Params(judgment="J", start=date(2026, 11, 1), lifelong=True, basis="xingfa-37-1")
+    for_life = Params(
+        judgment="J", court="C", start=date(2026, 11, 1), lifelong=True, basis="xingfa-37-1"
+    )
     with pytest.raises(GuardRefused, match="basis xingfa-37-1 .* does not allow court ban"):
         choose_basis("record_court_ban", facts(), LAW, for_life)
     for_a_term = Params(
-        judgment="J", start=date(2026, 11, 1), until=date(2030, 10, 31), basis="fafa-2022-32"
+        judgment="J",
+        court="C",
+        start=date(2026, 11, 1),
+        until=date(2030, 10, 31),
+        basis="fafa-2022-32",
     )
     with pytest.raises(GuardRefused, match="basis fafa-2022-32 .* does not allow court ban"):
         choose_basis("record_court_ban", facts(), LAW, for_a_term)
@@ -505,7 +511,12 @@ def test_the_term_counts_from_the_office_day() -> None:
             f"impose_ban refused: basis cishan-112 ({CITATION['cishan-112']}) allows no lifelong "
             "ban; give --until within 1-5 years",
         ),
-        (Params(), InvalidInput, "impose_ban needs --until YYYY-MM-DD (the last day of the ban)"),
+        (
+            Params(),
+            InvalidInput,
+            "impose_ban needs --years N (the term, at most the one proposed) or "
+            "--until YYYY-MM-DD (the last day of the ban)",
+        ),
         (
             Params(until=date(2028, 1, 1), lifelong=True),
             InvalidInput,
@@ -540,17 +551,23 @@ def test_an_imposed_ban_needs_a_basis_with_a_term(basis: str | None) -> None:
             "record_court_ban needs --judgment REF (the court's judgment)",
         ),
         (
-            Params(judgment="J", until=date(2030, 10, 31)),
+            Params(judgment="J", court="C", until=date(2030, 10, 31)),
             InvalidInput,
             "record_court_ban needs --from YYYY-MM-DD (when the ban starts)",
         ),
         (
-            Params(judgment="J", start=date(2026, 11, 1)),
+            Params(judgment="J", court="C", start=date(2026, 11, 1)),
             InvalidInput,
             "record_court_ban needs --until YYYY-MM-DD (the last day of the ban)",
         ),
         (
-            Params(judgment="J", start=date(2026, 11, 1), until=date(2030, 10, 31), lifelong=True),
+            Params(
+                judgment="J",
+                court="C",
+                start=date(2026, 11, 1),
+                until=date(2030, 10, 31),
+                lifelong=True,
+            ),
             InvalidInput,
             "give either --until DATE or --lifelong, not both",
         ),
@@ -576,7 +593,7 @@ def test_a_court_ban_needs_its_judgment_and_dates(
     ],
 )
 def test_a_court_ban_term_counts_from_the_judgment_start(until: date, allowed: bool) -> None:
-    params = Params(judgment="J", start=date(2026, 11, 1), until=until)
+    params = Params(judgment="J", court="C", start=date(2026, 11, 1), until=until)
     if allowed:
         check_params("record_court_ban", facts(), LAW, NOW, params)
         return
@@ -590,7 +607,7 @@ def test_a_court_ban_term_counts_from_the_judgment_start(until: date, allowed: b
 
 
 def test_a_lifelong_court_ban() -> None:
-    params = Params(judgment="J", start=date(2026, 11, 1), lifelong=True)
+    params = Params(judgment="J", court="C", start=date(2026, 11, 1), lifelong=True)
     check_params("record_court_ban", facts(), LAW, NOW, params)
     with pytest.raises(GuardRefused, match="does not allow court ban"):
         check_params(
@@ -612,18 +629,20 @@ def test_years_are_added_to_the_calendar_day() -> None:
 
 
 def test_a_court_ban_without_a_post() -> None:
-    term = Params(judgment="J", start=date(2026, 6, 1), until=date(2030, 5, 31))
+    term = Params(judgment="J", court="C", start=date(2026, 6, 1), until=date(2030, 5, 31))
     assert court_ban_without_post(LAW, NOW, term) == "xingfa-37-1"
-    for_life = Params(judgment="J", start=date(2026, 6, 1), lifelong=True)
+    for_life = Params(judgment="J", court="C", start=date(2026, 6, 1), lifelong=True)
     assert court_ban_without_post(LAW, NOW, for_life) == "fafa-2022-32"
     with pytest.raises(GuardRefused, match="outside the 3-5 years"):
         court_ban_without_post(
-            LAW, NOW, Params(judgment="J", start=date(2026, 6, 1), until=date(2027, 1, 1))
+            LAW,
+            NOW,
+            Params(judgment="J", court="C", start=date(2026, 6, 1), until=date(2027, 1, 1)),
         )
     with pytest.raises(InvalidInput, match="not both"):
         court_ban_without_post(LAW, NOW, Params(**{**vars(term), "lifelong": True}))
     with pytest.raises(InvalidInput, match="needs --until"):
-        court_ban_without_post(LAW, NOW, Params(judgment="J", start=date(2026, 6, 1)))
+        court_ban_without_post(LAW, NOW, Params(judgment="J", court="C", start=date(2026, 6, 1)))
     with pytest.raises(InvalidInput, match="unknown basis 'nope'"):
         court_ban_without_post(LAW, NOW, Params(**{**vars(term), "basis": "nope"}))
     with pytest.raises(GuardRefused, match="basis xingfa-37-1 .* does not allow court ban"):
@@ -732,13 +751,13 @@ GOOD: dict[str, Params] = {
     "order_replacement": Params(),
     "drop_replacement": Params(reason="已主动更换"),
     "confirm_replacement": Params(),
-    "propose_ban": Params(),
-    "request_hearing": Params(date=date(2026, 12, 15)),
-    "reschedule_hearing": Params(date=date(2026, 12, 16)),
+    "propose_ban": Params(years=3),
+    "request_hearing": Params(date=date(2026, 12, 15), time=time(9, 30)),
+    "reschedule_hearing": Params(date=date(2026, 12, 16), time=time(14, 0)),
     "record_hearing": Params(absent=True),
     "impose_ban": Params(until=date(2028, 11, 30)),
     "record_court_ban": Params(
-        judgment="(2026)渝0103刑初2号", start=date(2026, 11, 1), until=date(2030, 10, 31)
+        judgment="(2026)渝0103刑初2号", court="C", start=date(2026, 11, 1), until=date(2030, 10, 31)
     ),
     "drop_ban": Params(reason="不予处罚"),
     "lift_ban": Params(),

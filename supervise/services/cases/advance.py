@@ -9,17 +9,20 @@ Who acts is an argument: it goes into the history row and the notices.
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from supervise import model
 from supervise.adapters.database import UnitOfWork
 from supervise.deadlines import deadlines_opened
-from supervise.errors import Banned, Conflict, InvalidInput, NotAllowed
+from supervise.errors import Banned, Conflict, GuardRefused, InvalidInput, NotAllowed
 from supervise.law import (
     BAN_ENDINGS,
     BAN_EVENTS,
+    DECISION_EVENTS,
     FROM_SERVICE,
+    PARTY_RULE,
+    PENALTY_OF_EVENT,
     PROPOSAL_EVENTS,
     RESCHEDULING_EVENTS,
 )
@@ -29,6 +32,7 @@ from supervise.rules import (
     Params,
     Rulebook,
     case_facts,
+    check_measure,
     check_params,
     choose_basis,
     require_inputs,
@@ -166,10 +170,14 @@ def advance(
             raise refusal.error(event)
         check_params(event, facts, law, when, params)
         basis = choose_basis(event, facts, law, params)
+        measure = check_measure(event, facts, law, basis, params, day0)
+        _require_party_address(event, org, person)
         # The notice's content is checked last: a legal refusal says more than a missing field.
         details = notices.prepare(event, params, when, rt.settings.zone)
         try:
-            before, after = _apply(uow, law, case, event, params, when, actor, basis, running)
+            before, after = _apply(
+                uow, law, case, event, params, when, actor, basis, running, measure
+            )
             cascaded: list[int] = []
             ban: model.Ban | None = None
             if event in BAN_EVENTS:
@@ -177,6 +185,9 @@ def advance(
             elif event in BAN_ENDINGS:
                 for ban in bans:
                     ban.status, ban.ended_at = BAN_ENDINGS[event], when
+                    # The registry keeps what set the ban aside (a judgment on appeal or
+                    # retrial for a court's ban, a 复议决定 or judgment for the bureau's).
+                    ban.end_reference = params.reference
             issued = notices.issue(
                 uow,
                 rt,
@@ -226,6 +237,30 @@ def advance(
     return result
 
 
+def _require_party_address(event: str, org: model.Organization, person: model.Person) -> None:
+    """A decision names its party with name and address (行政处罚法 Art. 59(一)): the person
+    for a ban, the organization otherwise; without the address on record it is refused."""
+    if event not in DECISION_EVENTS:
+        return
+    if PENALTY_OF_EVENT[event] == "ban":
+        if not person.address:
+            raise GuardRefused(
+                f"{event} refused: the decision must give the party's address (住址) and "
+                f"person {person.id} has none on record; add it with "
+                f"`supervise person edit {person.id} --address TEXT` ({PARTY_RULE})",
+                rule="party",
+                basis=PARTY_RULE,
+            )
+    elif not org.address:
+        raise GuardRefused(
+            f"{event} refused: the decision must give the party's address (住所) and "
+            f"organization {org.id} has none on record; add it with "
+            f"`supervise org edit {org.id} --address TEXT` ({PARTY_RULE})",
+            rule="party",
+            basis=PARTY_RULE,
+        )
+
+
 def ban_is_over(ban: model.Ban, today: date) -> bool:
     """Whether the ban's term ended before ``today`` (a lifelong ban never does)."""
     return not ban.lifelong and ban.until is not None and ban.until < today
@@ -241,6 +276,7 @@ def _apply(
     actor: str,
     basis: str | None,
     running: list[model.Deadline],
+    measure: int | None = None,
 ) -> tuple[CaseState, CaseState]:
     """Move the case and keep its stack, proceeding facts, history and deadlines in step."""
     before = case.state
@@ -255,6 +291,10 @@ def _apply(
         case.proceeding_basis = basis
         case.statement_waived = False
         case.hearing_recorded = False
+        # Kept on the case so the decision's guard reads it with the case, in one read.
+        case.proposed_measure = measure
+    elif event not in RETURNING_EVENTS and after in RESTING_STATES:
+        case.proposed_measure = None
     if event == "record_statement" and params.waiver:
         case.statement_waived = True
     if event == "record_hearing":
@@ -279,11 +319,15 @@ def _apply(
 
 def _data(params: Params) -> dict[str, Any]:
     data: dict[str, Any] = {}
-    for key in ("date", "until", "start", "judgment", "reference"):
+    for key in ("date", "time", "until", "years", "start", "judgment", "court", "reference"):
         value = getattr(params, key)
         if value is not None:
             data["from" if key == "start" else key] = (
-                value.isoformat() if isinstance(value, date) else value
+                value.isoformat(timespec="minutes")
+                if isinstance(value, time)
+                else value.isoformat()
+                if isinstance(value, date)
+                else value
             )
     for flag in ("lifelong", "waiver", "absent"):
         if getattr(params, flag):
@@ -375,6 +419,8 @@ def _impose(
         case_id=case.id,
         basis=basis,
         judgment=params.judgment,
+        court=params.court,
+        end_reference=None,
         scope=rule.scope,
         start=start,
         until=None if params.lifelong else params.until,

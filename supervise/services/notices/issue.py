@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -33,22 +33,14 @@ from supervise.law import (
 )
 from supervise.notices.numbering import format_number
 from supervise.notices.types import NOTICE_TYPES, notices_of_event, validate_details
+from supervise.numerals import cn_date, cn_period, cn_time
+from supervise.numerals import cn_num as cn_number
 from supervise.redact import quoted
-from supervise.rules import Params, Rulebook
+from supervise.rules import Params, Rulebook, add_years
 from supervise.runtime import Runtime
 from supervise.services.cases.store import running_deadlines
 from supervise.services.notices import store
 from supervise.validation import mask_id_number
-
-
-def cn_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def _period_cn(workdays: int | None, calendar_days: int | None) -> str:
-    if workdays is not None:
-        return f"{workdays}个工作日"
-    return f"{calendar_days}日"
 
 
 def prepare(
@@ -90,8 +82,8 @@ def prepare(
         for key in ("time_cn", "hearing_time_cn"):
             _same_day(key, given.get(key), params.date)
     derived: dict[str, Any] = {
-        "time_cn": cn_date(params.date) if params.date else cn_date(day),
-        "hearing_time_cn": cn_date(params.date) if params.date else None,
+        "time_cn": cn_time(params.date, params.time) if params.date else cn_date(day),
+        "hearing_time_cn": cn_time(params.date, params.time) if params.date else None,
         "hearing_place": given.get("place"),
         "record": params.reason,
         "reason": params.reason,
@@ -166,7 +158,7 @@ def issue(uow: UnitOfWork, rt: Runtime, ctx: IssueContext) -> list[model.Notice]
         pattern = pattern_of(rt, notice_type)
         seq = store.allocate_number(uow, _series(rt, pattern), day.year)
         number = format_number(pattern, year=day.year, seq=seq)
-        snapshot = _context(rt, ctx, notice_type, number, day, deadlines, starting)
+        snapshot = _context(uow, rt, ctx, notice_type, number, day, deadlines, starting)
         html = renderer.render_html(notice_type, snapshot)
         notice = model.Notice(
             case_id=ctx.case.id,
@@ -223,7 +215,58 @@ def _supersede(uow: UnitOfWork, case_id: int, notice_type: str, seq: int) -> Non
                 deadline.status, deadline.closed_seq = "moved", seq
 
 
+def _ban_view(ban: model.Ban | None, scope: str, years: int | None) -> dict[str, Any]:
+    """The ban as its documents state it: scope and term in the statute's words, and for a
+    court's ban the court and the judgment (the bureau never calls it its own decision)."""
+    return {
+        "from_cn": None if ban is None else cn_date(ban.start),
+        "until_cn": None if ban is None or ban.until is None else cn_date(ban.until),
+        "lifelong": False if ban is None else ban.lifelong,
+        "scope_zh": BAN_SCOPES.get(scope, scope),
+        "years": years,
+        "term_zh": None if years is None else f"{cn_number(years)}年",
+        "by_court": False if ban is None else ban.by_court,
+        "court": None if ban is None else ban.court,
+        "judgment": None if ban is None else ban.judgment,
+    }
+
+
+def _years_of(ban: model.Ban) -> int | None:
+    """The ban's term in whole years, when its dates make one (N years end the day before)."""
+    if ban.lifelong or ban.until is None:
+        return None
+    for years in range(1, 101):
+        if add_years(ban.start, years) - timedelta(days=1) == ban.until:
+            return years
+    return None
+
+
+#: The decision an ending or a setting aside refers to, per event.
+_ORIGINAL_OF: dict[str, tuple[str, ...]] = {
+    "lift_ban": ("ban_decision",),
+    "revoke_ban": ("ban_decision",),
+    "revoke_warning": ("warning_decision",),
+}
+
+
+def _original(uow: UnitOfWork, ctx: IssueContext, notice_type: str) -> dict[str, Any] | None:
+    """The decision being ended or set aside, from the record (number, date, title): the
+    user no longer types them. A court's ban has no decision of the bureau to refer to."""
+    types = _ORIGINAL_OF.get(ctx.event)
+    if not types or (ctx.ban is not None and ctx.ban.by_court):
+        return None
+    found = store.latest_notice(uow, ctx.case.id, types)
+    if found is None:
+        return None
+    return {
+        "title": NOTICE_TYPES[found.type].title_zh,
+        "number": found.number,
+        "date_cn": cn_date(found.created_at.astimezone(ctx.law.zone).date()),
+    }
+
+
 def _context(
+    uow: UnitOfWork,
     rt: Runtime,
     ctx: IssueContext,
     notice_type: str,
@@ -253,31 +296,20 @@ def _context(
         deadline_views[d.kind] = {
             "due_cn": None if from_service else cn_date(d.due),
             "provisional": False if from_service else d.provisional,
-            "period_cn": _period_cn(period.workdays, period.calendar_days) if period else None,
+            "period_cn": cn_period(period.workdays, period.calendar_days) if period else None,
         }
     if notice_type == "ban_prior_notice" and "defence_window" not in deadline_views:
         # A ban proceeding has one window (Art. 64's five working days); the party may state
         # and defend within it too, so the notice gives both rights the same end.
         deadline_views["defence_window"] = deadline_views.get("hearing_request")
-    ban_view = None
     details = dict(ctx.details.get(notice_type, {}))
+    ban_view = None
     if notice_type == "ban_prior_notice" and basis is not None and basis.ban is not None:
-        # The term is decided later; the prior notice states the range the basis allows.
-        term = basis.ban
-        ban_view = {
-            "from_cn": None,
-            "until_cn": None,
-            "lifelong": False,
-            "scope_zh": BAN_SCOPES.get(term.scope, term.scope),
-        }
-        details.setdefault("term_zh", f"{term.min_years}年以上{term.max_years}年以下")
+        # The prior notice states the term proposed (Art. 44), never a range.
+        ban_view = _ban_view(None, basis.ban.scope, ctx.case.proposed_measure)
     if ctx.ban is not None:
-        ban_view = {
-            "from_cn": cn_date(ctx.ban.start),
-            "until_cn": None if ctx.ban.until is None else cn_date(ctx.ban.until),
-            "lifelong": ctx.ban.lifelong,
-            "scope_zh": BAN_SCOPES.get(ctx.ban.scope, ctx.ban.scope),
-        }
+        ban_view = _ban_view(ctx.ban, ctx.ban.scope, _years_of(ctx.ban))
+    original = _original(uow, ctx, notice_type)
     return {
         "notice": {
             "type": notice_type,
@@ -298,18 +330,23 @@ def _context(
             "kind_zh": ORG_KINDS.get(ctx.org.kind, ctx.org.kind),
             "district": ctx.org.district,
             "township": ctx.org.township,
-            "address": None,
+            "address": ctx.org.address,
+            "legal_representative": ctx.org.legal_representative,
         },
         "person": {
             "name": ctx.person.name,
+            # Only the masked number is kept; the served original gets the full one when it
+            # is rendered (notices/pii.py), so no second copy of it is stored.
             "id_number_masked": mask_id_number(ctx.person.id_number),
             "role": ctx.case.role,
+            "address": ctx.person.address,
         },
         "case": {"id": ctx.case.id},
         "basis": basis_view,
         "event": {"name": ctx.event, "at_cn": cn_date(day)},
         "deadlines": deadline_views,
         "ban": ban_view,
+        "original": original,
         "details": details,
         "remedies": {"review_days": REVIEW_DAYS, "lawsuit_months": LAWSUIT_MONTHS},
     }

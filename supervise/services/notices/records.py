@@ -13,17 +13,21 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from supervise import model
+from supervise.adapters.database import UnitOfWork
 from supervise.clock import wall_clock
 from supervise.deadlines import period_due
-from supervise.errors import InvalidInput, NotAllowed, NotFound, SuperviseError
+from supervise.errors import GuardRefused, InvalidInput, NotAllowed, NotFound, SuperviseError
 from supervise.inputs import CONSENT, optional_text
-from supervise.law import FROM_SERVICE, PUBLIC_NOTICE_DAYS, SERVICE_METHODS
+from supervise.law import FROM_SERVICE, HEARING_NOTICE_RULE, PUBLIC_NOTICE_DAYS, SERVICE_METHODS
+from supervise.notices import pii
 from supervise.notices.types import NOTICE_TYPES
 from supervise.redact import quoted
+from supervise.rules import Rulebook, hearing_notice_refusal
 from supervise.runtime import Runtime
 from supervise.services.cases.store import append_history
 from supervise.services.notices import store
 from supervise.userfiles import sha256_of
+from supervise.validation import mask_id_number
 from supervise.views import NoticeView, Rendered, Served
 
 
@@ -44,8 +48,12 @@ def list_notices(
         return [NoticeView.of(n) for n in store.list_notices(uow, case_id, start, limit)]
 
 
-def render(rt: Runtime, actor: str, notice_id: int, fmt: str) -> Rendered:
-    """The notice as HTML (as stored) or PDF (made from the stored HTML).
+def render(rt: Runtime, actor: str, notice_id: int, fmt: str, public: bool = False) -> Rendered:
+    """The notice as HTML or PDF: the served original, or with ``public`` the version for
+    publication (行政处罚法 Art. 48: ID numbers and personal addresses masked).
+
+    The original served on a person carries the person's full ID number, read from the
+    person's record now (the stored document keeps only the masked one).
 
     Raises:
         SuperviseError: the stored HTML no longer matches its hash, or a PDF made now would
@@ -58,11 +66,22 @@ def render(rt: Runtime, actor: str, notice_id: int, fmt: str) -> Rendered:
         view = NoticeView.of(notice)
         html, html_sha = notice.html, notice.html_sha256
         pdf_sha, text_sha = notice.pdf_sha256, notice.pdf_text_sha256
+        full_id = (
+            None if public or not pii.has_party_id(html) else store.party_id_number(uow, notice)
+        )
     if hashlib.sha256(html.encode("utf-8")).hexdigest() != html_sha:
         raise SuperviseError(
             f"notice {notice_id}: the stored document does not match its SHA-256; "
             "the database was altered outside supervise"
         )
+    if public:
+        document = pii.public(html)
+        if fmt == "html":
+            return Rendered(view, document.encode("utf-8"), False)
+        # The published version is not the served document: nothing of it is recorded.
+        return Rendered(view, rt.pdf().render(document)[0], False)
+    if full_id is not None:
+        html = pii.original(html, full_id, mask_id_number(full_id))
     if fmt == "html":
         return Rendered(view, html.encode("utf-8"), False)
     pdf, text = rt.pdf().render(html)
@@ -90,6 +109,11 @@ def verify(rt: Runtime, actor: str, notice_id: int, path: Path) -> bool:
     with rt.uow() as uow:
         notice = store.get_notice(uow, notice_id)
         known = {notice.html_sha256, notice.pdf_sha256} | store.receipt_hashes(uow, notice_id)
+        if pii.has_party_id(notice.html):
+            # The original's HTML, with the party's full ID number, as `render` gives it.
+            full_id = store.party_id_number(uow, notice)
+            served = pii.original(notice.html, full_id, mask_id_number(full_id))
+            known.add(hashlib.sha256(served.encode("utf-8")).hexdigest())
         return digest in known - {None}
 
 
@@ -140,6 +164,8 @@ def serve(
             )
         case = uow.session.get(model.Case, notice.case_id)
         assert case is not None
+        if notice.type == "hearing_notice":
+            _hearing_in_time(uow, law, notice, effective)
         previous = notice.served_on
         notice.served_on, notice.service_method = effective, method
         step = case.seq + 1  # the history row appended below
@@ -190,3 +216,28 @@ def serve(
         )
         uow.commit()
         return Served(NoticeView.of(notice), started)
+
+
+def _hearing_in_time(uow: UnitOfWork, law: Rulebook, notice: model.Notice, served: date) -> None:
+    """Refuse to record a hearing notice served fewer than seven working days before the
+    hearing (行政处罚法 Arts. 64(二), 85): the time counts from service, not from issue."""
+    hearing = store.hearing_of_notice(uow, notice)
+    if hearing is None:
+        return
+    late = hearing_notice_refusal(law, served, hearing)
+    if late is None:
+        return
+    earliest, latest = late
+    days = law.periods.hearing_notice.workdays
+    raise GuardRefused(
+        f"notice {notice.id} ({notice.number}) served on {served.isoformat()} leaves fewer than "
+        f"{days} working days before the hearing on {hearing.isoformat()}; the latest date "
+        f"this notice could have been served for that hearing is {latest.isoformat()}, and "
+        f"served on {served.isoformat()} the hearing could be held on {earliest.isoformat()} "
+        f"at the earliest: fix the date with `supervise case advance {notice.case_id} "
+        f"reschedule_hearing --date {earliest.isoformat()}T09:30` (a new notice), then serve "
+        f"that one ({HEARING_NOTICE_RULE})",
+        rule="hearing_notice",
+        basis=HEARING_NOTICE_RULE,
+        earliest=earliest.isoformat(),
+    )

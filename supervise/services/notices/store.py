@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select, update
 
@@ -75,3 +75,33 @@ def receipt_hashes(uow: UnitOfWork, notice_id: int) -> set[str | None]:
             select(notice_services.c.receipt_sha256).where(notice_services.c.notice_id == notice_id)
         )
     )
+
+
+def hearing_of_notice(uow: UnitOfWork, notice: model.Notice) -> date | None:
+    """The hearing day a hearing notice announces: the hearing deadline its event opened."""
+    return uow.session.scalar(
+        select(deadlines_table.c.due).where(
+            deadlines_table.c.case_id == notice.case_id,
+            deadlines_table.c.kind == "hearing",
+            deadlines_table.c.opened_seq == notice.history_seq,
+        )
+    )
+
+
+def latest_notice(uow: UnitOfWork, case_id: int, types: tuple[str, ...]) -> model.Notice | None:
+    """The case's latest notice of one of ``types`` (the decision an ending refers to)."""
+    return uow.session.scalar(
+        select(model.Notice)
+        .where(notices_table.c.case_id == case_id, notices_table.c.type.in_(types))
+        .order_by(notices_table.c.id.desc())
+        .limit(1)
+    )
+
+
+def party_id_number(uow: UnitOfWork, notice: model.Notice) -> str:
+    """The full ID number of the person a notice's case is about (for the served original)."""
+    case = uow.session.get(model.Case, notice.case_id)
+    assert case is not None
+    person = uow.session.get(model.Person, case.person_id)
+    assert person is not None
+    return person.id_number

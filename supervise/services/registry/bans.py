@@ -39,6 +39,7 @@ def add_court_ban(
     id_number: str,
     name: str,
     judgment: str,
+    court: str,
     start: date,
     until: date | None,
     lifelong: bool,
@@ -50,7 +51,14 @@ def add_court_ban(
     now = rt.clock.now()
     params = clean_params(
         "record_court_ban",
-        Params(judgment=judgment, start=start, until=until, lifelong=lifelong, basis=basis),
+        Params(
+            judgment=judgment,
+            court=court,
+            start=start,
+            until=until,
+            lifelong=lifelong,
+            basis=basis,
+        ),
         rt.settings.date_range,
         now.astimezone(rt.settings.zone).date(),
     )
@@ -76,6 +84,8 @@ def add_court_ban(
             case_id=None,
             basis=key,
             judgment=params.judgment,
+            court=params.court,
+            end_reference=None,
             scope=term.scope,
             start=params.start,
             until=None if lifelong else params.until,

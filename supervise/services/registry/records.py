@@ -16,6 +16,7 @@ from supervise.areas import check_district, check_township, split_place
 from supervise.clock import wall_clock
 from supervise.errors import Conflict, InvalidInput
 from supervise.inputs import (
+    ADDRESS,
     DISTRICT,
     ORG_NAME,
     PERSON_NAME,
@@ -24,7 +25,14 @@ from supervise.inputs import (
     optional_text,
     text,
 )
-from supervise.orgrecord import OrgInput, OrgRules, check_served, check_services, clean_org
+from supervise.orgrecord import (
+    CleanOrg,
+    OrgInput,
+    OrgRules,
+    check_served,
+    check_services,
+    clean_org,
+)
 from supervise.redact import quoted
 from supervise.runtime import Runtime
 from supervise.services.areas import store as area_store
@@ -33,7 +41,15 @@ from supervise.states import OrgState
 from supervise.validation import validate_email, validate_id_number
 from supervise.views import LinkView, OrgEventView, OrgView, PersonView, iso
 
-__all__ = ["OrgInput", "add_org", "edit_org", "list_orgs", "org_rules", "show_org"]
+__all__ = [
+    "OrgInput",
+    "add_org",
+    "edit_org",
+    "insert_org",
+    "list_orgs",
+    "org_rules",
+    "show_org",
+]
 
 
 def org_rules(rt: Runtime, uow: UnitOfWork, districts: Iterable[str]) -> OrgRules:
@@ -66,40 +82,49 @@ def add_org(rt: Runtime, actor: str, data: OrgInput) -> OrgView:
                 f"(id {existing.id})",
                 id=existing.id,
             )
-        now = rt.clock.now()
-        org = model.Organization(
-            name=clean.name,
-            credit_code=clean.credit_code,
-            kind=clean.kind,
-            charity=clean.charity,
-            district=clean.district,
-            township=clean.township,
-            email=clean.email,
-            status=clean.state,
-            professional=clean.professional,
-            services=list(clean.services),
-            created_at=now,
-        )
-        uow.session.add(org)
-        uow.session.flush()
-        _set_served(uow, org.id, clean.serves)
-        # The lifecycle's first entry: where the organization started.
-        uow.session.add(
-            model.OrgHistoryEntry(
-                organization_id=org.id,
-                seq=1,
-                event="add",
-                from_state=None,
-                to_state=clean.state.value,
-                at=now,
-                recorded_at=wall_clock(),
-                by=actor,
-                reason=None,
-                data={},
-            )
-        )
+        org = insert_org(uow, rt, actor, clean)
         uow.commit()
         return org_view(uow, org)
+
+
+def insert_org(uow: UnitOfWork, rt: Runtime, actor: str, clean: CleanOrg) -> model.Organization:
+    """Add a checked organization, the townships it serves and its lifecycle's first
+    history row, inside the caller's transaction (``org add`` and the bulk importer)."""
+    now = rt.clock.now()
+    org = model.Organization(
+        name=clean.name,
+        credit_code=clean.credit_code,
+        kind=clean.kind,
+        charity=clean.charity,
+        district=clean.district,
+        township=clean.township,
+        email=clean.email,
+        address=clean.address,
+        legal_representative=clean.legal_representative,
+        status=clean.state,
+        professional=clean.professional,
+        services=list(clean.services),
+        created_at=now,
+    )
+    uow.session.add(org)
+    uow.session.flush()
+    _set_served(uow, org.id, clean.serves)
+    # The lifecycle's first entry: where the organization started.
+    uow.session.add(
+        model.OrgHistoryEntry(
+            organization_id=org.id,
+            seq=1,
+            event="add",
+            from_state=None,
+            to_state=clean.state.value,
+            at=now,
+            recorded_at=wall_clock(),
+            by=actor,
+            reason=None,
+            data={},
+        )
+    )
+    return org
 
 
 def org_view(uow: UnitOfWork, org: model.Organization) -> OrgView:
@@ -172,6 +197,12 @@ def _clean_updates(updates: dict[str, Any], options: str, name_limit: int) -> di
         clean["name"] = text(clean["name"], "--name", name_limit)
     if "township" in clean:
         clean["township"] = text(clean["township"], "--township", TOWNSHIP)
+    if "address" in clean:
+        clean["address"] = text(clean["address"], "--address", ADDRESS)
+    if "legal_representative" in clean:
+        clean["legal_representative"] = text(
+            clean["legal_representative"], "--legal-representative", PERSON_NAME
+        )
     if "professional" in clean:
         clean["professional"] = bool(clean["professional"])
     return clean
@@ -209,13 +240,14 @@ def _apply_edit(
 
 
 ORG_EDIT_OPTIONS = (
-    "--name, --email, --township, --professional/--not-professional, --service or --serves"
+    "--name, --email, --township, --address, --legal-representative, "
+    "--professional/--not-professional, --service or --serves"
 )
 
 
 def edit_org(rt: Runtime, actor: str, org_id: int, updates: dict[str, Any]) -> OrgView:
-    """Change name, contact, township, whether professional, the services or the townships
-    served; the old values stay in the history."""
+    """Change name, contact, township, address, legal representative, whether professional,
+    the services or the townships served; the old values stay in the history."""
     updates = dict(updates)
     services = updates.pop("services", None)
     serves = updates.pop("serves", None)
@@ -257,11 +289,17 @@ def edit_org(rt: Runtime, actor: str, org_id: int, updates: dict[str, Any]) -> O
 
 
 def add_person(
-    rt: Runtime, actor: str, name: str, id_number: str, email: str | None = None
+    rt: Runtime,
+    actor: str,
+    name: str,
+    id_number: str,
+    email: str | None = None,
+    address: str | None = None,
 ) -> PersonView:
     number = validate_id_number(id_number)
     clean_email = validate_email(email) if email is not None else None
     clean_name = text(name, "--name", PERSON_NAME)
+    clean_address = optional_text(address, "--address", ADDRESS)
     with rt.uow() as uow:
         existing = store.person_by_id_number(uow, number)
         if existing is not None:
@@ -269,7 +307,11 @@ def add_person(
                 f"a person with this id number exists already (id {existing.id})", id=existing.id
             )
         person = model.Person(
-            name=clean_name, id_number=number, email=clean_email, created_at=rt.clock.now()
+            name=clean_name,
+            id_number=number,
+            email=clean_email,
+            created_at=rt.clock.now(),
+            address=clean_address,
         )
         uow.session.add(person)
         uow.commit()
@@ -304,7 +346,7 @@ def find_persons(
 
 def edit_person(rt: Runtime, actor: str, person_id: int, updates: dict[str, Any]) -> PersonView:
     """Change a person's name or e-mail; the old values stay in the history."""
-    clean = _clean_updates(updates, "--name or --email", PERSON_NAME)
+    clean = _clean_updates(updates, "--name, --email or --address", PERSON_NAME)
     with rt.uow() as uow:
         person = store.get_person(uow, person_id)
         _apply_edit(uow, rt, actor, "person", person, clean)

@@ -1,0 +1,365 @@
+"""Issue 10: documents that hold up on review, read from the generated documents themselves
+(the text of the HTML and, through ``pdftotext``, of the PDF), on SQLite and PostgreSQL.
+
+One test (or a few) per item of the issue: court bans stay the court's, the penalty
+proposed is the penalty imposed or less, the hearing is noticed seven working days before
+it counted from service, and the party is identified (address, full ID number on the
+served original only).
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+import shutil
+import subprocess
+from datetime import date, time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from supervise.cli import cli
+from supervise.errors import GuardRefused, InvalidInput
+from supervise.office import Office
+from supervise.states import CaseState
+from supervise.story import COURT, serve_all
+from supervise.validation import mask_id_number
+from tests.conftest import NOW, MakeOffice, get_case, new_org, new_person, open_case
+from tests.integration.helpers import advance, case_in
+
+S = CaseState
+needs_pdftotext = pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="needs poppler-utils"
+)
+
+
+def flat(text: str) -> str:
+    """Text without tags and white space, so that line breaks do not split a phrase."""
+    return re.sub(r"\s+", "", html_lib.unescape(re.sub(r"<[^>]+>", "", text)))
+
+
+def html_text(office: Office, notice_id: int, *, public: bool = False) -> str:
+    return flat(office.render_notice(notice_id, "html", public=public).data.decode("utf-8"))
+
+
+def pdf_text(office: Office, notice_id: int, tmp_path: Path, *, public: bool = False) -> str:
+    path = tmp_path / f"{notice_id}{'-public' if public else ''}.pdf"
+    path.write_bytes(office.render_notice(notice_id, "pdf", public=public).data)
+    done = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
+    )
+    # Page numbers (—1—) fall where the page breaks, inside sentences.
+    return re.sub(r"—\d+—", "", flat(done.stdout))
+
+
+def notice_of(office: Office, case_id: int, notice_type: str) -> int:
+    return [n.id for n in office.notices(case=case_id) if n.type == notice_type][-1]
+
+
+# --- 1. a court's ban is the court's ------------------------------------------------------------
+
+BUREAU_CLAIMS = ("本机关依据", "对你作出", "本机关作出", "行政处罚决定", "法发〔2022〕32号")
+
+
+@needs_pdftotext
+def test_a_court_ban_that_ends_is_reported_as_the_courts(office: Office, tmp_path: Path) -> None:
+    case_id = case_in(office, S.BAN_ENDED)  # recorded after its end, lifted at once
+    notice = notice_of(office, case_id, "ban_lifted")
+    for text in (html_text(office, notice), pdf_text(office, notice, tmp_path)):
+        assert f"{COURT}作出的刑事判决（(2023)渝0103刑初9号）禁止你" in text
+        assert "已于2026年11月20日届满" in text
+        assert "本机关已在从业禁止登记中记载其期满" in text
+        for claim in BUREAU_CLAIMS:
+            assert claim not in text, claim
+    [ban] = [b for b in office.bans() if b.case == case_id]
+    assert (ban.court, ban.judgment, ban.status) == (COURT, "(2023)渝0103刑初9号", "ended")
+
+
+@needs_pdftotext
+def test_a_court_ban_set_aside_is_recorded_with_the_judgment(
+    office: Office, tmp_path: Path
+) -> None:
+    case_id = case_in(office, S.BAN_REVOKED)
+    notice = notice_of(office, case_id, "revocation_notice")
+    for text in (html_text(office, notice), pdf_text(office, notice, tmp_path)):
+        assert f"{COURT}作出的刑事判决（(2026)渝0103刑初1号）" in text
+        assert "已由渝府复〔2026〕1号撤销" in text
+        assert "本机关已据此在从业禁止登记中记载该从业禁止被撤销" in text
+        for claim in BUREAU_CLAIMS:
+            assert claim not in text, claim
+    [ban] = [b for b in office.bans() if b.case == case_id]
+    assert (ban.status, ban.end_reference, ban.court) == ("revoked", "渝府复〔2026〕1号", COURT)
+    assert ban.as_json()["end_reference"] == "渝府复〔2026〕1号"
+
+
+def test_a_court_ban_needs_its_court(office: Office) -> None:
+    case_id = open_case(office)
+    with pytest.raises(InvalidInput, match="needs --court NAME"):
+        office.advance(
+            case_id,
+            "record_court_ban",
+            judgment="(2026)渝0103刑初1号",
+            start=date(2026, 11, 1),
+            until=date(2030, 10, 31),
+        )
+    assert office.case(case_id).state is S.APPOINTED and office.bans() == []
+
+
+# --- 2. the penalty proposed is the penalty imposed, or less --------------------------------------
+
+
+@needs_pdftotext
+def test_the_prior_notice_states_the_term_proposed(office: Office, tmp_path: Path) -> None:
+    case_id = open_case(office)
+    advance(office, case_id, "propose_ban", years=3)
+    assert get_case(office, case_id).proposed_measure == 3
+    notice = notice_of(office, case_id, "ban_prior_notice")
+    for text in (html_text(office, notice), pdf_text(office, notice, tmp_path)):
+        assert "拟对你作出如下行政处罚：三年内不得担任慈善组织的管理人员" in text
+        assert "年以上" not in text and "年以下" not in text  # never a range
+
+
+def _heard(office: Office, years: int) -> int:
+    case_id = open_case(office)
+    advance(office, case_id, "propose_ban", years=years)
+    advance(office, case_id, "request_hearing", date=date(2026, 12, 15), time=time(9, 30))
+    advance(office, case_id, "record_hearing", absent=True)
+    return case_id
+
+
+def test_a_heavier_ban_than_proposed_is_refused(office: Office) -> None:
+    case_id = _heard(office, 3)
+    for heavier in ({"years": 4}, {"until": date(2029, 11, 27)}):
+        with pytest.raises(GuardRefused) as refused:
+            advance(office, case_id, "impose_ban", **heavier)
+        assert refused.value.kind == "guard"
+        assert refused.value.details["rule"] == "measure"
+        assert "第四十四条、第四十五条、第六十二条" in str(refused.value)
+        assert "drop_ban, then propose_ban" in str(refused.value)
+    assert office.case(case_id).state is S.HEARING_SCHEDULED
+    # The proposed term or less is allowed; the term's last day follows from the years.
+    result = advance(office, case_id, "impose_ban", years=2)
+    assert result.to_state is S.BANNED
+    [ban] = [b for b in office.bans() if b.case == case_id]
+    assert ban.until == date(2028, 11, 26)
+    assert get_case(office, case_id).proposed_measure is None
+
+
+def test_a_heavier_ban_needs_a_new_prior_notice(office: Office) -> None:
+    case_id = open_case(office)
+    advance(office, case_id, "propose_ban", years=2)
+    advance(office, case_id, "drop_ban", reason="拟加重处罚，重新告知")
+    advance(office, case_id, "propose_ban", years=4)
+    assert get_case(office, case_id).proposed_measure == 4
+    advance(office, case_id, "request_hearing", date=date(2026, 12, 15), time=time(9, 30))
+    advance(office, case_id, "record_hearing", absent=True)
+    assert advance(office, case_id, "impose_ban", years=4).to_state is S.BANNED
+
+
+@pytest.mark.parametrize(
+    ("years", "error", "message"),
+    [
+        (None, InvalidInput, "propose_ban needs --years N"),
+        (6, GuardRefused, "outside the 1-5 years"),
+        (0, InvalidInput, "--years must be a whole number"),
+    ],
+)
+def test_a_proposal_states_a_term_its_basis_allows(
+    office: Office, years: int | None, error: type[Exception], message: str
+) -> None:
+    case_id = open_case(office)
+    with pytest.raises(error, match=message):
+        office.advance(case_id, "propose_ban", years=years, facts="违规", details={"evidence": "x"})
+    assert office.case(case_id).state is S.APPOINTED
+    assert office.notices(case=case_id) == []
+
+
+def test_dropping_a_ban_restores_the_earlier_proposal_measure(office: Office) -> None:
+    case_id = case_in(office, S.WARNING_PROPOSED)
+    advance(office, case_id, "propose_ban", years=2)
+    advance(office, case_id, "drop_ban", reason="x")
+    assert get_case(office, case_id).proposed_measure is None
+    assert office.case(case_id).state is S.WARNING_PROPOSED
+
+
+# --- 3. the hearing is noticed seven working days before it, counted from service --------------
+
+
+def _hearing_noticed(office: Office) -> tuple[int, int]:
+    case_id = open_case(office)
+    advance(office, case_id, "propose_ban", years=3)
+    serve_all(office, case_id, date(2026, 11, 27))
+    advance(office, case_id, "request_hearing", date=date(2026, 12, 15), time=time(9, 30))
+    return case_id, notice_of(office, case_id, "hearing_notice")
+
+
+@needs_pdftotext
+def test_the_hearing_notice_gives_the_hour(office: Office, tmp_path: Path) -> None:
+    _, notice = _hearing_noticed(office)
+    for text in (html_text(office, notice), pdf_text(office, notice, tmp_path)):
+        assert "听证时间：2026年12月15日上午9时30分" in text
+
+
+def test_a_hearing_notice_served_too_late_is_refused(make_office: MakeOffice) -> None:
+    office = make_office()
+    case_id, notice = _hearing_noticed(office)
+    late = make_office(now="2026-12-10T10:00:00+08:00")
+    with pytest.raises(GuardRefused) as refused:
+        late.serve_notice(notice, method="mail", on=date(2026, 12, 10))
+    message = str(refused.value)
+    assert refused.value.kind == "guard"
+    # Served on 12-10, the hearing could be held on 12-21 at the earliest; for the hearing
+    # on 12-15 it had to be served by Sunday 12-06 (then 12-07 … 12-15 are 7 working days).
+    assert "the latest date this notice could have been served for that hearing is 2026-12-06" in (
+        message
+    )
+    assert "held on 2026-12-21 at the earliest" in message
+    assert f"supervise case advance {case_id} reschedule_hearing --date 2026-12-21" in message
+    assert "第六十四条" in message
+    [view] = [n for n in late.notices(case=case_id) if n.id == notice]
+    assert view.served_on is None
+    # Served in time, it is recorded.
+    in_time = make_office(now="2026-12-04T16:00:00+08:00")
+    assert in_time.serve_notice(notice, method="direct", on=date(2026, 12, 4)).notice.served_on
+
+
+def test_the_hour_is_given_on_the_command_line(db_url: str, tmp_path: Path) -> None:
+    office_env = {
+        "SUPERVISE_NOW": NOW.isoformat(),
+        "SUPERVISE_DB": db_url,
+        "SUPERVISE_USER": "zhang",
+    }
+    runner = CliRunner()
+
+    def run(*args: str) -> tuple[int, str, str]:
+        result = runner.invoke(cli, list(args), env=office_env)
+        return result.exit_code, result.stdout, result.stderr
+
+    import supervise
+
+    with supervise.open(db_url, actor="zhang", now=NOW, environ={}) as office:
+        first = open_case(office)
+        second = open_case(office)
+        for case_id in (first, second):
+            advance(office, case_id, "propose_ban", years=3)
+    code, out, err = run(
+        "case", "advance", str(first), "request_hearing", "--date", "2026-12-15T09:30",
+        "--place", "听证室", "--details", str(_chair(tmp_path)),
+    )  # fmt: skip
+    assert code == 0, err
+    code, out, err = run(
+        "case", "advance", str(second), "request_hearing", "--date", "2026-12-15",
+        "--time", "14:30", "--place", "听证室", "--details", str(_chair(tmp_path)),
+    )  # fmt: skip
+    assert code == 0, err
+    with supervise.open(db_url, actor="zhang", now=NOW, environ={}) as office:
+        assert "2026年12月15日上午9时30分" in html_text(
+            office, notice_of(office, first, "hearing_notice")
+        )
+        assert "2026年12月15日下午2时30分" in html_text(
+            office, notice_of(office, second, "hearing_notice")
+        )
+    for bad, message in (
+        (["--date", "2026-12-16"], "needs the hearing's hour"),
+        (["--date", "2026-12-16T25:00"], "not a time of day"),
+        (["--date", "2026-12-16T09:30", "--time", "10:00"], "give the hour once"),
+        (["--time", "10:00"], "takes --time only with --date"),
+    ):
+        code, out, err = run("case", "advance", str(first), "reschedule_hearing", *bad)
+        assert code == 2, (bad, err)
+        assert message in err and len(err.strip().splitlines()) == 1
+
+
+def _chair(tmp_path: Path) -> Path:
+    path = tmp_path / "hearing.yaml"
+    path.write_text("chair: 赵六\n", encoding="utf-8")
+    return path
+
+
+# --- 4. the party is identified ---------------------------------------------------------------
+
+
+def test_a_decision_without_the_party_address_is_refused(office: Office) -> None:
+    org = new_org(office, address=None)
+    case_id = office.appoint(org=org, person=new_person(office), role="秘书长").id
+    advance(office, case_id, "propose_warning")
+    advance(office, case_id, "record_statement", waiver=True)
+    with pytest.raises(GuardRefused, match=f"supervise org edit {org} --address TEXT"):
+        advance(office, case_id, "issue_warning")
+    office.edit_org(org, address="重庆市渝中区中山一路9号", legal_representative="王立")
+    assert advance(office, case_id, "issue_warning").to_state is S.WARNED
+    text = html_text(office, notice_of(office, case_id, "warning_decision"))
+    assert "住所：重庆市渝中区中山一路9号" in text and "法定代表人：王立" in text
+
+    person = new_person(office, address=None)
+    banned = office.appoint(org=new_org(office, charity=True), person=person, role="理事长").id
+    advance(office, banned, "propose_ban", years=2)
+    advance(office, banned, "request_hearing", date=date(2026, 12, 15), time=time(9, 30))
+    advance(office, banned, "record_hearing", absent=True)
+    with pytest.raises(GuardRefused, match=f"supervise person edit {person} --address TEXT"):
+        advance(office, banned, "impose_ban", years=2)
+    assert office.case(banned).state is S.HEARING_SCHEDULED
+
+
+@needs_pdftotext
+def test_the_served_original_carries_the_full_id_number_and_nothing_else_does(
+    office: Office, tmp_path: Path
+) -> None:
+    number = "500103198001010016"
+    person = office.add_person(name="李四", id_number=number, address="重庆市渝中区民生路2号").id
+    case_id = office.appoint(org=new_org(office, charity=True), person=person, role="理事长").id
+    advance(office, case_id, "propose_ban", years=2)
+    advance(office, case_id, "request_hearing", date=date(2026, 12, 15), time=time(9, 30))
+    advance(office, case_id, "record_hearing", absent=True)
+    advance(office, case_id, "impose_ban", years=2)
+    masked = mask_id_number(number)
+    for notice_type in ("ban_prior_notice", "ban_decision"):
+        notice = notice_of(office, case_id, notice_type)
+        original = html_text(office, notice)
+        assert f"身份证号码：{number}" in original and "住址：重庆市渝中区民生路2号" in original
+        assert number in pdf_text(office, notice, tmp_path)
+        for public in (
+            html_text(office, notice, public=True),
+            pdf_text(office, notice, tmp_path, public=True),
+        ):  # noqa: E501
+            assert number not in public and masked in public
+            assert "民生路2号" not in public and "住址：重庆市渝中区" in public
+        # What is stored (and mailed to supervisors) holds the masked number only.
+        [view] = [n for n in office.notices(case=case_id) if n.id == notice]
+        assert view.number
+    with office.runtime.uow() as uow:
+        from supervise import model
+
+        for stored in uow.session.query(model.Notice).filter_by(case_id=case_id):
+            assert number not in stored.html and number not in str(stored.snapshot)
+    # verify accepts the served original as rendered.
+    decision = notice_of(office, case_id, "ban_decision")
+    path = tmp_path / "original.html"
+    path.write_bytes(office.render_notice(decision, "html").data)
+    assert office.verify_notice(decision, path)
+
+
+def test_party_inputs_are_validated_and_change_nothing(db_url: str) -> None:
+    import supervise
+
+    with supervise.open(db_url, actor="zhang", now=NOW, environ={}) as office:
+        org = new_org(office)
+        person = new_person(office)
+    env = {"SUPERVISE_NOW": NOW.isoformat(), "SUPERVISE_DB": db_url, "SUPERVISE_USER": "zhang"}
+    runner = CliRunner()
+    for args in (
+        ["org", "edit", str(org), "--address", "x\x1b[31m"],
+        ["org", "edit", str(org), "--legal-representative", "长" * 101],
+        ["org", "edit", str(org), "--address", "   "],
+        ["person", "edit", str(person), "--address", "a" * 201],
+        ["person", "add", "--name", "王五", "--id-number", "500103198001010024", "--address",
+         "\u202eevil"],
+    ):  # fmt: skip
+        result = runner.invoke(cli, args, env=env)
+        assert result.exit_code == 2, (args, result.stderr)
+        assert len(result.stderr.strip().splitlines()) == 1
+    with supervise.open(db_url, actor="zhang", now=NOW, environ={}) as office:
+        assert office.org(org).address == "重庆市渝中区人民路1号"
+        assert office.person(person).address == "重庆市渝中区民生路2号"
+        assert len(office.persons()) == 1
