@@ -30,8 +30,10 @@ system-deps:
 demo: install
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/demo.sh
 
+# One worker per core (tests that wait on subprocesses and mail overlap); the ten slowest
+# tests are listed so that a slow one shows in every run.
 test: install
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --durations=10
 
 # Many more hostile examples per command than `make test` runs (8), and a longer crash test;
 # the figures go to fuzz-report.json (the README quotes them).

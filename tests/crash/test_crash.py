@@ -70,6 +70,8 @@ def _kill_point(rng: random.Random) -> tuple[str, float]:
 def test_sigkill_at_random_points_loses_and_duplicates_nothing(
     db_url: str, tmp_path: Path, smtp_server: SmtpTestServer
 ) -> None:
+    # The slowest test of `make test` (about 14 s a database): each round starts a real
+    # worker process (a Python start-up, a PDF engine) and kills it, which no shortcut keeps.
     config = write_config(tmp_path / "office.yaml", smtp_server)
     _seed(db_url, config)
     env = {**os.environ, "SUPERVISE_NOW": NOW, "SUPERVISE_LOG": str(tmp_path / "log")}
