@@ -64,7 +64,7 @@ run case advance 1 issue_warning --facts "经约谈后逾期未整改" --details
 run notice list --case 1
 
 say "Case 2: the same person is proposed for an industry ban under 慈善法 Art. 112; a hearing is asked for"
-run case advance 2 propose_ban --years 3 --reason "挪用慈善财产" --facts "挪用定向捐赠款项用于非慈善目的" --details evidence.yaml
+run case advance 2 propose_ban --years 3 --conduct-date 2026-10-15 --reason "挪用慈善财产" --facts "挪用定向捐赠款项用于非慈善目的" --details evidence.yaml
 run notice serve 6 --method direct --on 2027-01-12
 run case advance 2 request_hearing --date 2027-01-25T09:30 --place "渝北区民政局听证室" --details hearing.yaml
 at 2027-01-25T16:00:00+08:00

@@ -122,6 +122,8 @@ def check_pdf(pdf: bytes, path: Path, number: str, names: list[str], html: str) 
     for needle in [number, *names]:
         if needle not in text:
             problems.append(f"pdftotext lacks {needle!r}")
+    # The seal placeholder shows on screen only: it is not printed, so not in the PDF.
+    html = re.sub(r'<div class="seal">.*?</div>', "", html, flags=re.S)
     body = re.sub(r"<style>.*?</style>|<[^>]+>", "", html, flags=re.S)
     body = body.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     missing = missing_glyphs(pdf, body)

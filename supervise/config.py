@@ -16,6 +16,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -39,6 +40,12 @@ class DatabaseSettings:
     url: str | None = None
 
 
+#: The packaged placeholders for the office's address and telephone (config.yaml): a notice
+#: printed with them is a sample, not a document to serve.
+PLACEHOLDER_ADDRESS_MARK = "示例"
+PLACEHOLDER_PHONE = "023-00000000"
+
+
 @dataclass(frozen=True)
 class OfficeSettings:
     name: str
@@ -46,6 +53,21 @@ class OfficeSettings:
     phone: str
     review_body: str
     court: str
+    #: What the interview and the rectification ordered after it rest on (民发〔2016〕39号
+    #: Art. 2, or the office's own rule); cited by the 约谈通知书, 约谈记录, 责令整改通知书.
+    interview_basis: str = (
+        "《社会组织登记管理机关行政执法约谈工作规定（试行）》（民发〔2016〕39号）第二条"
+    )
+
+    def placeholders(self) -> list[str]:
+        """The settings still holding the packaged placeholder (``office.address``, …)."""
+        found = []
+        if not self.address.strip() or PLACEHOLDER_ADDRESS_MARK in self.address:
+            found.append("office.address")
+        digits = "".join(c for c in self.phone if c.isdigit())
+        if self.phone.strip() == PLACEHOLDER_PHONE or not digits or set(digits[3:]) <= {"0"}:
+            found.append("office.phone")
+        return found
 
 
 @dataclass(frozen=True)
@@ -274,6 +296,14 @@ def _check(settings: Settings) -> None:
             raise ConfigError(f"config key bases.{key}.ban: a basis allowing bans needs a term")
         if basis.ban is not None and not 0 <= basis.ban.min_years <= basis.ban.max_years:
             raise ConfigError(f"config key bases.{key}.ban: need 0 <= min_years <= max_years")
+        if basis.effective is not None:
+            try:
+                date.fromisoformat(basis.effective)
+            except ValueError:
+                raise ConfigError(
+                    f"config key bases.{key}.effective: {basis.effective!r} is not a date; "
+                    "use YYYY-MM-DD (quoted), the day the provision took effect"
+                ) from None
     if not settings.roles:
         raise ConfigError("config key roles: list at least one role")
     _check_mail(settings.mail)

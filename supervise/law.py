@@ -46,6 +46,16 @@ BAN_SCOPES: dict[str, str] = {
 }
 
 
+#: Why a banned person's other post must end, by the ban's scope: no penalty on the
+#: organization (it did nothing wrong), the law that bars the person from the post.
+CASCADE_BASIS: dict[str, str] = {
+    "charity": "《中华人民共和国慈善法》第一百一十二条（被禁止担任慈善组织管理人员的，在禁止期限内"
+    "不得担任慈善组织的管理人员）",
+    "all": "《中华人民共和国未成年人保护法》第六十二条（密切接触未成年人的单位发现其工作人员具有"
+    "性侵害、虐待、拐卖、暴力伤害等违法犯罪记录的，应当及时解聘）",
+}
+
+
 @dataclass(frozen=True)
 class Period:
     """A legal period: N working days or N calendar days, with what it rests on."""
@@ -89,6 +99,10 @@ class Basis:
     charity_only: bool = False
     ban: BanTerm | None = None
     title: str = ""
+    #: The day the provision took effect (ISO date), and whether it is lighter than the law
+    #: before it, so that it applies to earlier conduct too (行政处罚法 Art. 37, 从旧兼从轻).
+    effective: str | None = None
+    lighter: bool = False
 
 
 @dataclass(frozen=True)
@@ -116,6 +130,15 @@ MEASURE_RULE = (
 
 #: Art. 59(一): a decision names the party with its name and address.
 PARTY_RULE = "《中华人民共和国行政处罚法》第五十九条第一款第（一）项：当事人的姓名或者名称、地址"
+
+#: Art. 37: the law in force when the conduct happened, unless the new one is lighter; Art. 36:
+#: the longest limitation period (five years), beyond which no older conduct is punished.
+LAW_IN_FORCE_RULE = (
+    "《中华人民共和国行政处罚法》第三十七条：实施行政处罚，适用违法行为发生时的法律、法规、"
+    "规章的规定；但是，作出行政处罚决定时，法律、法规、规章已被修改或者废止，且新的规定处罚"
+    "较轻或者不认为是违法的，适用新的规定"
+)
+LONGEST_LIMITATION_YEARS = 5
 
 #: Art. 64(二), Art. 85: the hearing's time and place are notified seven working days ahead.
 HEARING_NOTICE_RULE = "《中华人民共和国行政处罚法》第六十四条第（二）项、第八十五条"

@@ -30,6 +30,7 @@ OPTION_EVENTS: dict[str, frozenset[str]] = {
     "until": BAN_EVENTS,
     "years": frozenset({"propose_ban", "impose_ban"}),
     "court": frozenset({"record_court_ban"}),
+    "conduct_date": PROPOSAL_EVENTS,
     "lifelong": BAN_EVENTS,
     "judgment": frozenset({"record_court_ban"}),
     "start": frozenset({"record_court_ban"}),
@@ -38,7 +39,7 @@ OPTION_EVENTS: dict[str, frozenset[str]] = {
     "reference": frozenset({"revoke_warning", "revoke_ban"}),
     "basis": PROPOSAL_EVENTS | {"record_court_ban"},
 }
-_FLAGS = {"start": "--from"}
+_FLAGS = {"start": "--from", "conduct_date": "--conduct-date"}
 
 
 def flag(option: str) -> str:
@@ -82,6 +83,7 @@ def clean_params(event: str, params: Params, dates: DateRange, today: date) -> P
         )
     start = dates.optional_day(params.start, "--from")
     until = dates.optional_day(params.until, "--until")
+    conduct = dates.optional_day(params.conduct_date, "--conduct-date")
     years = params.years
     if years is not None:
         if isinstance(years, bool) or not isinstance(years, int) or not 1 <= years <= MAX_YEARS:
@@ -98,6 +100,7 @@ def clean_params(event: str, params: Params, dates: DateRange, today: date) -> P
         date=day,
         start=start,
         until=until,
+        conduct_date=conduct,
         reason=clean(params.reason, "--reason", REASON),
         judgment=clean(params.judgment, "--judgment", JUDGMENT),
         court=clean(params.court, "--court", COURT),

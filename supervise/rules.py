@@ -18,6 +18,8 @@ from supervise.deadlines import period_due
 from supervise.errors import GuardRefused, InvalidInput
 from supervise.law import (
     DECISION_EVENTS,
+    LAW_IN_FORCE_RULE,
+    LONGEST_LIMITATION_YEARS,
     MEASURE_RULE,
     ORG_KINDS,
     PENALTY_MEASURES,
@@ -43,6 +45,7 @@ class Params:
     time: _Time | None = None  # the hour of an interview or hearing
     until: _Date | None = None
     years: int | None = None  # a ban's term: proposed (propose_ban) or decided (impose_ban)
+    conduct_date: _Date | None = None  # when the conduct a proposal is about happened
     lifelong: bool = False
     judgment: str | None = None
     court: str | None = None  # the court of a judgment (record_court_ban)
@@ -567,3 +570,51 @@ def hearing_notice_refusal(
         if due.day <= hearing_day:
             break
     return earliest.day, latest
+
+
+# --- the law in force when the conduct happened (Art. 37) -------------------------------------
+
+
+def check_law_in_force(
+    event: str, law: Rulebook, basis_key: str | None, params: Params, today: date
+) -> None:
+    """Refuse a proposal whose basis was not in force when the conduct happened, unless the
+    configuration marks it lighter than the law before it (行政处罚法 Art. 37, 从旧兼从轻).
+
+    ``--conduct-date`` is needed where it can matter: when the basis took effect within the
+    longest limitation period (Art. 36: five years) before today; for older bases any
+    punishable conduct falls under them.
+
+    Raises:
+        InvalidInput: the conduct date is missing where it matters, or in the future.
+        GuardRefused: the basis was not in force on the conduct date and is not lighter.
+    """
+    if event not in PROPOSAL_EVENTS:
+        return
+    conduct = params.conduct_date
+    if conduct is not None and conduct > today:
+        raise InvalidInput(
+            f"--conduct-date {conduct.isoformat()} is in the future; give the day the conduct "
+            "happened"
+        )
+    basis = law.bases.get(basis_key or "")
+    if basis is None or basis.effective is None:
+        return
+    effective = date.fromisoformat(basis.effective)
+    if conduct is None:
+        if effective > add_years(today, -LONGEST_LIMITATION_YEARS):
+            raise InvalidInput(
+                f"{event} needs --conduct-date YYYY-MM-DD: basis {basis_key} "
+                f"({basis.citation}) took effect on {effective.isoformat()}, so which law "
+                "applies depends on when the conduct happened (行政处罚法 Art. 37)"
+            )
+        return
+    if conduct < effective and not basis.lighter:
+        raise GuardRefused(
+            f"{event} refused: basis {basis_key} ({basis.citation}) took effect on "
+            f"{effective.isoformat()}, after the conduct of {conduct.isoformat()}; the law in "
+            "force then applies (从旧兼从轻), unless the configuration marks the new provision "
+            f"lighter (bases.{basis_key}.lighter) ({LAW_IN_FORCE_RULE})",
+            rule="law_in_force",
+            basis=LAW_IN_FORCE_RULE,
+        )

@@ -110,6 +110,9 @@ def case() -> None:
 @click.option("--time", "time_", metavar="HH:MM", help="The hour of the interview or hearing.")
 @click.option("--until", metavar="YYYY-MM-DD", help="Last day of a ban.")
 @click.option("--years", type=int, help="A ban's term in years: proposed, then decided.")
+@click.option(
+    "--conduct-date", metavar="YYYY-MM-DD", help="When the conduct a proposal is about happened."
+)
 @click.option("--lifelong", is_flag=True, help="A lifelong court ban.")
 @click.option("--judgment", metavar="REF", help="The court judgment recording a ban.")
 @click.option("--court", metavar="NAME", help="The court that gave the judgment.")
@@ -139,6 +142,7 @@ def advance(
     time_: str | None,
     until: str | None,
     years: int | None,
+    conduct_date: str | None,
     lifelong: bool,
     judgment: str | None,
     court: str | None,
@@ -184,6 +188,7 @@ def advance(
         time=hour,
         until=None if until is None else parse_date(until, "--until"),
         years=years,
+        conduct_date=None if conduct_date is None else parse_date(conduct_date, "--conduct-date"),
         lifelong=lifelong,
         judgment=judgment,
         court=court,

@@ -273,6 +273,17 @@ NOTICE_TYPES: dict[str, NoticeType] = {
             penalty="ban",
         ),
         _nt(
+            "cascade_notice",
+            "终止任职通知书",
+            (),
+            ("note",),
+            events=("ban_cascade",),
+            code="终职",
+            needs=("person", "ban", "deadlines.replacement"),
+            starts="replacement",
+            serve_always=True,
+        ),
+        _nt(
             "revocation_notice",
             "撤销决定通知书",
             ("reason", "reference"),

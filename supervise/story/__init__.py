@@ -105,7 +105,7 @@ DETAILS: dict[str, dict[str, Any]] = {
 #: Options an event needs that a step may leave out: the term a ban proposal states
 #: (行政处罚法 Art. 44) and the hour of a hearing. Used where a step gives none.
 INPUTS: dict[str, dict[str, Any]] = {
-    "propose_ban": {"years": 3},
+    "propose_ban": {"years": 3, "conduct_date": date(2025, 10, 9)},
     "request_hearing": {"time": time(9, 30)},
     "reschedule_hearing": {"time": time(9, 30)},
 }

@@ -6,7 +6,8 @@ the notices shown in ``docs/notices.md``; the tests play it too.
 
 - "youth", a 社会团体 that is also a charity: 约谈 -> 整改 -> 警告 -> 责令撤换 of its 秘书长;
 - "care", a 社会服务机构: 警告, set aside on 行政复议;
-- "fund", a foundation: 从业禁止 of its 理事长 after a hearing (慈善法 Art. 112), ended.
+- "fund", a foundation: 从业禁止 of its 理事长 after a hearing (慈善法 Art. 112), ended;
+- "board": the same person's seat on the association's board, which the ban ends.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def _step(
 OFFICE_CONFIG = """\
 office:
   name: 重庆市民政局
-  address: 重庆市渝北区示例大道100号
+  address: 重庆市渝北区金开大道100号
   phone: "023-67000000"
   review_body: 重庆市人民政府
   court: 重庆市渝北区人民法院
@@ -76,7 +77,9 @@ PERSONS = {
     "chen": ("陈晓梅", id_number(33, birth="19820620"), "重庆市南岸区南滨路66号7-1"),
 }
 CASES = {"youth": ("youth", "liu", "秘书长"), "fund": ("fund", "zhou", "理事长"),
-         "care": ("care", "chen", "主任")}  # fmt: skip
+         "care": ("care", "chen", "主任"),
+         # The foundation's 理事长 also sits on the association's board: the ban reaches it.
+         "board": ("youth", "zhou", "理事")}  # fmt: skip
 
 
 # --- what happens, in date order ----------------------------------------------------------
@@ -299,18 +302,18 @@ TIMELINE: list[Step] = [
 
 # Case "fund": 从业禁止 with a hearing in 2025, ended in 2026 (慈善法 Art. 112).
 _FUND_FACTS = (
-    "2024年3月至9月，你未经理事会决议，指使财务人员将“春晖助医”慈善项目资金共计48.5万元"
+    "2024年10月至12月，你未经理事会决议，指使财务人员将“春晖助医”慈善项目资金共计48.5万元"
     "分三次转入你实际控制的重庆某某商贸有限公司账户，用于该公司经营周转，"
-    "至2024年12月方才归还。"
+    "至2025年1月方才归还。"
 )
 _FUND_DECISION_FACTS = (
-    "当事人在担任重庆市春晖慈善基金会理事长期间，于2024年3月至9月，未经理事会决议，"
+    "当事人在担任重庆市春晖慈善基金会理事长期间，于2024年10月至12月，未经理事会决议，"
     "指使财务人员将“春晖助医”慈善项目资金共计48.5万元分三次转入其实际控制的"
-    "重庆某某商贸有限公司账户，用于该公司经营周转，至2024年12月方才归还。"
+    "重庆某某商贸有限公司账户，用于该公司经营周转，至2025年1月方才归还。"
 )
 _FUND_EVIDENCE = "\n".join(
     [
-        "1.重庆市春晖慈善基金会银行账户流水（2024年3月至12月）；",
+        "1.重庆市春晖慈善基金会银行账户流水（2024年10月至2025年1月）；",
         "2.重庆某某商贸有限公司收款凭证；",
         "3.财务人员邓某、吴某的询问笔录；",
         "4.你本人的询问笔录（2025年2月18日）；",
@@ -324,6 +327,8 @@ TIMELINE += [
         "propose_ban",
         dict(
             years=1,
+            # After 2024-09-05, when the revised 慈善法 (and its Art. 112 ban) took effect.
+            conduct_date=date(2024, 10, 8),
             details={
                 "facts": _FUND_FACTS,
                 "evidence": _FUND_EVIDENCE,
@@ -376,6 +381,9 @@ TIMELINE += [
         ),
     ),
     _step("2025-03-28T10:00", "fund", "serve"),
+    # The ban reached the association's board seat: its 终止任职通知书 is served, the seat ends.
+    _step("2025-03-28T15:00", "board", "serve"),
+    _step("2025-04-15T10:00", "board", "confirm_replacement"),
     _step(
         "2026-03-30T09:00",
         "fund",

@@ -248,7 +248,7 @@ def values_for(param: click.Parameter, files: list[str], outputs: list[str]) -> 
         return st.one_of(st.sampled_from([str(c) for c in kind.choices]), text)
     if isinstance(kind, (click.types.IntParamType, click.IntRange)):
         return st.one_of(st.sampled_from(HOSTILE_INTS), st.integers().map(str), text)
-    if name in ("date_", "until", "start", "on", "since", "at"):
+    if name in ("date_", "until", "start", "on", "since", "at", "conduct_date"):
         return st.one_of(st.sampled_from(HOSTILE_DATES), text)
     if name == "time_":
         return st.one_of(st.sampled_from(HOSTILE_TIMES), text)

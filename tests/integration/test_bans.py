@@ -48,7 +48,9 @@ def test_ban_cascades_to_other_posts_in_scope_only(office: Office) -> None:
         assert shown.history[-1].event == "ban_cascade"
         assert shown.history[-1].basis == "cishan-112"
         assert f"case {ban_case}" in (shown.history[-1].reason or "")
-        assert [d.kind for d in shown.deadlines] == ["replacement"]
+        # The replacement period waits for the organization's notice (终止任职通知书), which
+        # must be served within seven working days.
+        assert sorted(d.kind for d in shown.deadlines) == ["replacement", "service"]
     # A warning proceeding's deadlines close with the cascade.
     assert office.case(plain_post).state is S.APPOINTED  # not a charity: out of scope
     assert office.case(proposed).state is S.BAN_PROPOSED  # its own proceeding runs on

@@ -35,7 +35,8 @@ needs_pdftotext = pytest.mark.skipif(
 
 
 def flat(text: str) -> str:
-    """Text without tags and white space, so that line breaks do not split a phrase."""
+    """Text without the style sheet, tags and white space (line breaks split no phrase)."""
+    text = re.sub(r"<style>.*?</style>", "", text, flags=re.S)
     return re.sub(r"\s+", "", html_lib.unescape(re.sub(r"<[^>]+>", "", text)))
 
 
@@ -43,14 +44,18 @@ def html_text(office: Office, notice_id: int, *, public: bool = False) -> str:
     return flat(office.render_notice(notice_id, "html", public=public).data.decode("utf-8"))
 
 
-def pdf_text(office: Office, notice_id: int, tmp_path: Path, *, public: bool = False) -> str:
+def pdf_text(
+    office: Office, notice_id: int, tmp_path: Path, *, public: bool = False, mark: bool = False
+) -> str:
     path = tmp_path / f"{notice_id}{'-public' if public else ''}.pdf"
     path.write_bytes(office.render_notice(notice_id, "pdf", public=public).data)
     done = subprocess.run(
         ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
     )
-    # Page numbers (—1—) fall where the page breaks, inside sentences.
-    return re.sub(r"—\d+—", "", flat(done.stdout))
+    # Page numbers (—1—) fall where the page breaks, inside sentences; so does the 样本
+    # watermark of the test offices' placeholder data (kept when ``mark``).
+    text = re.sub(r"—\d+—", "", flat(done.stdout))
+    return text if mark else text.replace("样本", "")
 
 
 def notice_of(office: Office, case_id: int, notice_type: str) -> int:
@@ -363,3 +368,199 @@ def test_party_inputs_are_validated_and_change_nothing(db_url: str) -> None:
         assert office.org(org).address == "重庆市渝中区人民路1号"
         assert office.person(person).address == "重庆市渝中区民生路2号"
         assert len(office.persons()) == 1
+
+
+# --- 14. no document goes out with placeholder office data ---------------------------------------
+
+
+@needs_pdftotext
+def test_placeholder_office_data_fails_doctor_and_marks_notices(
+    make_office: MakeOffice, tmp_path: Path
+) -> None:
+    placeholder = make_office()
+    [office_check] = [c for c in placeholder.doctor() if c.name == "office"]
+    assert not office_check.ok
+    assert "office.address and office.phone" in office_check.message
+    case_id = case_in(placeholder, S.WARNING_PROPOSED)
+    notice = notice_of(placeholder, case_id, "warning_prior_notice")
+    for text in (
+        html_text(placeholder, notice),
+        pdf_text(placeholder, notice, tmp_path, mark=True),
+    ):
+        assert "样本" in text and "不得作为正式文书送达" in text
+
+    config = tmp_path / "office.yaml"
+    config.write_text(
+        "office:\n  address: 重庆市渝北区示范大道100号\n  phone: '023-67000000'\n", "utf-8"
+    )
+    own = make_office(config=config)
+    [office_check] = [c for c in own.doctor() if c.name == "office"]
+    assert office_check.ok
+    case_id = case_in(own, S.WARNING_PROPOSED)
+    notice = notice_of(own, case_id, "warning_prior_notice")
+    html, pdf = html_text(own, notice), pdf_text(own, notice, tmp_path, mark=True)
+    assert "样本" not in html and "样本" not in pdf
+    # 17: the seal placeholder shows on screen only, never in the PDF.
+    assert "（印章）" in html and "（印章）" not in pdf
+
+
+# --- 5, 10, 11, 16: what the documents say -----------------------------------------------------
+
+
+@needs_pdftotext
+def test_the_warning_orders_rectification_with_its_term(office: Office, tmp_path: Path) -> None:
+    case_id = case_in(office, S.WARNED)
+    notice = notice_of(office, case_id, "warning_decision")
+    for text in (html_text(office, notice), pdf_text(office, notice, tmp_path)):
+        assert (
+            "责令你单位自收到本决定书之日起三十日内改正上述违法行为，并将改正情况书面报告本机关"
+            in (text)
+        )
+        assert "立即纠正" not in text and "本文书" not in text
+
+
+@needs_pdftotext
+def test_the_interview_rectification_cites_its_basis(office: Office, tmp_path: Path) -> None:
+    case_id = case_in(office, S.RECTIFYING)
+    rule = "《社会组织登记管理机关行政执法约谈工作规定（试行）》（民发〔2016〕39号）第二条"
+    order = notice_of(office, case_id, "rectification_order")
+    for text in (html_text(office, order), pdf_text(office, order, tmp_path)):
+        assert f"根据{rule}的规定，本机关责令你单位限期整改" in text
+        assert "自收到本通知书之日起三十日内完成整改" in text
+
+
+def test_an_office_rule_replaces_the_interview_basis(
+    make_office: MakeOffice, tmp_path: Path
+) -> None:
+    config = tmp_path / "office.yaml"
+    config.write_text("office:\n  interview_basis: 《重庆市社会组织约谈办法》第八条\n", "utf-8")
+    office = make_office(config=config)
+    case_id = case_in(office, S.RECTIFYING)
+    for notice_type in ("interview_notice", "interview_record", "rectification_order"):
+        assert "《重庆市社会组织约谈办法》第八条" in html_text(
+            office, notice_of(office, case_id, notice_type)
+        )
+
+
+@needs_pdftotext
+def test_endings_cite_the_decision_from_the_record(make_office: MakeOffice, tmp_path: Path) -> None:
+    office = make_office()
+    case_id = _heard(office, 1)
+    advance(office, case_id, "impose_ban", years=1)
+    decision = [n for n in office.notices(case=case_id) if n.type == "ban_decision"][-1]
+    later = make_office(now="2027-12-01T09:00:00+08:00")
+    later.advance(case_id, "lift_ban")
+    lifted = notice_of(later, case_id, "ban_lifted")
+    for text in (html_text(later, lifted), pdf_text(later, lifted, tmp_path)):
+        assert (
+            f"于2026年11月27日依据《中华人民共和国慈善法》第一百一十二条对你作出《从业禁止决定书》（{decision.number}）"
+            in text
+        )  # noqa: E501
+        assert "已于2027年11月26日届满" in text
+
+    warned = case_in(office, S.WARNED)
+    warning = notice_of(office, warned, "warning_decision")
+    number = [n.number for n in office.notices(case=warned) if n.id == warning][0]
+    advance(office, warned, "revoke_warning", reason="事实不清", reference="渝府复〔2026〕9号")
+    revoked = notice_of(office, warned, "revocation_notice")
+    for text in (html_text(office, revoked), pdf_text(office, revoked, tmp_path)):
+        assert f"《行政处罚决定书》（{number}），已由渝府复〔2026〕9号予以撤销" in text
+        assert "自始不发生法律效力" in text and "不再执行" not in text
+
+
+# --- 13. the cascade is documented ----------------------------------------------------------------
+
+
+@needs_pdftotext
+def test_each_organization_the_ban_reaches_gets_a_notice(office: Office, tmp_path: Path) -> None:
+    person = new_person(office)
+    banned = office.appoint(org=new_org(office, charity=True), person=person, role="理事长").id
+    other = office.appoint(org=new_org(office, charity=True), person=person, role="秘书长").id
+    plain = office.appoint(org=new_org(office, charity=False), person=person, role="理事").id
+    advance(office, banned, "propose_ban", years=2)
+    advance(office, banned, "request_hearing", date=date(2026, 12, 15), time=time(9, 30))
+    advance(office, banned, "record_hearing", absent=True)
+    result = advance(office, banned, "impose_ban", years=2)
+    assert result.cascaded == [other]  # a charity ban does not reach the plain association
+    decision = [n for n in office.notices(case=banned) if n.type == "ban_decision"][-1]
+    notice = notice_of(office, other, "cascade_notice")
+    for text in (html_text(office, notice), pdf_text(office, notice, tmp_path)):
+        assert f"《从业禁止决定书》（{decision.number}）" in text
+        assert "二年内不得担任慈善组织的管理人员" in text
+        assert "依照《中华人民共和国慈善法》第一百一十二条" in text
+        assert "自收到本通知书之日起三十日内依照章程终止其秘书长职务" in text
+        assert "本通知不是对你单位的行政处罚" in text
+    # The replacement period waits for the notice to be served.
+    [waiting] = [d for d in office.case(other).deadlines if d.kind == "replacement"]
+    assert waiting.waiting and waiting.notice == notice
+    assert office.notices(case=plain) == []
+    assert "the post must end" in (office.case(other).history[-1].reason or "")
+
+
+def test_a_court_ban_cascade_cites_the_judgment(office: Office) -> None:
+    person = new_person(office)
+    first = office.appoint(org=new_org(office), person=person, role="理事长").id
+    second = office.appoint(org=new_org(office, charity=False), person=person, role="理事").id
+    result = advance(
+        office, first, "record_court_ban", judgment="(2026)渝0103刑初5号", court=COURT,
+        start=date(2026, 11, 1), until=date(2030, 10, 31),
+    )  # fmt: skip
+    assert result.cascaded == [second]
+    text = html_text(office, notice_of(office, second, "cascade_notice"))
+    assert f"{COURT}作出的刑事判决（(2026)渝0103刑初5号）禁止" in text
+    assert "依照《中华人民共和国未成年人保护法》第六十二条" in text
+    assert "本机关于" not in text and "行政处罚决定" not in text
+
+
+# --- 8. the law in force at the time of the conduct ----------------------------------------------
+
+
+def test_a_basis_not_in_force_at_the_conduct_is_refused(
+    make_office: MakeOffice, tmp_path: Path
+) -> None:
+    office = make_office()
+    case_id = open_case(office)
+    # 慈善法 as revised in 2023 (its Art. 112 ban) took effect on 2024-09-05.
+    with pytest.raises(GuardRefused) as refused:
+        advance(office, case_id, "propose_ban", years=2, conduct_date=date(2024, 8, 1))
+    assert refused.value.details["rule"] == "law_in_force"
+    assert "took effect on 2024-09-05" in str(refused.value) and "第三十七条" in str(refused.value)
+    with pytest.raises(InvalidInput, match="needs --conduct-date"):
+        office.advance(case_id, "propose_ban", years=2, facts="违规", details={"evidence": "x"})
+    with pytest.raises(InvalidInput, match="in the future"):
+        advance(office, case_id, "propose_ban", years=2, conduct_date=date(2026, 12, 1))
+    assert office.case(case_id).state is S.APPOINTED and office.notices(case=case_id) == []
+    advance(office, case_id, "propose_ban", years=2, conduct_date=date(2024, 9, 5))
+    assert get_case(office, case_id).conduct_date == date(2024, 9, 5)
+    # A warning under a regulation in force for decades needs no conduct date.
+    warned = open_case(office)
+    assert advance(office, warned, "propose_warning").to_state is S.WARNING_PROPOSED
+
+    # 从旧兼从轻: a provision the configuration marks lighter applies to earlier conduct.
+    config = tmp_path / "office.yaml"
+    config.write_text("bases:\n  cishan-112:\n    lighter: true\n", "utf-8")
+    lighter = make_office(config=config)
+    other = open_case(lighter)
+    advance(lighter, other, "propose_ban", years=1, conduct_date=date(2024, 8, 1))
+    assert get_case(lighter, other).conduct_date == date(2024, 8, 1)
+
+
+def test_the_conduct_date_is_validated_on_the_command_line(db_url: str) -> None:
+    import supervise
+
+    with supervise.open(db_url, actor="zhang", now=NOW, environ={}) as office:
+        case_id = open_case(office)
+    env = {"SUPERVISE_NOW": NOW.isoformat(), "SUPERVISE_DB": db_url, "SUPERVISE_USER": "zhang"}
+    for bad in ("2024-02-30", "yesterday", "0001-01-01"):
+        result = CliRunner().invoke(
+            cli,
+            ["case", "advance", str(case_id), "propose_ban", "--years", "2",
+             "--conduct-date", bad, "--facts", "x"],
+            env=env,
+        )  # fmt: skip
+        assert result.exit_code == 2 and "--conduct-date" in result.stderr, result.stderr
+    result = CliRunner().invoke(
+        cli, ["case", "advance", str(case_id), "leave", "--reason", "x", "--conduct-date",
+              "2026-01-01"], env=env,
+    )  # fmt: skip
+    assert result.exit_code == 2 and "takes no --conduct-date" in result.stderr

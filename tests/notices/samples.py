@@ -77,6 +77,7 @@ DETAILS: dict[str, dict[str, object]] = {
         "hearing_summary": "本机关于2026年12月21日依法举行了听证",
     },
     "ban_lifted": {},
+    "cascade_notice": {},
     "revocation_notice": {
         "reason": "认定事实不清，证据不足",
         "reference": "重庆市人民政府渝府复决〔2027〕12号行政复议决定",
@@ -95,6 +96,7 @@ TITLES: dict[str, str] = {
     "hearing_notice": "听证通知书",
     "ban_decision": "行政处罚决定书",
     "ban_lifted": "从业禁止期满通知书",
+    "cascade_notice": "终止任职通知书",
     "revocation_notice": "撤销决定通知书",
 }
 
@@ -110,13 +112,14 @@ NUMBERS: dict[str, str] = {
     "hearing_notice": "渝民社听〔2026〕6号",
     "ban_decision": "渝民社禁决〔2026〕8号",
     "ban_lifted": "渝民社解〔2026〕10号",
+    "cascade_notice": "渝民社终职〔2026〕2号",
     "revocation_notice": "渝民社撤销〔2027〕1号",
 }
 
 _BASIS_OF: dict[str, str | None] = {
     "interview_notice": None,
     "interview_record": None,
-    "rectification_order": "warning",
+    "rectification_order": None,
     "warning_prior_notice": "warning",
     "warning_decision": "warning",
     "replacement_prior_notice": "replacement",
@@ -125,10 +128,11 @@ _BASIS_OF: dict[str, str | None] = {
     "hearing_notice": "ban",
     "ban_decision": "ban",
     "ban_lifted": "ban",
+    "cascade_notice": None,
     "revocation_notice": "warning",
 }
 
-_BAN_TYPES = {"ban_prior_notice", "hearing_notice", "ban_decision", "ban_lifted"}
+_BAN_TYPES = {"ban_prior_notice", "hearing_notice", "ban_decision", "ban_lifted", "cascade_notice"}
 
 #: The decision an ending or a setting aside refers to (filled from the record).
 _ORIGINAL: dict[str, dict[str, str]] = {
@@ -136,6 +140,11 @@ _ORIGINAL: dict[str, dict[str, str]] = {
         "title": "从业禁止决定书",
         "number": "渝民社禁决〔2023〕2号",
         "date_cn": "2023年11月20日",
+    },
+    "cascade_notice": {
+        "title": "从业禁止决定书",
+        "number": "渝民社禁决〔2026〕8号",
+        "date_cn": "2026年12月1日",
     },
     "revocation_notice": {
         "title": "行政处罚决定书",
@@ -161,6 +170,7 @@ _DEADLINES: dict[str, dict[str, dict[str, object]]] = {
     "hearing_notice": {"hearing": {"due_cn": "2026年12月21日", "provisional": False}},
     "ban_decision": {},
     "ban_lifted": {},
+    "cascade_notice": {"replacement": {"due_cn": None, "period_cn": "三十日"}},
     "revocation_notice": {},
 }
 

@@ -34,6 +34,7 @@ def test_default_patterns_are_the_published_ones() -> None:
         "hearing_notice": "渝民社听〔{year}〕{seq}号",
         "ban_decision": "渝民社禁决〔{year}〕{seq}号",
         "ban_lifted": "渝民社解〔{year}〕{seq}号",
+        "cascade_notice": "渝民社终职〔{year}〕{seq}号",
         "revocation_notice": "渝民社撤销〔{year}〕{seq}号",
     }
 

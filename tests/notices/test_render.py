@@ -30,6 +30,7 @@ PUBLIC_TYPES = [
     "hearing_notice",
     "ban_decision",
     "ban_lifted",
+    "cascade_notice",
     "revocation_notice",
 ]
 
@@ -90,6 +91,13 @@ EXPECTED: dict[str, list[str]] = {
         "于2023年11月20日依据",
         "《从业禁止决定书》（渝民社禁决〔2023〕2号）",
         "已于2026年11月30日届满",
+    ],
+    "cascade_notice": [
+        "重庆市阳光儿童关爱协会：",
+        "本机关于2026年12月1日作出《从业禁止决定书》（渝民社禁决〔2026〕8号）",
+        "张伟现任你单位秘书长",
+        "自收到本通知书之日起三十日内依照章程终止其秘书长职务",
+        "本通知不是对你单位的行政处罚",
     ],
     "revocation_notice": [
         "渝府复决〔2027〕12号",
@@ -159,7 +167,10 @@ def test_notice_renders_to_pdf(
 
     expected = [TITLES[notice_type], NUMBERS[notice_type], "—1—"]
     if notice_type != "interview_record":  # a record is signed on the spot, not issued
-        expected += ["重庆市民政局2026年12月1日", "（印章）", "重庆市渝中区人民路252号"]
+        expected += ["重庆市民政局2026年12月1日", "重庆市渝中区人民路252号"]
+        # The seal placeholder is on screen (HTML) only: the PDF is sealed by hand.
+        assert "（印章）" in html and "（印章）" not in text
+    assert "样本" not in text  # the sample context has the office's own address
     if context["basis"] is not None:
         expected.append(context["basis"]["citation"])
     if notice_type in DECISIONS:

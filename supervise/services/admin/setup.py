@@ -79,6 +79,7 @@ def doctor(rt: Runtime, actor: str) -> list[Check]:
     else:
         checks.append(Check("calendar", True, "official schedules cover the next 12 months"))
     checks.append(Check("mail", *rt.transport().check()))
+    checks.append(Check("office", *office_check(rt)))
     checks.append(Check("users", *directory_check(rt)))
     checks.append(Check("fonts", *fonts_check(rt)))
     return checks
@@ -90,3 +91,14 @@ def fonts_check(rt: Runtime) -> tuple[bool, str]:
     if problems:
         return False, "; ".join(problems)
     return True, "PDF notices can be rendered (CJK font and WeasyPrint found)"
+
+
+def office_check(rt: Runtime) -> tuple[bool, str]:
+    """Whether the office's address and telephone, printed on every notice, are its own."""
+    found = rt.settings.office.placeholders()
+    if found:
+        return False, (
+            f"{' and '.join(found)} still hold the packaged placeholder; notices are marked "
+            "样本 (sample) until they are set in the office's config file (--config)"
+        )
+    return True, f"{rt.settings.office.name}, {rt.settings.office.address}"

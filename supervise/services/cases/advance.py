@@ -32,6 +32,7 @@ from supervise.rules import (
     Params,
     Rulebook,
     case_facts,
+    check_law_in_force,
     check_measure,
     check_params,
     choose_basis,
@@ -171,6 +172,7 @@ def advance(
         check_params(event, facts, law, when, params)
         basis = choose_basis(event, facts, law, params)
         measure = check_measure(event, facts, law, basis, params, day0)
+        check_law_in_force(event, law, basis, params, day0)
         _require_party_address(event, org, person)
         # The notice's content is checked last: a legal refusal says more than a missing field.
         details = notices.prepare(event, params, when, rt.settings.zone)
@@ -178,16 +180,17 @@ def advance(
             before, after = _apply(
                 uow, law, case, event, params, when, actor, basis, running, measure
             )
-            cascaded: list[int] = []
+            reached: list[tuple[model.Case, model.Organization]] = []
             ban: model.Ban | None = None
             if event in BAN_EVENTS:
-                cascaded, ban = _impose(uow, rt, law, case, person, params, when, actor, basis)
+                reached, ban = _impose(uow, rt, law, case, person, params, when, actor, basis)
             elif event in BAN_ENDINGS:
                 for ban in bans:
                     ban.status, ban.ended_at = BAN_ENDINGS[event], when
                     # The registry keeps what set the ban aside (a judgment on appeal or
                     # retrial for a court's ban, a 复议决定 or judgment for the bureau's).
                     ban.end_reference = params.reference
+            cascaded = [other.id for other, _ in reached]
             issued = notices.issue(
                 uow,
                 rt,
@@ -206,6 +209,25 @@ def advance(
                     ban=ban,
                 ),
             )
+            # Each organization the ban reaches gets its own notice, after the decision it
+            # cites has its number (13: the post must end; no penalty on the organization).
+            for other, other_org in reached:
+                issued += notices.issue(
+                    uow,
+                    rt,
+                    notices.IssueContext(
+                        law=law,
+                        case=other,
+                        org=other_org,
+                        person=person,
+                        event="ban_cascade",
+                        seq=other.seq,
+                        when=when,
+                        basis=None,
+                        details={"cascade_notice": {}},
+                        ban=ban,
+                    ),
+                )
             uow.flush()
             # Read back inside the transaction: no second round trip after the commit.
             view = case_view(uow, case, org, person, detail=True, with_history=False)
@@ -293,8 +315,10 @@ def _apply(
         case.hearing_recorded = False
         # Kept on the case so the decision's guard reads it with the case, in one read.
         case.proposed_measure = measure
+        case.conduct_date = params.conduct_date
     elif event not in RETURNING_EVENTS and after in RESTING_STATES:
         case.proposed_measure = None
+        case.conduct_date = None
     if event == "record_statement" and params.waiver:
         case.statement_waived = True
     if event == "record_hearing":
@@ -319,7 +343,10 @@ def _apply(
 
 def _data(params: Params) -> dict[str, Any]:
     data: dict[str, Any] = {}
-    for key in ("date", "time", "until", "years", "start", "judgment", "court", "reference"):
+    for key in (
+        "date", "time", "until", "years", "start", "judgment", "court", "reference",
+        "conduct_date",
+    ):  # fmt: skip
         value = getattr(params, key)
         if value is not None:
             data["from" if key == "start" else key] = (
@@ -407,8 +434,12 @@ def _impose(
     when: datetime,
     actor: str,
     basis: str | None,
-) -> tuple[list[int], model.Ban]:
-    """Enter the ban in the registry and cascade it to the person's other posts in scope."""
+) -> tuple[list[tuple[model.Case, model.Organization]], model.Ban]:
+    """Enter the ban in the registry and cascade it to the person's other posts in scope.
+
+    Returns:
+        The other cases the ban reached, with their organizations, and the ban.
+    """
     assert basis is not None
     rule = law.bases[basis].ban
     assert rule is not None
@@ -430,13 +461,19 @@ def _impose(
         ended_at=None,
     )
     uow.session.add(ban)
-    cascaded: list[int] = []
+    cascaded: list[tuple[model.Case, model.Organization]] = []
     if ban_is_over(ban, when.astimezone(law.zone).date()):
         return cascaded, ban  # only a ban in force (or still to come) bars other posts
     for other, org in store.other_cases_of_person(uow, person.id, case.id, CASCADE_SOURCES):
         if not ban.covers(org):
             continue
-        cascade = Params(reason=f"ban in case {case.id} ({basis}): a banned person may not serve")
+        # No penalty on the organization: the post must end because the person may not hold
+        # it (the ban's own terms, or 未成年人保护法 Art. 62 for a court's ban on work with
+        # minors); the notice says why.
+        cascade = Params(
+            reason=f"ban in case {case.id} ({basis}): a banned person may not serve; the post "
+            "must end (no penalty on the organization)"
+        )
         _apply(
             uow,
             law,
@@ -448,5 +485,5 @@ def _impose(
             basis,
             store.running_deadlines(uow, other.id),
         )
-        cascaded.append(other.id)
+        cascaded.append((other, org))
     return cascaded, ban

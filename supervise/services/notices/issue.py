@@ -24,6 +24,7 @@ from supervise.deadlines import period_due
 from supervise.errors import InvalidInput
 from supervise.law import (
     BAN_SCOPES,
+    CASCADE_BASIS,
     FROM_SERVICE,
     LAWSUIT_MONTHS,
     ORG_KINDS,
@@ -246,6 +247,7 @@ _ORIGINAL_OF: dict[str, tuple[str, ...]] = {
     "lift_ban": ("ban_decision",),
     "revoke_ban": ("ban_decision",),
     "revoke_warning": ("warning_decision",),
+    "ban_cascade": ("ban_decision",),
 }
 
 
@@ -255,7 +257,9 @@ def _original(uow: UnitOfWork, ctx: IssueContext, notice_type: str) -> dict[str,
     types = _ORIGINAL_OF.get(ctx.event)
     if not types or (ctx.ban is not None and ctx.ban.by_court):
         return None
-    found = store.latest_notice(uow, ctx.case.id, types)
+    # A cascade cites the decision of the case that banned the person.
+    case_id = ctx.ban.case_id if ctx.event == "ban_cascade" and ctx.ban is not None else None
+    found = store.latest_notice(uow, case_id or ctx.case.id, types)
     if found is None:
         return None
     return {
@@ -323,6 +327,10 @@ def _context(
             "phone": settings.office.phone,
             "review_body": settings.office.review_body,
             "court": settings.office.court,
+            "interview_basis": settings.office.interview_basis,
+            "cascade_basis": CASCADE_BASIS.get(ctx.ban.scope) if ctx.ban else None,
+            # Printed with placeholder office data, a notice is a sample: it says so.
+            "sample": bool(settings.office.placeholders()),
         },
         "organization": {
             "name": ctx.org.name,
