@@ -45,11 +45,12 @@ run appoint --org 2 --person 1 --role 理事
 say "Case 1: an interview (约谈); its notice is numbered and must be served"
 run case advance 1 schedule_interview --date 2026-12-03 --reason "未按期报送年度工作报告" \
   --facts "未按期报送2025年度工作报告" --place "渝中区民政局301会议室" --details interview.yaml
-run notice serve 1 --method direct --on 2026-11-27
+printf '%%PDF-1.4 送达回证（扫描件）\n' > receipt-1.pdf   # the signed proof of service, scanned
+run notice serve 1 --method direct --on 2026-11-27 --receipt receipt-1.pdf
 at 2026-12-03T15:00:00+08:00
 run case advance 1 record_interview --reason "负责人承认未按期报送，承诺整改" \
   --facts "未按期报送2025年度工作报告" --place "渝中区民政局301会议室" --details record.yaml
-run notice serve 3 --method direct --on 2026-12-03
+run notice serve 3 --method lodged --on 2026-12-03 --no-receipt --reason "拒绝签收，已拍照，见证人王五"
 
 say "Rectification not done: propose a warning (事先告知); the decision waits for the window"
 at 2027-01-06T09:00:00+08:00
@@ -65,7 +66,8 @@ run notice list --case 1
 
 say "Case 2: the same person is proposed for an industry ban under 慈善法 Art. 112; a hearing is asked for"
 run case advance 2 propose_ban --years 3 --conduct-date 2026-10-15 --reason "挪用慈善财产" --facts "挪用定向捐赠款项用于非慈善目的" --details evidence.yaml
-run notice serve 6 --method direct --on 2027-01-12
+printf '%%PDF-1.4 送达回证（扫描件）\n' > receipt-6.pdf
+run notice serve 6 --method direct --on 2027-01-12 --receipt receipt-6.pdf
 run case advance 2 request_hearing --date 2027-01-25T09:30 --place "渝北区民政局听证室" --details hearing.yaml
 at 2027-01-25T16:00:00+08:00
 run case advance 2 record_hearing --reason "听证笔录：当事人陈述申辩，未提出新证据"

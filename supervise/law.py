@@ -284,6 +284,9 @@ SERVICE_METHODS: dict[str, str] = {
     "electronic": "电子送达",
     "public": "公告送达",
 }
+#: Methods whose proof is the 送达回证 signed by the recipient (or, when lodged, by the
+#: witnesses): recording them needs its scan, or an explicit reason why there is none.
+RECEIPT_METHODS: frozenset[str] = frozenset({"direct", "lodged"})
 #: 民事诉讼法: a document published for public service counts as served 30 days later.
 PUBLIC_NOTICE_DAYS = 30
 

@@ -603,9 +603,13 @@ class Office:
         on: date,
         receipt: str | Path | None = None,
         consent: str | None = None,
+        no_receipt_reason: str | None = None,
         actor: str | None = None,
     ) -> Served:
-        """Record service (送达); windows counted from notice start on that day."""
+        """Record service (送达); windows counted from notice start on that day.
+
+        Direct and lodged service need the signed 送达回证's scan (``receipt``) or the reason
+        there is none (``no_receipt_reason``)."""
         from supervise.services.notices import records
 
         path = None if receipt is None else Path(receipt)
@@ -617,6 +621,7 @@ class Office:
             on,
             path,
             consent,
+            no_receipt_reason,
         )
 
     def verify_notice(self, notice_id: int, path: str | Path, *, actor: str | None = None) -> bool:

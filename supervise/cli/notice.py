@@ -136,6 +136,10 @@ def notice_batch(
     type=FilePath(path_type=Path, dir_okay=False),
     help="Scanned proof of service (送达回证); its SHA-256 is kept.",
 )
+@click.option(
+    "--no-receipt", is_flag=True, help="Direct or lodged service without a signed 送达回证."
+)
+@click.option("--reason", metavar="TEXT", help="Why there is no 送达回证 (with --no-receipt).")
 @click.option("--consent", metavar="REF", help="The party's consent to electronic service.")
 @json_option
 @pass_office
@@ -145,20 +149,31 @@ def notice_serve(
     method: str,
     on: str,
     receipt: Path | None,
+    no_receipt: bool,
+    reason: str | None,
     consent: str | None,
     as_json: bool,
 ) -> None:
     """Record service (送达); windows counted from notice start on the day of service.
 
-    Public notice (公告送达) counts as served 30 days after publication. Serving again
-    (a first attempt returned) moves the window, with a history entry.
+    Direct and lodged service need the signed 送达回证 (--receipt FILE, its scan) or
+    --no-receipt --reason TEXT. Public notice (公告送达) counts as served 30 days after
+    publication. Serving again (a first attempt returned) moves the window, with a history
+    entry.
 
     \b
     Example:
         supervise notice serve 3 --method direct --on 2026-12-01 --receipt 回证.pdf
     """
+    if no_receipt != (reason is not None):
+        raise InvalidInput("--no-receipt and --reason go together: say why there is no 送达回证")
     served = office.serve_notice(
-        notice_id, method=method, on=parse_date(on, "--on"), receipt=receipt, consent=consent
+        notice_id,
+        method=method,
+        on=parse_date(on, "--on"),
+        receipt=receipt,
+        consent=consent,
+        no_receipt_reason=reason,
     )
     if as_json:
         emit_json(served.as_json(office.settings.zone))

@@ -212,7 +212,7 @@ NOTICE_TYPES: dict[str, NoticeType] = {
         ),
         _nt(
             "replacement_order",
-            "责令撤换通知书",
+            "行政处罚决定书",
             ("facts", "evidence"),
             _DECISION_OPTIONAL + ("report_method",),
             events=("order_replacement",),

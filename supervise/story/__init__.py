@@ -16,12 +16,16 @@ One way to drive cases through their steps, shared by the tests, the rendered ex
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from pathlib import Path
 from typing import Any
 
+from supervise.law import RECEIPT_METHODS
 from supervise.notices.types import NOTICE_TYPES
 from supervise.office import Office
 from supervise.states import CaseState
@@ -200,13 +204,28 @@ def moment(office: Office, local: str) -> datetime:
     return datetime.fromisoformat(local).replace(tzinfo=office.settings.zone)
 
 
+def receipt_scan(number: str) -> Path:
+    """A stand-in for the scan of a signed 送达回证 (a file naming the notice), in the temporary
+    folder: direct and lodged service are recorded with their receipt."""
+    folder = Path(tempfile.gettempdir()) / "supervise-story-receipts"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"{hashlib.sha256(number.encode('utf-8')).hexdigest()[:16]}.txt"
+    path.write_text(f"送达回证（扫描件）{number}\n", encoding="utf-8")
+    return path
+
+
 def serve_all(
     office: Office, case_id: int, on: date | None = None, method: str = "direct"
 ) -> list[Served]:
     """Serve every unserved notice of the case (the windows they start begin that day)."""
     day = on or office.runtime.clock.today()
     return [
-        office.serve_notice(view.id, method=method, on=day)
+        office.serve_notice(
+            view.id,
+            method=method,
+            on=day,
+            receipt=receipt_scan(view.number) if method in RECEIPT_METHODS else None,
+        )
         for view in office.notices(case=case_id)
         if view.served_on is None and view.status == "active" and NOTICE_TYPES[view.type].served
     ]

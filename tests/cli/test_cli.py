@@ -119,6 +119,9 @@ def test_case_json_shapes(run: Run, world: dict[str, int | str], tmp_path: Path)
             "direct",
             "--on",
             "2026-11-27",
+            "--no-receipt",
+            "--reason",
+            "当事人当场签收，回证随卷归档后补扫描",
             "--json",
         )
     )

@@ -78,6 +78,7 @@ FILES: dict[str, str] = {
     ),
     "blocked": "not a folder\n",
     "warning.yaml": "evidence: |-\n  1. 年度检查记录；\n  2. 询问笔录1份。\n",
+    "receipt.pdf": "%PDF-1.4 送达回证（扫描件）\n",
     "interview.yaml": (
         "interviewers: [王建国, 刘敏]\n"
         "materials: [单位登记证书副本, 近一年财务报表]\n"
@@ -150,7 +151,7 @@ STEPS: tuple[Step, ...] = (
         " --facts 2026年度未按规定参加年度检查，经催告仍未报送年度工作报告。"
         " --details {tmp}/warning.yaml"
     ),
-    _s("notice serve 1 --method direct --on 2026-11-27"),
+    _s("notice serve 1 --method direct --on 2026-11-27 --receipt {tmp}/receipt.pdf"),
     _s(
         "case advance 2 schedule_interview --date 2026-12-10 --facts 未按规定报送年度工作报告"
         " --place 渝中区民政局301会议室 --details {tmp}/interview.yaml",
@@ -164,7 +165,10 @@ STEPS: tuple[Step, ...] = (
         "case advance 4 schedule_interview --date 2026-12-08 --facts 未按规定报送年度工作报告"
         " --place 南岸区民政局301会议室 --details {tmp}/interview.yaml"
     ),
-    _s("notice serve 3 --method direct --on 2026-11-27"),
+    _s(
+        "notice serve 3 --method lodged --on 2026-11-27 --no-receipt"
+        " --reason 受送达人拒绝签收，已拍照留存"
+    ),
     _s("remind run", now=T1, golden="remind_run_1"),
     _s(
         "case advance 4 record_interview --reason 约谈记录 --facts 未按规定报送年度工作报告"

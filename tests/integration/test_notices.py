@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, text
 from supervise.errors import InvalidInput, NotAllowed
 from supervise.office import Office
 from supervise.states import CaseState
-from supervise.story import DETAILS, serve_all
+from supervise.story import DETAILS, receipt_scan, serve_all
 from tests.conftest import MakeOffice, open_case
 from tests.integration.helpers import advance, case_in, kinds
 from tests.integration.test_concurrency import write_lock
@@ -134,7 +134,9 @@ def test_serving_again_moves_the_window(make_office: MakeOffice) -> None:
     [notice] = office.notices(case=case_id)
     office_later = make_office(now="2026-12-10T10:00:00+08:00")
     office_later.serve_notice(notice.id, method="mail", on=date(2026, 12, 4))
-    started = office_later.serve_notice(notice.id, method="direct", on=date(2026, 12, 9)).windows
+    started = office_later.serve_notice(
+        notice.id, method="direct", on=date(2026, 12, 9), receipt=receipt_scan(notice.number)
+    ).windows
     assert started == [("hearing_request", date(2026, 12, 16))]
     reasons = [h.reason or "" for h in office_later.case(case_id).history]
     assert "served again" in reasons[-1] and "first service 2026-12-04" in reasons[-1]
@@ -154,8 +156,10 @@ def test_public_notice_counts_after_thirty_days(office: Office) -> None:
     ("method", "on", "consent", "error", "fragment"),
     [
         ("electronic", date(2026, 11, 27), None, InvalidInput, "consent"),
-        ("direct", date(2026, 11, 28), None, InvalidInput, "in the future"),
-        ("direct", date(2026, 11, 20), None, InvalidInput, "before the notice was issued"),
+        ("direct", date(2026, 11, 27), None, InvalidInput, "proved by the signed 送达回证"),
+        ("lodged", date(2026, 11, 27), None, InvalidInput, "--no-receipt --reason"),
+        ("mail", date(2026, 11, 28), None, InvalidInput, "in the future"),
+        ("mail", date(2026, 11, 20), None, InvalidInput, "before the notice was issued"),
         ("fax", date(2026, 11, 27), None, InvalidInput, "unknown method"),
     ],
 )
@@ -175,13 +179,13 @@ def test_records_and_superseded_notices_are_not_served(office: Office) -> None:
     case_id = case_in(office, S.RECTIFYING)
     record = next(n for n in office.notices(case=case_id) if n.type == "interview_record")
     with pytest.raises(NotAllowed, match="record"):
-        office.serve_notice(record.id, method="direct", on=date(2026, 11, 27))
+        office.serve_notice(record.id, method="mail", on=date(2026, 11, 27))
     other = case_in(office, S.INTERVIEW_SCHEDULED)
     advance(office, other, "reschedule_interview", date=date(2026, 12, 11))
     old, new = office.notices(case=other)
     assert (old.status, new.status) == ("superseded", "active")
     with pytest.raises(NotAllowed, match="superseded"):
-        office.serve_notice(old.id, method="direct", on=date(2026, 11, 27))
+        office.serve_notice(old.id, method="mail", on=date(2026, 11, 27))
 
 
 def test_an_unserved_decision_becomes_overdue(make_office: MakeOffice) -> None:

@@ -226,7 +226,7 @@ def test_a_hearing_notice_served_too_late_is_refused(make_office: MakeOffice) ->
     assert view.served_on is None
     # Served in time, it is recorded.
     in_time = make_office(now="2026-12-04T16:00:00+08:00")
-    assert in_time.serve_notice(notice, method="direct", on=date(2026, 12, 4)).notice.served_on
+    assert in_time.serve_notice(notice, method="mail", on=date(2026, 12, 4)).notice.served_on
 
 
 def test_the_hour_is_given_on_the_command_line(db_url: str, tmp_path: Path) -> None:
@@ -564,3 +564,48 @@ def test_the_conduct_date_is_validated_on_the_command_line(db_url: str) -> None:
               "2026-01-01"], env=env,
     )  # fmt: skip
     assert result.exit_code == 2 and "takes no --conduct-date" in result.stderr
+
+
+# --- 9. receipts of service --------------------------------------------------------------------
+
+
+def test_direct_service_needs_its_receipt_or_a_reason(db_url: str, tmp_path: Path) -> None:
+    import supervise
+
+    with supervise.open(db_url, actor="zhang", now=NOW, environ={}) as office:
+        case_id = case_in(office, S.WARNING_PROPOSED)
+        [notice] = office.notices(case=case_id)
+    env = {"SUPERVISE_NOW": NOW.isoformat(), "SUPERVISE_DB": db_url, "SUPERVISE_USER": "zhang"}
+    scan = tmp_path / "回证.pdf"
+    scan.write_bytes(b"%PDF-1.4 signed receipt")
+    base = ["notice", "serve", str(notice.id), "--on", "2026-11-27", "--method"]
+    for args, message in (
+        (["direct"], "proved by the signed 送达回证"),
+        (["lodged", "--no-receipt"], "--no-receipt and --reason go together"),
+        (["direct", "--reason", "x"], "--no-receipt and --reason go together"),
+        (["mail", "--no-receipt", "--reason", "x"], "--no-receipt is for direct or lodged"),
+        (["direct", "--receipt", str(scan), "--no-receipt", "--reason", "x"], "not both"),
+        (["direct", "--no-receipt", "--reason", "bad\x1b[31m"], "--reason"),
+    ):
+        result = CliRunner().invoke(cli, base + args, env=env)
+        assert result.exit_code == 2, (args, result.stderr)
+        assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    with supervise.open(db_url, actor="zhang", now=NOW, environ={}) as office:
+        assert office.notices(case=case_id)[0].served_on is None
+    result = CliRunner().invoke(cli, base + ["direct", "--receipt", str(scan)], env=env)
+    assert result.exit_code == 0, result.stderr
+    with supervise.open(db_url, actor="zhang", now=NOW, environ={}) as office:
+        # The receipt's hash is kept: verify recognises the scan as proof of this notice.
+        assert office.verify_notice(notice.id, scan)
+        history = office.case(case_id).history[-1]
+        assert history.event == "serve_notice"
+    other = None
+    with supervise.open(db_url, actor="zhang", now=NOW, environ={}) as office:
+        other = case_in(office, S.WARNING_PROPOSED)
+        [second] = office.notices(case=other)
+        served = office.serve_notice(
+            second.id, method="lodged", on=date(2026, 11, 27),
+            no_receipt_reason="受送达人拒绝签收，已拍照留存，见证人王某",
+        )  # fmt: skip
+        assert served.notice.served_on == date(2026, 11, 27)
+        assert office.case(other).history[-1].reason

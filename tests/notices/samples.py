@@ -91,7 +91,7 @@ TITLES: dict[str, str] = {
     "warning_prior_notice": "行政处罚事先告知书",
     "warning_decision": "行政处罚决定书",
     "replacement_prior_notice": "行政处罚事先告知书",
-    "replacement_order": "责令撤换通知书",
+    "replacement_order": "行政处罚决定书",
     "ban_prior_notice": "行政处罚事先告知书",
     "hearing_notice": "听证通知书",
     "ban_decision": "行政处罚决定书",

@@ -17,8 +17,14 @@ from supervise.adapters.database import UnitOfWork
 from supervise.clock import wall_clock
 from supervise.deadlines import period_due
 from supervise.errors import GuardRefused, InvalidInput, NotAllowed, NotFound, SuperviseError
-from supervise.inputs import CONSENT, optional_text
-from supervise.law import FROM_SERVICE, HEARING_NOTICE_RULE, PUBLIC_NOTICE_DAYS, SERVICE_METHODS
+from supervise.inputs import CONSENT, REASON, optional_text
+from supervise.law import (
+    FROM_SERVICE,
+    HEARING_NOTICE_RULE,
+    PUBLIC_NOTICE_DAYS,
+    RECEIPT_METHODS,
+    SERVICE_METHODS,
+)
 from supervise.notices import pii
 from supervise.notices.types import NOTICE_TYPES
 from supervise.redact import quoted
@@ -125,8 +131,13 @@ def serve(
     on: date,
     receipt: Path | None = None,
     consent: str | None = None,
+    no_receipt_reason: str | None = None,
 ) -> Served:
-    """Record how and when the notice reached the party; start (or move) its window."""
+    """Record how and when the notice reached the party; start (or move) its window.
+
+    Direct and lodged service are proved by the signed 送达回证: its scan (``receipt``, whose
+    SHA-256 is kept) or, where there is none, the reason why (``no_receipt_reason``).
+    """
     if method not in SERVICE_METHODS:
         raise InvalidInput(
             f"unknown method {quoted(method)}; use one of {', '.join(SERVICE_METHODS)}"
@@ -137,6 +148,20 @@ def serve(
     if method == "electronic" and not consent:
         raise InvalidInput(
             "electronic service needs the party's consent (行政处罚法 Art. 61): give --consent REF"
+        )
+    no_receipt_reason = optional_text(no_receipt_reason, "--reason", REASON)
+    if method in RECEIPT_METHODS:
+        if receipt is None and no_receipt_reason is None:
+            raise InvalidInput(
+                f"{method} service is proved by the signed 送达回证: give --receipt FILE (its "
+                "scan; the SHA-256 is kept), or --no-receipt --reason TEXT saying why there is none"
+            )
+        if receipt is not None and no_receipt_reason is not None:
+            raise InvalidInput("give either --receipt FILE or --no-receipt --reason TEXT, not both")
+    elif no_receipt_reason is not None:
+        raise InvalidInput(
+            f"--no-receipt is for direct or lodged service; {method} service needs no 送达回证 "
+            "(leave it out)"
         )
     rt.settings.date_range.day(on, "--on")
     receipt_sha = None if receipt is None else sha256_of(receipt, "--receipt")
@@ -196,6 +221,7 @@ def serve(
                 consent=consent,
                 recorded_at=wall_clock(),
                 by=actor,
+                no_receipt_reason=no_receipt_reason,
             )
         )
         append_history(
@@ -211,6 +237,8 @@ def serve(
                 "number": notice.number,
                 "method": method,
                 "served_on": effective.isoformat(),
+                **({"receipt_sha256": receipt_sha} if receipt_sha else {}),
+                **({"no_receipt": no_receipt_reason} if no_receipt_reason else {}),
                 **({"windows": {k: d.isoformat() for k, d in started}} if started else {}),
             },
         )
