@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 EXTRAS ?= pg,pdf,test,dev
-DEBIAN_PACKAGES := fonts-noto-cjk poppler-utils libharfbuzz-subset0
+DEBIAN_PACKAGES := fonts-noto-cjk poppler-utils libharfbuzz-subset0 chromium
 
 .PHONY: demo test fuzz install system-deps lint typecheck bench clean
 
@@ -14,7 +14,8 @@ $(BIN)/python:
 install: $(BIN)/python system-deps
 	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
 
-# PDF notices need CJK fonts, pdftotext and HarfBuzz's subsetter (8 s a page without it).
+# PDF notices need CJK fonts, pdftotext and HarfBuzz's subsetter (8 s a page without it);
+# the report tests open the HTML reports in a real headless Chromium.
 system-deps:
 	@missing=""; for p in $(DEBIAN_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \

@@ -76,6 +76,10 @@ class Layout:
     def org_of(self, case_id: int) -> int:
         return (case_id - 1) // CASES_PER_ORG + 1
 
+    def event_at(self, case_id: int) -> datetime:
+        """When the case's steps happened (the reports benchmark archives most of them)."""
+        return EVENT_AT
+
 
 def _kind(layout: Layout, i: int) -> str:
     if layout.only is not None:
@@ -184,9 +188,10 @@ def rows(layout: Layout) -> dict[str, Iterator[tuple[Any, ...]]]:
     def history() -> Iterator[tuple[Any, ...]]:
         for i in range(1, layout.n + 1):
             _, _, basis, hist, _ = KINDS[_kind(layout, i)]
+            at = layout.event_at(i)
             for seq, (event, before, after) in enumerate(hist, start=1):
                 yield (
-                    i, seq, event, before, after, EVENT_AT, EVENT_AT, "bench", None,
+                    i, seq, event, before, after, at, at, "bench", None,
                     basis if event == "propose_warning" else None, "{}",
                 )  # fmt: skip
 
@@ -230,11 +235,16 @@ def _sqlite_value(v: Any) -> Any:
 
 
 def build(
-    url: str, n: int, matching: int = 100, overdue: int = 100, only: str | None = None
+    url: str,
+    n: int,
+    matching: int = 100,
+    overdue: int = 100,
+    only: str | None = None,
+    layout: Layout | None = None,
 ) -> float:
     """Fill the migrated, empty database at ``url``; return the seconds it took."""
     start = time.perf_counter()
-    layout = Layout(n, matching, overdue, only)
+    layout = layout or Layout(n, matching, overdue, only)
     data = rows(layout)
     if url.startswith("sqlite"):
         con = sqlite3.connect(sqlite_file(url), isolation_level=None)

@@ -38,6 +38,7 @@ from bench import (  # noqa: E402
     notices,
     peers,
     profile_advance,
+    reports,
 )
 from bench.base import PG_SERVER  # noqa: E402
 from bench.common import Row, as_json, pg_available, scratch, table  # noqa: E402
@@ -50,6 +51,7 @@ BENCHMARKS = {
     "5": ("memory stays flat", bench_memory.run),
     "6": ("notices render fast", notices.run),
     "7": ("the same step on the peers", peers.run),
+    "9": ("the bureau's view: import, reports, export", reports.run),
 }
 
 

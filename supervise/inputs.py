@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from supervise.errors import InvalidInput
-from supervise.redact import quoted
+from supervise.redact import id_check_char, quoted
 
 # -- one limit per field (characters; the ORM's column lengths are at least these) --------
 
@@ -98,6 +98,8 @@ FILE_LIMITS: dict[str, int] = {
     "notice file": 50 * 1024 * 1024,
     "area file": 10 * 1024 * 1024,
     "scores file": 256 * 1024,
+    # `supervise import`: a register of tens of thousands of rows is a few MB.
+    "import file": 64 * 1024 * 1024,
 }
 
 # Unicode categories refused in text: controls (C0, DEL, C1: ESC, BEL, CR, LF, TAB),
@@ -114,6 +116,10 @@ def _refused(char: str, multiline: bool) -> bool:
 
 def control_characters(value: str, multiline: bool = False) -> list[str]:
     """The refused characters in ``value``, as escapes (``\\x1b``, ``\\u202e``)."""
+    if value.isprintable():
+        # The usual case, decided in C: printable text holds no character of the refused
+        # categories (str.isprintable is False for every Cc, Cf, Cs, Zl and Zp character).
+        return []
     found: list[str] = []
     for char in value:
         if _refused(char, multiline):
@@ -168,8 +174,6 @@ def optional_text(
     return None if value is None else text(value, what, limit, multiline=multiline)
 
 
-# GB 11643-1999 (as in validation.py, which this module must not import: it needs us).
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_RUN = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
 
 
@@ -181,8 +185,7 @@ def holds_id_number(value: str) -> bool:
 
 
 def _valid_id(run: str) -> bool:
-    total = sum(int(c) * w for c, w in zip(run[:17], _WEIGHTS, strict=True))
-    if "0123456789X"[(12 - total % 11) % 11] != run[17].upper():
+    if id_check_char(run[:17]) != run[17].upper():
         return False
     try:
         date(int(run[6:10]), int(run[10:12]), int(run[12:14]))

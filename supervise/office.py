@@ -21,17 +21,22 @@ Example::
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from supervise.errors import InvalidInput
 from supervise.inputs import ACTOR, optional_id, record_id, text
+from supervise.report_views import CasesReport
 from supervise.rules import Params
 from supervise.runtime import Runtime
+
+if TYPE_CHECKING:
+    from supervise.services.exchange.export import Export
+    from supervise.services.exchange.importer import ImportReport
 from supervise.views import (
     AdvanceResult,
     AgendaItem,
@@ -630,6 +635,56 @@ class Office:
 
         return records.verify(
             self.runtime, self._who(actor), record_id(notice_id, "notice"), Path(path)
+        )
+
+    # -- reports --------------------------------------------------------------------------
+
+    def cases_report(
+        self,
+        *,
+        start: date | None = None,
+        end: date | None = None,
+        actor: str | None = None,
+    ) -> CasesReport:
+        """Cases by state and district today; overdue deadlines; over the period (default:
+        the twelve months up to today) penalties per month, closures and the median days
+        from interview to closure, and notices not served in time."""
+        from supervise.services.reports import cases
+
+        return cases.cases_report(self.runtime, self._who(actor), start, end)
+
+    def export(self, kind: str, *, actor: str | None = None) -> Export:
+        """Every row of a register (``orgs``, ``cases``): its columns and a stream of rows."""
+        from supervise.services.exchange import export
+
+        return export.export(self.runtime, self._who(actor), kind)
+
+    def import_file(
+        self,
+        kind: str,
+        path: str | Path,
+        *,
+        encoding: str | None = None,
+        skip_bad: bool = False,
+        progress: Callable[[str, int, int], None] | None = None,
+        actor: str | None = None,
+    ) -> ImportReport:
+        """Import ``orgs`` or ``persons`` from a CSV file, every row checked first.
+
+        Nothing is written when any row is bad (``report.written`` is False and
+        ``report.bad`` lists every bad row) unless ``skip_bad``: then the good rows are
+        written and the bad ones go to ``report.reject_file`` beside the input. Rows stored
+        already with the same values are left alone (``report.unchanged``)."""
+        from supervise.services.exchange import importer
+
+        return importer.import_file(
+            self.runtime,
+            self._who(actor),
+            kind,
+            Path(path),
+            encoding=encoding,
+            skip_bad=skip_bad,
+            progress=progress,
         )
 
     # -- users ----------------------------------------------------------------------------

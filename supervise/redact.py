@@ -28,6 +28,7 @@ __all__ = [
     "MESSAGE_LIMIT",
     "add_secret",
     "clip",
+    "id_check_char",
     "mask_id_numbers",
     "quoted",
     "redact",
@@ -56,15 +57,37 @@ def add_secret(value: str | None) -> None:
 
 def _mask_id_number(match: re.Match[str]) -> str:
     # Characters 7-14 of an ID number are a birth date; an all-digit 统一社会信用代码 (whose
-    # characters 7-14 are an administrative code and an organization code) is left alone.
-    birth = unicodedata.normalize("NFKC", match.group(2))
+    # characters 7-14 are an administrative code and an organization code) is left alone,
+    # unless its last character is right for an ID number (GB 11643): then it is masked too,
+    # since a run that passes the ID number's own check may be one, mistyped or not.
+    if _plausible_birth(match.group(2)) or _id_check_holds(match.group(0)):
+        return match.group(1) + "*" * 8 + match.group(3)
+    return match.group(0)
+
+
+def _plausible_birth(digits: str) -> bool:
+    birth = unicodedata.normalize("NFKC", digits)
     try:
-        date(int(birth[:4]), int(birth[4:6]), int(birth[6:]))
+        born = date(int(birth[:4]), int(birth[4:6]), int(birth[6:]))
     except ValueError:
-        return match.group(0)
-    if not 1800 <= int(birth[:4]) <= 2199:
-        return match.group(0)
-    return match.group(1) + "*" * 8 + match.group(3)
+        return False
+    return 1800 <= born.year <= 2199
+
+
+# ISO 7064 MOD 11-2 weights for positions 1-17 (2**(18-i) mod 11), as printed in GB 11643.
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def id_check_char(first17: str) -> str:
+    """The GB 11643-1999 check character for 17 digits (here, the lowest layer, so that
+    validation, the input rules and the masking share one definition)."""
+    total = sum(int(char) * weight for char, weight in zip(first17, _ID_WEIGHTS, strict=True))
+    return "0123456789X"[(12 - total % 11) % 11]
+
+
+def _id_check_holds(run: str) -> bool:
+    run = unicodedata.normalize("NFKC", run)
+    return id_check_char(run[:17]) == run[17].upper()
 
 
 def _mask_email(match: re.Match[str]) -> str:

@@ -14,7 +14,7 @@ from datetime import date
 
 from supervise import inputs
 from supervise.errors import InvalidInput
-from supervise.redact import quoted
+from supervise.redact import id_check_char, quoted
 
 __all__ = [
     "mask_id_number",
@@ -24,10 +24,8 @@ __all__ = [
 ]
 
 _DIGITS = "0123456789"
-
-# ISO 7064 MOD 11-2 weights for positions 1-17 (2**(18-i) mod 11), as printed in GB 11643.
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK_CHARS = "0123456789X"
+
 _EARLIEST_BIRTH = date(1900, 1, 1)
 _LATEST_BIRTH = date(2100, 12, 31)
 
@@ -47,12 +45,6 @@ def _compact(text: str) -> str:
 def _shown(number: str) -> str:
     # Error messages reach terminals and logs: never echo a whole ID number.
     return number[:6] + "*" * 8 + number[-4:]
-
-
-def _id_check_char(first17: str) -> str:
-    """Return the GB 11643-1999 check character for 17 digits."""
-    total = sum(int(char) * weight for char, weight in zip(first17, _ID_WEIGHTS, strict=True))
-    return _ID_CHECK_CHARS[(12 - total % 11) % 11]
 
 
 def validate_id_number(text: str) -> str:
@@ -81,7 +73,7 @@ def validate_id_number(text: str) -> str:
             f"id number {_shown(number)}: characters 7-14 are not a birth date between "
             "1900-01-01 and 2100-12-31 (GB 11643-1999); check the number"
         )
-    expected = _id_check_char(number[:17])
+    expected = id_check_char(number[:17])
     if number[17] != expected:
         raise InvalidInput(
             f"id number {_shown(number)}: check character should be {expected} (GB 11643-1999); "

@@ -25,7 +25,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from supervise.adapters.orm import metadata, start_mappers
+from supervise.adapters.orm import DERIVED_TABLES, metadata, start_mappers
 from supervise.db import KNOWN_REVISIONS, SCHEMA_HEAD
 from supervise.errors import Conflict, DatabaseProblem
 from supervise.redact import clip
@@ -391,7 +391,12 @@ class Database:
         assert path is not None
         self.close()
         try:
-            return replace_rows(path, source, aside, [t.name for t in metadata.sorted_tables])
+            return replace_rows(
+                path,
+                source,
+                aside,
+                [t.name for t in metadata.sorted_tables if t.name not in DERIVED_TABLES],
+            )
         except sqlite3.Error as exc:
             raise DatabaseProblem(f"the restore was rolled back, nothing changed: {exc}") from exc
 

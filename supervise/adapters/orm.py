@@ -91,7 +91,7 @@ organizations = Table(
     # 住所 and 法定代表人 (行政处罚法 Art. 59(一)); added in revision 0004.
     Column("address", String(200)),
     Column("legal_representative", String(100)),
-    # Issue 12 (revision 0005): a professional child-protection organization, and the
+    # Issue 12 (revision 0006): a professional child-protection organization, and the
     # services it provides.
     Column("professional", Boolean, nullable=False),
     Column("services", JSON, nullable=False),
@@ -172,6 +172,8 @@ history = Table(
     Column("data", JSON, nullable=False),
     # One row per (case, seq): a second writer of the same step fails instead of forking.
     UniqueConstraint("case_id", "seq"),
+    # The reports' figures over a period (penalties per month, closures); revision 0005.
+    Index("ix_history_event_at", "event", "at"),
 )
 
 deadlines = Table(
@@ -422,6 +424,19 @@ evaluations = Table(
     Column("reason", Text),
     Column("status", String(12), nullable=False),
 )
+#: How many cases each organization has in each state, kept by triggers in the database
+#: (revision 0005): ``report cases`` sums these rows instead of counting every case.
+case_tallies = Table(
+    "case_tallies",
+    metadata,
+    Column("organization_id", ForeignKey("organizations.id"), primary_key=True),
+    Column("state", String(32), primary_key=True),
+    Column("n", Integer, nullable=False),
+)
+
+#: Tables the database keeps itself (triggers): copies and restores leave them out, the
+#: triggers rebuild them from the rows copied.
+DERIVED_TABLES: frozenset[str] = frozenset({"case_tallies"})
 
 mapper_registry = registry(metadata=metadata)
 _mapped = False

@@ -104,6 +104,9 @@ COMMAND_MODULES: dict[str, str] = {
     "notice": "notice",
     "user": "user",
     "remind": "remind",
+    "report": "report",
+    "export": "exchange",
+    "import": "exchange",
     # Reminder commands kept at the top level too (`remind agenda`, `remind scheduler`).
     "agenda": "remind",
     "scheduler": "remind",
@@ -132,6 +135,9 @@ COMMAND_HELP: dict[str, str] = {
     "notice": "Official notices (文书): numbered, rendered to HTML and PDF, served.",
     "user": "The user directory: who gets reminders, and to whom they escalate.",
     "remind": "Reminders, escalations and digests by e-mail (the outbox).",
+    "report": "The bureau's reports (统计报告): tables, --json, or --html FILE.",
+    "export": "Write every organization or case as CSV or JSON, streamed (flat memory).",
+    "import": "Import organizations or persons from a CSV file (UTF-8 or GB18030).",
     "agenda": "What falls due, per supervisor: deadlines within --days, and everything overdue.",
     "scheduler": "Run the reminder work forever in the foreground; log to stderr; stop with "
     "SIGTERM or Ctrl-C. Several may run against one PostgreSQL database.",

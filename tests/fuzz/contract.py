@@ -17,7 +17,7 @@ from typing import Any
 from click.testing import Result
 from sqlalchemy import Engine, select, text
 
-from supervise.adapters.orm import metadata
+from supervise.adapters.orm import DERIVED_TABLES, metadata
 
 Dump = dict[str, list[tuple[Any, ...]]]
 
@@ -46,6 +46,8 @@ def restore(engine: Engine, rows: Dump) -> None:
         for table in reversed(metadata.sorted_tables):
             conn.execute(table.delete())
         for table in metadata.sorted_tables:
+            if table.name in DERIVED_TABLES:
+                continue  # the triggers rebuild it from the cases put back
             data = rows.get(table.name, [])
             if data:
                 names = [c.name for c in table.columns]

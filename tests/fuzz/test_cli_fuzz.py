@@ -211,6 +211,17 @@ def _files(root: Path) -> list[str]:
         "config-dates.yaml": b"dates: {earliest_year: 0}\n",
         "huge.yaml": b"evidence: " + b"x" * (200 * 1024) + b"\n",
         "receipt.pdf": b"%PDF-1.4 scanned receipt\n",
+        # `supervise import`: good rows, bad rows, a row already stored, GB18030, a BOM.
+        "orgs.csv": (
+            f"name,credit_code,district,kind\n某某中心,{credit_code(908)},渝中区,social-group\n"
+            f"重复,{credit_code(906)},渝中区,social-group\n坏,52500103MJ0000106X,渝中区,x\n"
+        ).encode("utf-8-sig"),
+        "orgs-gb.csv": (
+            f"名称,统一社会信用代码,区县,类型\n甲,{credit_code(909)},江北区,社会团体\n"
+        ).encode("gb18030"),
+        "persons.csv": (
+            f"姓名,身份证号码\n王五,{id_number(910)}\n李四,{SEED_ID}\n坏,{SEED_ID[:-1]}0\n"
+        ).encode(),
     }
     paths = []
     for name, data in contents.items():
@@ -242,7 +253,7 @@ def values_for(param: click.Parameter, files: list[str], outputs: list[str]) -> 
     name = (param.name or "").lower()
     kind = param.type
     if isinstance(kind, click.Path):
-        pool = outputs if name in ("output",) else files
+        pool = outputs if name in ("output", "html") else files
         return st.one_of(st.sampled_from(pool), text)
     if isinstance(kind, click.Choice):
         return st.one_of(st.sampled_from([str(c) for c in kind.choices]), text)

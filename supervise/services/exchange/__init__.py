@@ -1,0 +1,1 @@
+"""Bulk exchange with spreadsheets: streamed exports and validated, all-or-nothing imports."""

@@ -1,0 +1,172 @@
+"""``supervise import``: a register from a CSV file, all or nothing (service layer).
+
+Every row is checked before anything is written: its fields (credit codes and ID numbers
+with their check characters, names and districts through the input rules, e-mail), its key
+against the rows above it in the file, and against the database. Without ``skip_bad`` a
+single bad row means nothing is written, and the report lists every bad row with its line
+and reason; with it the good rows are written and the bad ones go to a reject file beside
+the input (the original columns, its line and reason). A row whose key is stored already
+with the same values is left alone, so importing the same file twice changes nothing; with
+different values it is refused (``org edit``/``person edit`` keep the history of a change).
+Good rows are inserted with executemany through Core, in one transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from supervise.csvfiles import Table, read_table
+from supervise.errors import InvalidInput
+from supervise.redact import clip
+from supervise.runtime import Runtime
+from supervise.services.exchange import store
+from supervise.services.exchange.rows import KINDS, Kind, check_row, header_map
+from supervise.validation import mask_id_number
+
+#: Told of progress: the phase ("checking", "writing"), rows just done, rows in the phase.
+Progress = Callable[[str, int, int], None]
+#: Keys looked up in the database per query, rows inserted per executemany.
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class BadRow:
+    line: int
+    reason: str
+    values: list[str] = field(repr=False)
+
+
+@dataclass
+class ImportReport:
+    """What an import found and did. ``written`` is False when bad rows stopped it."""
+
+    kind: str
+    file: str
+    encoding: str
+    rows: int = 0
+    inserted: int = 0
+    unchanged: int = 0
+    bad: list[BadRow] = field(default_factory=list)
+    written: bool = False
+    reject_file: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "file": self.file,
+            "encoding": self.encoding,
+            "rows": self.rows,
+            "inserted": self.inserted,
+            "unchanged": self.unchanged,
+            "bad": [{"line": b.line, "reason": b.reason} for b in self.bad],
+            "written": self.written,
+            "reject_file": self.reject_file,
+        }
+
+
+def _shown_key(kind: Kind, key: str) -> str:
+    return mask_id_number(key) if kind.key == "id_number" else key
+
+
+def _differences(kind: Kind, clean: dict[str, Any], stored: dict[str, Any]) -> list[str]:
+    return [c for c in kind.compared if clean.get(c) != stored.get(c)]
+
+
+def reject_path(source: Path) -> Path:
+    return source.with_name(f"{source.stem}.rejects.csv")
+
+
+def _write_rejects(path: Path, table: Table, bad: list[BadRow]) -> None:
+    try:
+        with open(path, "w", encoding="utf-8-sig", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(["line", "reason", *table.header])
+            for row in bad:
+                writer.writerow([row.line, row.reason, *row.values])
+    except OSError as exc:
+        raise InvalidInput(
+            f"cannot write the reject file {clip(str(path))}: {exc.strerror}; nothing imported"
+        ) from exc
+
+
+def import_file(
+    rt: Runtime,
+    actor: str,
+    kind_name: str,
+    path: Path,
+    *,
+    encoding: str | None = None,
+    skip_bad: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Check every row of ``path``, then write the good ones (see the module docstring)."""
+    if kind_name not in KINDS:
+        raise InvalidInput(f"cannot import {kind_name!r}; choose one of {', '.join(KINDS)}")
+    kind = KINDS[kind_name]
+    table = read_table(path, encoding)
+    where = clip(str(path))
+    columns = header_map(kind, table.header, where)
+    report = ImportReport(kind.name, str(path), table.encoding, rows=len(table.records))
+    tick = progress or (lambda _phase, _n, _total: None)
+
+    good: list[tuple[int, dict[str, Any], list[str]]] = []
+    first_line: dict[str, int] = {}
+    for line, values in table.records:
+        clean, reasons = check_row(kind, columns, len(table.header), values)
+        key = clean.get(kind.key)
+        if key is not None and not reasons:
+            if key in first_line:
+                reasons.append(
+                    f"{kind.key} {_shown_key(kind, key)} appears already on line {first_line[key]}"
+                )
+            else:
+                first_line[key] = line
+        if reasons:
+            report.bad.append(BadRow(line, "; ".join(reasons), values))
+        else:
+            good.append((line, clean, values))
+        tick("checking", 1, len(table.records))
+
+    now = rt.clock.now()
+    with rt.uow() as uow:
+        new: list[dict[str, Any]] = []
+        for start in range(0, len(good), CHUNK):
+            chunk = good[start : start + CHUNK]
+            stored = store.stored_by_key(uow, kind.name, [c[kind.key] for _, c, _ in chunk])
+            for line, clean, values in chunk:
+                existing = stored.get(clean[kind.key])
+                if existing is None:
+                    new.append(clean)
+                    continue
+                changed = _differences(kind, clean, existing)
+                if changed:
+                    report.bad.append(
+                        BadRow(
+                            line,
+                            f"{kind.key} {_shown_key(kind, clean[kind.key])} exists already "
+                            f"(id {existing['id']}) with a different {', '.join(changed)}; "
+                            f"change it with `supervise {kind.name[:-1]} edit`",
+                            values,
+                        )
+                    )
+                else:
+                    report.unchanged += 1
+        report.bad.sort(key=lambda b: b.line)
+        if report.bad and not skip_bad:
+            return report
+        if report.bad:
+            target = reject_path(path)
+            _write_rejects(target, table, report.bad)
+            report.reject_file = str(target)
+        for start in range(0, len(new), CHUNK):
+            part = new[start : start + CHUNK]
+            store.insert_rows(uow, kind.name, part, now)
+            tick("writing", len(part), len(new))
+        uow.commit()
+    report.inserted = len(new)
+    report.written = True
+    return report

@@ -1,0 +1,225 @@
+"""``supervise import``: all or nothing, --skip-bad, idempotence, encodings (SQLite and PG)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from sqlalchemy import create_engine
+
+from supervise.office import Office
+from supervise.story import credit_code, id_number
+from tests.fuzz.contract import dump
+
+ENCODINGS = ["utf-8", "utf-8-sig", "gb18030"]
+BAD_CODE = credit_code(703)[:-1] + ("0" if credit_code(703)[-1] != "0" else "1")
+
+
+def run(db_url: str, *args: str) -> Result:
+    from supervise.cli import cli
+
+    return CliRunner().invoke(
+        cli,
+        ["--db", db_url, "--as", "wang", *args],
+        env={"SUPERVISE_NOW": "2026-11-27T10:00:00+08:00", "SUPERVISE_CONFIG": None},
+        catch_exceptions=False,
+    )
+
+
+def write_csv(path: Path, rows: list[list[str]], encoding: str) -> Path:
+    text = io.StringIO(newline="")
+    csv.writer(text).writerows(rows)
+    path.write_bytes(text.getvalue().encode(encoding))
+    return path
+
+
+ORG_ROWS = [
+    ["名称", "统一社会信用代码", "区县", "类型", "慈善组织"],
+    ["重庆市甲儿童服务中心", credit_code(701), "渝中区", "社会团体", "是"],  # line 2: good
+    ["乙社工服务中心", credit_code(702), "渝北区", "service-org", "否"],  # line 3: good
+    ["丙", BAD_CODE, "渝中区", "social-group", ""],  # line 4: check character
+    ["丁", credit_code(704), "渝中区", "公司", ""],  # line 5: kind
+    ["戊", credit_code(701), "渝中区", "social-group", ""],  # line 6: twice in the file
+    ["己（改名）", credit_code(705), "渝中区", "social-group", "否"],  # line 7: differs from DB
+    ["庚", credit_code(706), "江北区", "social-group", "否"],  # line 8: stored the same
+    ["", credit_code(707), "渝中区", "social-group", "否"],  # line 9: no name
+]
+
+
+@pytest.fixture
+def stored(office: Office) -> Office:
+    office.add_org(name="己", credit_code=credit_code(705), district="渝中区", kind="social-group")
+    office.add_org(name="庚", credit_code=credit_code(706), district="江北区", kind="social-group")
+    return office
+
+
+def tables(db_url: str) -> dict[str, list[tuple[object, ...]]]:
+    engine = create_engine(db_url)
+    try:
+        return dump(engine)
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_one_bad_row_and_nothing_is_written_every_bad_row_listed(
+    stored: Office, db_url: str, tmp_path: Path, encoding: str
+) -> None:
+    path = write_csv(tmp_path / "orgs.csv", ORG_ROWS, encoding)
+    before = tables(db_url)
+    result = run(db_url, "import", "orgs", str(path))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: 5 of 8 rows are bad (listed on stdout); nothing was imported: fix them, or "
+        "use --skip-bad to import the good rows\n"
+    )
+    lines = result.stdout.splitlines()
+    assert [line.split(":")[0] for line in lines] == [f"line {n}" for n in (4, 5, 6, 7, 9)]
+    assert lines[0].startswith(f"line 4: credit code {BAD_CODE}: check character 18 should be")
+    assert lines[1].startswith("line 5: kind '公司' is not one of social-group (社会团体)")
+    assert lines[2] == f"line 6: credit_code {credit_code(701)} appears already on line 2"
+    assert lines[3].startswith(f"line 7: credit_code {credit_code(705)} exists already (id 1)")
+    assert "with a different name" in lines[3]
+    assert lines[4] == "line 9: name is empty"
+    assert tables(db_url) == before
+    assert not (tmp_path / "orgs.rejects.csv").exists()
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_skip_bad_writes_the_good_rows_and_rejects_the_others_beside_the_input(
+    stored: Office, db_url: str, tmp_path: Path, encoding: str
+) -> None:
+    path = write_csv(tmp_path / "orgs.csv", ORG_ROWS, encoding)
+    result = run(db_url, "import", "orgs", str(path), "--skip-bad", "--json")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert (report["rows"], report["inserted"], report["unchanged"]) == (8, 2, 1)
+    assert [b["line"] for b in report["bad"]] == [4, 5, 6, 7, 9]
+    assert report["encoding"] == encoding
+    rejects = tmp_path / "orgs.rejects.csv"
+    assert report["reject_file"] == str(rejects)
+    with open(rejects, encoding="utf-8-sig", newline="") as handle:
+        rejected = list(csv.reader(handle))
+    assert rejected[0] == ["line", "reason", *ORG_ROWS[0]]
+    assert [r[0] for r in rejected[1:]] == ["4", "5", "6", "7", "9"]
+    assert [r[2:] for r in rejected[1:]] == [ORG_ROWS[i - 1] for i in (4, 5, 6, 7, 9)]
+    orgs = {o.credit_code: o for o in stored.orgs()}
+    assert orgs[credit_code(701)].name == "重庆市甲儿童服务中心"
+    assert orgs[credit_code(701)].charity is True
+    assert orgs[credit_code(702)].kind == "service-org"
+    assert orgs[credit_code(705)].name == "己"  # not changed by the import
+    assert len(orgs) == 4
+
+    # The same file again changes nothing.
+    before = tables(db_url)
+    again = json.loads(run(db_url, "import", "orgs", str(path), "--skip-bad", "--json").stdout)
+    assert (again["inserted"], again["unchanged"]) == (0, 3)
+    assert tables(db_url) == before
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_a_good_file_imported_twice_changes_nothing_the_second_time(
+    office: Office, db_url: str, tmp_path: Path, encoding: str
+) -> None:
+    rows = [ORG_ROWS[0], ORG_ROWS[1], ORG_ROWS[2]]
+    path = write_csv(tmp_path / "orgs.csv", rows, encoding)
+    first = run(db_url, "import", "orgs", str(path))
+    assert first.exit_code == 0, first.stderr
+    assert first.stdout == f"orgs: 2 imported, 0 unchanged, 0 bad of 2 rows ({encoding})\n"
+    before = tables(db_url)
+    second = run(db_url, "import", "orgs", str(path))
+    assert second.stdout == f"orgs: 0 imported, 2 unchanged, 0 bad of 2 rows ({encoding})\n"
+    assert tables(db_url) == before
+
+
+def test_an_export_of_organizations_imports_again(
+    stored: Office, db_url: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "export.csv"
+    assert run(db_url, "export", "orgs", "--csv", "-o", str(out)).exit_code == 0
+    result = run(db_url, "import", "orgs", str(out))
+    assert result.stdout == "orgs: 0 imported, 2 unchanged, 0 bad of 2 rows (utf-8-sig)\n"
+
+
+def test_persons_are_checked_by_id_number_and_never_shown_in_full(
+    office: Office, db_url: str, tmp_path: Path
+) -> None:
+    good, other = id_number(711), id_number(712)
+    wrong = good[:-1] + ("0" if good[-1] != "0" else "1")
+    rows = [
+        ["姓名", "身份证号码", "邮箱"],
+        ["李四", good, "li@example.cn"],
+        ["王五", wrong, ""],
+        ["赵六", good, ""],
+        ["钱七", other, "not an address"],
+    ]
+    path = write_csv(tmp_path / "persons.csv", rows, "gb18030")
+    result = run(db_url, "import", "persons", str(path))
+    assert result.exit_code == 2
+    for number in (good, wrong, other):
+        assert number not in result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"line 3: id number {wrong[:6]}********{wrong[-4:]}: check")
+    assert lines[1] == f"line 4: id_number {good[:6]}********{good[-4:]} appears already on line 2"
+    assert lines[2].startswith("line 5: email 'not an address'")
+    result = run(db_url, "import", "persons", str(path), "--skip-bad")
+    assert result.exit_code == 0
+    assert [p.name for p in office.persons()] == ["李四"]
+
+
+@pytest.mark.parametrize(
+    ("content", "args", "message"),
+    [
+        (b"", [], "is empty: the first line must name the columns"),
+        ("名称,信用代码,区县,类型,电话\n".encode(), [], "unknown column(s) '电话'"),
+        ("名称,区县\n".encode(), [], "column(s) credit_code, kind missing"),
+        ("名称,名称\n".encode(), [], "column '名称' appears twice"),
+        ("名称,区县\n甲,渝中区\n".encode("gb18030"), ["--encoding", "utf-8"], "is not utf-8 text"),
+        (b"a,b\n\x00\n", [], "holds NUL bytes"),
+        (b'name,credit_code\n"unterminated\n', [], "not valid CSV"),
+    ],
+)
+def test_a_file_that_is_not_a_register_is_refused_in_one_line(
+    db_url: str, tmp_path: Path, content: bytes, args: list[str], message: str
+) -> None:
+    path = tmp_path / "in.csv"
+    path.write_bytes(content)
+    before = tables(db_url)
+    result = run(db_url, "import", "orgs", str(path), *args)
+    assert result.exit_code == 2, result.stdout
+    assert len(result.stderr.splitlines()) == 1
+    assert message in result.stderr, result.stderr
+    assert tables(db_url) == before
+
+
+def test_a_reject_file_that_cannot_be_written_means_nothing_is_imported(
+    db_url: str, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "orgs.csv", ORG_ROWS[:4], "utf-8")
+    (tmp_path / "orgs.rejects.csv").mkdir()  # in the way
+    before = tables(db_url)
+    result = run(db_url, "import", "orgs", str(path), "--skip-bad")
+    assert result.exit_code == 2
+    assert "cannot write the reject file" in result.stderr
+    assert tables(db_url) == before
+
+
+def test_an_export_to_a_device_writes_into_it_and_leaves_it_a_device(
+    stored: Office, db_url: str
+) -> None:
+    """Writing beside and renaming over /dev/null would replace the device (as root)."""
+    result = run(db_url, "export", "orgs", "--csv", "-o", "/dev/null")
+    assert result.exit_code == 0, result.stderr
+    assert Path("/dev/null").is_char_device()
+
+
+def test_an_interrupted_export_leaves_no_file(db_url: str, tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    result = run(db_url, "export", "orgs", "--csv", "--json", "-o", str(folder / "orgs.csv"))
+    assert result.exit_code == 2
+    assert list(folder.iterdir()) == []
