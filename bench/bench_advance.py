@@ -55,6 +55,7 @@ from supervise.adapters.orm import deadlines as D
 from supervise.adapters.orm import history as H
 from supervise.adapters.orm import organizations as O
 from supervise.adapters.orm import persons as P
+from supervise.chain import GENESIS
 from supervise.notices.types import NOTICE_TYPES
 from supervise.office import Office
 
@@ -70,6 +71,8 @@ WHEN = NOW.astimezone(UTC)
 WHEN_NAIVE = WHEN.replace(tzinfo=None)
 WHEN_SQLITE = WHEN_NAIVE.isoformat(sep=" ", timespec="microseconds")
 SCHEDULED = "interview_scheduled"
+# The floors write the hash columns (NOT NULL) without computing a chain.
+UNCHAINED = {"prev_hash": GENESIS, "hash": GENESIS}
 NOTICES = getattr(orm, "notices", None)  # the notices tables (issue 3), when present
 NUMBERS = getattr(orm, "number_sequences", None)
 
@@ -190,6 +193,7 @@ def core_op(
                 at=NOW, recorded_at=datetime.now(UTC), by="bench",
                 reason=None if ev == "schedule_interview" else REASON, basis=None,
                 data={"date": INTERVIEW.isoformat()} if ev == "schedule_interview" else {},
+                **UNCHAINED,
             )
         )  # fmt: skip
         if ev == "schedule_interview":
@@ -240,8 +244,8 @@ RAW_SQL = {
     "update": "UPDATE cases SET seq = :seq, last_event_at = :at, version = :version, "
     "state = :state, stack = :stack WHERE id = :id AND version = :old",
     "history": "INSERT INTO history (case_id, seq, event, from_state, to_state, at, "
-    'recorded_at, "by", reason, basis, data) VALUES (:id, :seq, :event, :before, :after, '
-    ":at, :recorded, 'bench', :reason, NULL, :data)",
+    'recorded_at, "by", reason, basis, data, prev_hash, hash) VALUES (:id, :seq, :event, '
+    ":before, :after, :at, :recorded, 'bench', :reason, NULL, :data, :zero, :zero)",
     "deadline": "INSERT INTO deadlines (case_id, kind, nature, owner, start, rule, amount, "
     "due, provisional, status, opened_seq, closed_seq) VALUES (:id, :kind, 'office', "
     "'interview_scheduled', :start, 'fixed', 0, :due, :false, 'open', :seq, NULL)",
@@ -294,7 +298,8 @@ def raw_op(
         sql["history"],
         {"id": case_id, "seq": seq, "event": ev, "before": before, "after": after, "at": at,
          "recorded": recorded if pg else recorded.isoformat(sep=" "),
-         "reason": None if ev == "schedule_interview" else REASON, "data": data},
+         "reason": None if ev == "schedule_interview" else REASON, "data": data,
+         "zero": GENESIS},
     )  # fmt: skip
     if ev == "schedule_interview":
         for kind, due in (("interview", INTERVIEW), ("service", SERVICE_DUE)):

@@ -25,6 +25,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from bench.base import NOW, psycopg_conninfo, sqlite_file
+from supervise.chain import GENESIS, history_hash
 
 STATE = "warning_proposed"  # the state `case list --state` asks for
 BASIS = "shetuan-30"  # the one basis that allows a warning for a social group
@@ -44,9 +45,11 @@ ORG_COLS = (
 PERSON_COLS = "id name id_number email created_at version"
 CASE_COLS = (
     "id organization_id person_id role state stack proceeding_basis statement_waived "
-    "hearing_recorded supervisor last_event_at seq created_at version"
+    "hearing_recorded supervisor last_event_at seq created_at version chain_head"
 )
-HISTORY_COLS = "case_id seq event from_state to_state at recorded_at by reason basis data"
+HISTORY_COLS = (
+    "case_id seq event from_state to_state at recorded_at by reason basis data prev_hash hash"
+)
 DEADLINE_COLS = (
     "case_id kind nature owner start rule amount due provisional status opened_seq closed_seq"
 )
@@ -177,23 +180,36 @@ def rows(layout: Layout) -> dict[str, Iterator[tuple[Any, ...]]]:
         for p in range(1, layout.persons + 1):
             yield (p, f"负责人{p}", f"500103{p:012d}", None, CREATED, 1)
 
+    def chained(i: int) -> list[tuple[Any, ...]]:
+        """Case ``i``'s history rows, hash-chained as supervise writes them."""
+        _, _, basis, hist, _ = KINDS[_kind(layout, i)]
+        at = layout.event_at(i)
+        out, prev = [], GENESIS
+        for seq, (event, before, after) in enumerate(hist, start=1):
+            fields = {
+                "case_id": i, "seq": seq, "event": event, "from_state": before,
+                "to_state": after, "at": at, "recorded_at": at, "by": "bench",
+                "reason": None, "basis": basis if event == "propose_warning" else None,
+                "data": {},
+            }  # fmt: skip
+            digest = history_hash(prev, fields)
+            out.append((*list(fields.values())[:-1], "{}", prev, digest))
+            prev = digest
+        return out
+
     def cases() -> Iterator[tuple[Any, ...]]:
         for i in range(1, layout.n + 1):
             state, stack, basis, hist, _ = KINDS[_kind(layout, i)]
+            rows = chained(i)
             yield (
                 i, layout.org_of(i), layout.person_of(i), "秘书长", state, stack, basis,
                 False, False, "bench", EVENT_AT, len(hist), CREATED, 1,
+                rows[-1][-1] if rows else None,
             )  # fmt: skip
 
     def history() -> Iterator[tuple[Any, ...]]:
         for i in range(1, layout.n + 1):
-            _, _, basis, hist, _ = KINDS[_kind(layout, i)]
-            at = layout.event_at(i)
-            for seq, (event, before, after) in enumerate(hist, start=1):
-                yield (
-                    i, seq, event, before, after, at, at, "bench", None,
-                    basis if event == "propose_warning" else None, "{}",
-                )  # fmt: skip
+            yield from chained(i)
 
     def deadlines() -> Iterator[tuple[Any, ...]]:
         for i in range(1, layout.n + 1):

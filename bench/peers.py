@@ -79,6 +79,7 @@ from bench.peers_base import (
 from supervise.adapters.database import make_engine
 from supervise.adapters.orm import cases as C
 from supervise.adapters.orm import history as H
+from supervise.chain import GENESIS
 
 ORDER = ("floor", "supervise", "spiff", "django")
 SLICE = 20  # cases per round
@@ -146,7 +147,7 @@ class Floor:
                 insert(H).values(
                     case_id=case_id, seq=seq, event=EVENT, from_state=STATE, to_state=STATE,
                     at=NOW, recorded_at=recorded_at(), by=ACTOR,
-                    reason=REASON, basis=None, data={},
+                    reason=REASON, basis=None, data={}, prev_hash=GENESIS, hash=GENESIS,
                 )
             )  # fmt: skip
 

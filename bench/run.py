@@ -35,6 +35,7 @@ from bench import (  # noqa: E402
     bench_concurrency,
     bench_listing,
     bench_memory,
+    bench_security,
     notices,
     peers,
     profile_advance,
@@ -51,6 +52,7 @@ BENCHMARKS = {
     "5": ("memory stays flat", bench_memory.run),
     "6": ("notices render fast", notices.run),
     "7": ("the same step on the peers", peers.run),
+    "8": ("what security costs", bench_security.run),
     "9": ("the bureau's view: import, reports, export", reports.run),
 }
 

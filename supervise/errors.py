@@ -70,6 +70,12 @@ class Banned(SuperviseError):
     kind = "banned"
 
 
+class Tampered(SuperviseError):
+    """A hash chain does not match: a row was changed, deleted, moved or rewritten."""
+
+    kind = "tampered"
+
+
 class DatabaseProblem(SuperviseError):
     """The database is missing, not a database, uninitialised, or from a newer schema."""
 

@@ -32,6 +32,7 @@ EMAIL = 254
 USER_NAME = 100
 ACTOR = 100
 ROLE = 50
+QUALIFICATION = 50
 JUDGMENT = 200
 COURT = 200
 ADDRESS = 200
@@ -57,6 +58,8 @@ COLUMN_LIMITS: dict[tuple[str, str], int] = {
     ("organizations", "email"): EMAIL,
     ("users", "name"): USER_NAME,
     ("users", "email"): EMAIL,
+    ("users", "qualification"): QUALIFICATION,
+    ("audit", "by"): ACTOR,
     ("history", "by"): ACTOR,
     ("edits", "by"): ACTOR,
     ("cases", "role"): ROLE,

@@ -28,7 +28,13 @@ ORG_KINDS: dict[str, str] = {
 # --- the bureau --------------------------------------------------------------------------------
 
 #: The roles of the bureau's users: who supervises cases, and who decides (and is escalated to).
-OFFICE_ROLES: dict[str, str] = {"supervisor": "科员（承办人）", "director": "科长/局领导"}
+OFFICE_ROLES: dict[str, str] = {
+    "viewer": "查阅人员",
+    "supervisor": "科员（承办人）",
+    "legal_reviewer": "法制审核人员",
+    "director": "科长/局领导",
+    "admin": "系统管理员",
+}
 
 # --- penalties and their bases ------------------------------------------------------------
 

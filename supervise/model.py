@@ -181,6 +181,7 @@ class Case(_Record):
     proposed_measure: int | None = None
     #: When the conduct the open proceeding is about happened (行政处罚法 Art. 37).
     conduct_date: date | None = None
+    chain_head: str | None
 
     @property
     def return_state(self) -> CaseState | None:
@@ -227,6 +228,8 @@ class HistoryEntry(_Record):
     reason: str | None
     basis: str | None
     data: dict[str, Any]
+    prev_hash: str
+    hash: str
 
 
 class Deadline(_Record):
@@ -319,11 +322,14 @@ class User(_Record):
 
     id: int
     name: str
-    email: str
+    email: str | None
     role: str
     reports_to_id: int | None
     created_at: datetime
     version: int
+    districts: list[str]
+    qualification: str | None
+    disabled: bool
 
 
 class OutboxMessage(_Record):
@@ -395,3 +401,21 @@ class NoticeService(_Record):
     recorded_at: datetime
     by: str
     no_receipt_reason: str | None = None
+
+
+class AuditEntry(_Record):
+    """Something done or refused outside a case's history: a refusal (who tried what, when,
+    why refused), a change of the user directory, a review, a discussion, a reveal.
+    Append-only."""
+
+    id: int
+    at: datetime
+    recorded_at: datetime
+    by: str
+    action: str
+    outcome: str
+    case_id: int | None
+    reason: str | None
+    data: dict[str, Any]
+    prev_hash: str
+    hash: str

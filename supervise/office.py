@@ -28,8 +28,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from supervise.errors import InvalidInput
+from supervise.errors import DatabaseProblem, InvalidInput
 from supervise.inputs import ACTOR, optional_id, record_id, text
+from supervise.permissions import EVENT_ACTIONS, Actor, event_action
 from supervise.report_views import CasesReport
 from supervise.rules import Params
 from supervise.runtime import Runtime
@@ -43,6 +44,7 @@ from supervise.views import (
     AreaImport,
     AreaView,
     AssignResult,
+    AuditReport,
     BackupView,
     BanView,
     CaseView,
@@ -124,22 +126,38 @@ class Office:
             raise InvalidInput("who is acting? pass actor=NAME (or open the office with one)")
         return text(who, "who is acting (--as)", ACTOR)
 
+    def _act(self, action: str, actor: str | None, *, case_id: int | None = None) -> Actor:
+        """Who is acting, checked against the permission table: every method comes here.
+
+        Raises:
+            NotAllowed: an unknown or disabled user, or a role the table does not allow
+                (audited).
+        """
+        from supervise.services.admin import access
+
+        return access.authorize(self.runtime, self._who(actor), action, case_id=case_id)
+
     # -- set-up ----------------------------------------------------------------------------
 
-    def init(self, *, force: bool = False, actor: str | None = None) -> InitResult:
+    def init(
+        self, *, force: bool = False, admin: str | None = None, actor: str | None = None
+    ) -> InitResult:
         """Create the database, or upgrade it to this version's schema.
 
         ``force``: initialise an existing empty file, or add our tables to a database that
-        holds someone else's."""
+        holds someone else's. ``admin``: the office's first administrator (only while the
+        database has no enabled admin). Re-running ``init`` on an up-to-date database with
+        users is an admin's action."""
         from supervise.services.admin import setup
 
-        return setup.init(self.runtime, self._who(actor), force)
+        who = self._who(actor)
+        return setup.init(self.runtime, who, force, admin, lambda: self._act("init", who))
 
     def backup(self, file: str | Path, *, actor: str | None = None) -> BackupView:
         """A consistent, checked copy of the live SQLite database (PostgreSQL: the command)."""
         from supervise.services.admin import backup
 
-        return backup.backup(self.runtime, self._who(actor), Path(file))
+        return backup.backup(self.runtime, self._act("backup", actor), Path(file))
 
     def restore(
         self, file: str | Path, *, confirmed: bool = False, actor: str | None = None
@@ -147,13 +165,23 @@ class Office:
         """Replace the database's contents with a checked backup (``confirmed`` needed)."""
         from supervise.services.admin import backup
 
-        return backup.restore(self.runtime, self._who(actor), Path(file), confirmed)
+        return backup.restore(self.runtime, self._act("restore", actor), Path(file), confirmed)
+
+    def config(self, *, actor: str | None = None) -> dict[str, Any]:
+        """The effective settings as plain data (what ``config show`` prints)."""
+        from supervise.config import settings_as_dict
+
+        try:
+            self._act("config.show", actor)
+        except DatabaseProblem:
+            pass  # no database to hold users (yet): the settings are all there is to show
+        return settings_as_dict(self.runtime.settings)
 
     def doctor(self, *, actor: str | None = None) -> list[Check]:
         """Check the database, calendar, mail, user directory and PDF fonts."""
         from supervise.services.admin import setup
 
-        return setup.doctor(self.runtime, self._who(actor))
+        return setup.doctor(self.runtime, self._who(actor), lambda: self._act("doctor", actor))
 
     # -- organizations and persons --------------------------------------------------------
 
@@ -184,13 +212,15 @@ class Office:
             name, credit_code, district, kind, township, charity, email, address,
             legal_representative, professional, tuple(services), tuple(serves), state,
         )  # fmt: skip
-        return records.add_org(self.runtime, self._who(actor), data)
+        return records.add_org(self.runtime, self._act("org.add", actor), data)
 
     def org(self, org_id: int, *, actor: str | None = None) -> OrgView:
         """An organization with the history of its record and of its lifecycle."""
         from supervise.services.registry import records
 
-        return records.show_org(self.runtime, self._who(actor), record_id(org_id, "organization"))
+        return records.show_org(
+            self.runtime, self._act("org.show", actor), record_id(org_id, "organization")
+        )
 
     def orgs(
         self,
@@ -203,6 +233,9 @@ class Office:
         from supervise.services.registry import records
 
         return records.list_orgs(self.runtime, self._who(actor), district, limit, status)
+        return records.list_orgs(
+            self.runtime, self._act("org.list", actor), district, limit, status
+        )
 
     def edit_org(
         self,
@@ -234,7 +267,7 @@ class Office:
             "serves": None if serves is None else list(serves),
         }
         return records.edit_org(
-            self.runtime, self._who(actor), record_id(org_id, "organization"), changes
+            self.runtime, self._act("org.edit", actor), record_id(org_id, "organization"), changes
         )
 
     def link_org(
@@ -249,7 +282,7 @@ class Office:
         from supervise.services.registry import links
 
         org = record_id(org_id, "organization")
-        return links.link(self.runtime, self._who(actor), org, institution, since)
+        return links.link(self.runtime, self._act("org.link", actor), org, institution, since)
 
     def unlink_org(
         self, org_id: int, *, on: date | None = None, actor: str | None = None
@@ -257,7 +290,9 @@ class Office:
         """End an organization's link (default today); the link stays as history."""
         from supervise.services.registry import links
 
-        return links.unlink(self.runtime, self._who(actor), record_id(org_id, "organization"), on)
+        return links.unlink(
+            self.runtime, self._act("org.unlink", actor), record_id(org_id, "organization"), on
+        )
 
     def advance_org(
         self, org_id: int, event: str, *, reason: str | None = None, actor: str | None = None
@@ -266,7 +301,9 @@ class Office:
         from supervise.services.registry import lifecycle
 
         org = record_id(org_id, "organization")
-        return lifecycle.advance_org(self.runtime, self._who(actor), org, event, reason)
+        return lifecycle.advance_org(
+            self.runtime, self._act("org.advance", actor), org, event, reason
+        )
 
     # -- service contracts and evaluations --------------------------------------------------
 
@@ -288,14 +325,14 @@ class Office:
         data = ContractInput(
             record_id(org, "organization"), title, amount, start, end, tuple(townships)
         )
-        return contracts.add_contract(self.runtime, self._who(actor), data)
+        return contracts.add_contract(self.runtime, self._act("contract.add", actor), data)
 
     def contract(self, contract_id: int, *, actor: str | None = None) -> ContractView:
         """A contract with all its evaluations (superseded ones included)."""
         from supervise.services.contracts import contracts
 
         cid = record_id(contract_id, "contract")
-        return contracts.show_contract(self.runtime, self._who(actor), cid)
+        return contracts.show_contract(self.runtime, self._act("contract.show", actor), cid)
 
     def contracts(
         self,
@@ -309,7 +346,12 @@ class Office:
         from supervise.services.contracts import contracts
 
         return contracts.list_contracts(
-            self.runtime, self._who(actor), optional_id(org, "--org"), district, status, limit
+            self.runtime,
+            self._act("contract.list", actor),
+            optional_id(org, "--org"),
+            district,
+            status,
+            limit,
         )
 
     def evaluate(
@@ -326,7 +368,9 @@ class Office:
         from supervise.services.contracts import evaluate
 
         cid = record_id(contract_id, "contract")
-        return evaluate.evaluate(self.runtime, self._who(actor), cid, Path(scores), reason)
+        return evaluate.evaluate(
+            self.runtime, self._act("evaluate", actor), cid, Path(scores), reason
+        )
 
     # -- areas -----------------------------------------------------------------------------
 
@@ -334,19 +378,19 @@ class Office:
         """Load townships and streets from a CSV file (all rows or none)."""
         from supervise.services.areas import areas
 
-        return areas.import_areas(self.runtime, self._who(actor), Path(file))
+        return areas.import_areas(self.runtime, self._act("area.import", actor), Path(file))
 
     def areas(self, district: str, *, actor: str | None = None) -> list[AreaView]:
         """The loaded townships and streets of a district."""
         from supervise.services.areas import areas
 
-        return areas.list_areas(self.runtime, self._who(actor), district)
+        return areas.list_areas(self.runtime, self._act("area.list", actor), district)
 
     def districts(self, *, actor: str | None = None) -> list[DistrictView]:
         """The configured districts with how many townships each has loaded."""
         from supervise.services.areas import areas
 
-        return areas.list_districts(self.runtime, self._who(actor))
+        return areas.list_districts(self.runtime, self._act("area.list", actor))
 
     def add_person(
         self,
@@ -361,17 +405,21 @@ class Office:
         original of a notice served on them); ``address`` is the 住址 a decision gives."""
         from supervise.services.registry import records
 
-        return records.add_person(self.runtime, self._who(actor), name, id_number, email, address)
+        return records.add_person(
+            self.runtime, self._act("person.add", actor), name, id_number, email, address
+        )
 
     def person(self, person_id: int, *, actor: str | None = None) -> PersonView:
         from supervise.services.registry import records
 
-        return records.show_person(self.runtime, self._who(actor), record_id(person_id, "person"))
+        return records.show_person(
+            self.runtime, self._act("person.show", actor), record_id(person_id, "person")
+        )
 
     def persons(self, *, limit: int = 1000, actor: str | None = None) -> list[PersonView]:
         from supervise.services.registry import records
 
-        return records.list_persons(self.runtime, self._who(actor), limit)
+        return records.list_persons(self.runtime, self._act("person.list", actor), limit)
 
     def find_persons(
         self,
@@ -383,7 +431,7 @@ class Office:
         """Persons by part of the name, or by the full ID number (exactly one of them)."""
         from supervise.services.registry import records
 
-        return records.find_persons(self.runtime, self._who(actor), name, id_number)
+        return records.find_persons(self.runtime, self._act("person.find", actor), name, id_number)
 
     def edit_person(
         self,
@@ -398,7 +446,7 @@ class Office:
 
         changes = {"name": name, "email": email, "address": address}
         return records.edit_person(
-            self.runtime, self._who(actor), record_id(person_id, "person"), changes
+            self.runtime, self._act("person.edit", actor), record_id(person_id, "person"), changes
         )
 
     # -- cases ----------------------------------------------------------------------------
@@ -417,7 +465,7 @@ class Office:
 
         return advance.appoint(
             self.runtime,
-            self._who(actor),
+            self._act("event:appoint", actor),
             record_id(org, "--org"),
             record_id(person, "--person"),
             role,
@@ -452,15 +500,19 @@ class Office:
                 f"unknown input(s) {', '.join(unknown)}; an event takes {', '.join(EVENT_INPUTS)}"
             )
         params = Params(**inputs, details=merge_details(details, facts=facts, place=place))
-        return advance.advance(
-            self.runtime, self._who(actor), record_id(case, "case"), event, params, at
-        )
+        case_id = record_id(case, "case")
+        # An unknown event is refused by the service, naming the allowed ones.
+        action = event_action(event) if event in EVENT_ACTIONS else "case.next"
+        who = self._act(action, actor, case_id=case_id)
+        return advance.advance(self.runtime, who, case_id, event, params, at)
 
     def case(self, case_id: int, *, actor: str | None = None) -> CaseView:
         """The case with its open deadlines and its whole history."""
         from supervise.services.cases import queries
 
-        return queries.show_case(self.runtime, self._who(actor), record_id(case_id, "case"))
+        return queries.show_case(
+            self.runtime, self._act("case.show", actor), record_id(case_id, "case")
+        )
 
     def cases(
         self,
@@ -477,7 +529,7 @@ class Office:
 
         return queries.iter_cases(
             self.runtime,
-            self._who(actor),
+            self._act("case.list", actor),
             state=state,
             org_id=optional_id(org, "--org"),
             person_id=optional_id(person, "--person"),
@@ -491,7 +543,9 @@ class Office:
         """Every event from the case's state, allowed now or not, why, and when."""
         from supervise.services.cases import queries
 
-        return queries.next_events(self.runtime, self._who(actor), record_id(case_id, "case"))
+        return queries.next_events(
+            self.runtime, self._act("case.next", actor), record_id(case_id, "case")
+        )
 
     def assign(
         self, case_id: int, user: str, *, reason: str | None = None, actor: str | None = None
@@ -500,7 +554,7 @@ class Office:
         from supervise.services.admin import users
 
         return users.assign_case(
-            self.runtime, self._who(actor), record_id(case_id, "case"), user, reason
+            self.runtime, self._act("case.assign", actor), record_id(case_id, "case"), user, reason
         )
 
     # -- bans -----------------------------------------------------------------------------
@@ -511,7 +565,7 @@ class Office:
         """入职查询: the active bans on this person (empty when none or unknown)."""
         from supervise.services.registry import bans
 
-        return bans.check(self.runtime, self._who(actor), id_number, on)
+        return bans.check(self.runtime, self._act("bans.check", actor), id_number, on)
 
     def add_court_ban(
         self,
@@ -531,7 +585,7 @@ class Office:
 
         return bans.add_court_ban(
             self.runtime,
-            self._who(actor),
+            self._act("bans.add", actor),
             id_number=id_number,
             name=name,
             judgment=judgment,
@@ -547,7 +601,7 @@ class Office:
     ) -> list[BanView]:
         from supervise.services.registry import bans
 
-        return bans.list_bans(self.runtime, self._who(actor), active, limit)
+        return bans.list_bans(self.runtime, self._act("bans.list", actor), active, limit)
 
     # -- the calendar ---------------------------------------------------------------------
 
@@ -559,12 +613,12 @@ class Office:
         A different schedule for a year that is official already needs ``force``."""
         from supervise.services.admin import calendar
 
-        return calendar.load(self.runtime, self._who(actor), Path(path), force)
+        return calendar.load(self.runtime, self._act("calendar.load", actor), Path(path), force)
 
     def calendar_year(self, year: int, *, actor: str | None = None) -> YearView:
         from supervise.services.admin import calendar
 
-        return calendar.show(self.runtime, self._who(actor), year)
+        return calendar.show(self.runtime, self._act("calendar.show", actor), year)
 
     # -- notices --------------------------------------------------------------------------
 
@@ -579,7 +633,7 @@ class Office:
         from supervise.services.notices import records
 
         return records.list_notices(
-            self.runtime, self._who(actor), optional_id(case, "--case"), since, limit
+            self.runtime, self._act("notice.list", actor), optional_id(case, "--case"), since, limit
         )
 
     def render_notice(
@@ -597,7 +651,11 @@ class Office:
         from supervise.services.notices import records
 
         return records.render(
-            self.runtime, self._who(actor), record_id(notice_id, "notice"), fmt, public
+            self.runtime,
+            self._act("notice.render", actor),
+            record_id(notice_id, "notice"),
+            fmt,
+            public,
         )
 
     def serve_notice(
@@ -620,7 +678,7 @@ class Office:
         path = None if receipt is None else Path(receipt)
         return records.serve(
             self.runtime,
-            self._who(actor),
+            self._act("notice.serve", actor),
             record_id(notice_id, "notice"),
             method,
             on,
@@ -634,7 +692,10 @@ class Office:
         from supervise.services.notices import records
 
         return records.verify(
-            self.runtime, self._who(actor), record_id(notice_id, "notice"), Path(path)
+            self.runtime,
+            self._act("notice.verify", actor),
+            record_id(notice_id, "notice"),
+            Path(path),
         )
 
     # -- reports --------------------------------------------------------------------------
@@ -693,19 +754,33 @@ class Office:
         self,
         name: str,
         *,
-        email: str,
+        email: str | None = None,
         role: str = "supervisor",
         reports_to: str | None = None,
+        districts: Sequence[str] = (),
+        qualification: str | None = None,
         actor: str | None = None,
     ) -> UserView:
+        """Add a user: ``role`` from the permission table, ``districts`` they are limited to
+        (none: all), a legal reviewer's ``qualification`` (法律职业资格证书编号)."""
         from supervise.services.admin import users
 
-        return users.add_user(self.runtime, self._who(actor), name, email, role, reports_to)
+        return users.add_user(
+            self.runtime,
+            self._act("user.add", actor),
+            users.UserInput(name, email, role, reports_to, tuple(districts), qualification),
+        )
+
+    def disable_user(self, name: str, *, actor: str | None = None) -> UserView:
+        """Take a user's right to act (their history stays theirs)."""
+        from supervise.services.admin import users
+
+        return users.set_disabled(self.runtime, self._act("user.disable", actor), name, True)
 
     def users(self, *, actor: str | None = None) -> list[UserView]:
         from supervise.services.admin import users
 
-        return users.list_users(self.runtime, self._who(actor))
+        return users.list_users(self.runtime, self._act("user.list", actor))
 
     def edit_user(
         self,
@@ -715,19 +790,29 @@ class Office:
         role: str | None = None,
         reports_to: str | None = None,
         no_reports_to: bool = False,
+        districts: Sequence[str] | None = None,
+        qualification: str | None = None,
+        enable: bool = False,
         actor: str | None = None,
     ) -> UserView:
+        """Change a user; ``districts=[]`` lifts their district limit, ``enable`` gives a
+        disabled user back the right to act."""
         from supervise.services.admin import users
 
-        return users.edit_user(
+        who = self._act("user.edit", actor)
+        view = users.edit_user(
             self.runtime,
-            self._who(actor),
+            who,
             name,
             email=email,
             role=role,
             reports_to=reports_to,
             no_reports_to=no_reports_to,
+            districts=None if districts is None else tuple(districts),
+            qualification=qualification,
+            nothing_else=enable,
         )
+        return users.set_disabled(self.runtime, who, name, False) if enable else view
 
     # -- reminders ------------------------------------------------------------------------
 
@@ -737,24 +822,28 @@ class Office:
         """What falls due within ``days``, and everything overdue, per supervisor."""
         from supervise.services.reminders import digest
 
-        return digest.agenda(self.runtime, self._who(actor), days, user)
+        return digest.agenda(self.runtime, self._act("agenda", actor), days, user)
 
-    def run_reminders(self) -> RunReport:
+    def run_reminders(self, *, actor: str | None = None) -> RunReport:
         """One pass of the reminder work (what ``remind run`` does)."""
         from supervise.services.reminders import run
 
+        if actor or self.actor:
+            self._act("remind.run", actor)
         return run.run_once(self.runtime)
 
-    def run_scheduler(self, *, every: int | None = None) -> None:
+    def run_scheduler(self, *, every: int | None = None, actor: str | None = None) -> None:
         """Run the reminder work forever, until SIGTERM or SIGINT."""
         from supervise.services.reminders import run
 
+        if actor or self.actor:
+            self._act("scheduler", actor)
         run.run_scheduler(self.runtime, every)
 
     def outbox_status(self, *, limit: int = 20, actor: str | None = None) -> OutboxStatus:
         from supervise.services.reminders import outbox
 
-        return outbox.status(self.runtime, self._who(actor), limit)
+        return outbox.status(self.runtime, self._act("remind.status", actor), limit)
 
     def messages(
         self,
@@ -768,11 +857,45 @@ class Office:
         from supervise.services.reminders import outbox
 
         return outbox.list_messages(
-            self.runtime, self._who(actor), status, optional_id(case, "--case"), limit
+            self.runtime,
+            self._act("remind.list", actor),
+            status,
+            optional_id(case, "--case"),
+            limit,
         )
 
     def retry_messages(self, ids: Sequence[int] = (), *, actor: str | None = None) -> int:
         """Put failed messages back in the queue; returns how many."""
         from supervise.services.reminders import outbox
 
-        return outbox.retry(self.runtime, self._who(actor), [record_id(i, "message") for i in ids])
+        return outbox.retry(
+            self.runtime, self._act("remind.retry", actor), [record_id(i, "message") for i in ids]
+        )
+
+    # -- the tamper-evident record --------------------------------------------------------
+
+    def verify_chains(self, *, anchor: str | None = None, actor: str | None = None) -> AuditReport:
+        """Walk every hash chain (each case's history, the audit table); with ``anchor``,
+        also check that the record as of that anchor still hashes to it."""
+        from supervise.services.audit import chains
+
+        return chains.verify(self.runtime, self._act("audit.verify", actor), anchor)
+
+    def anchor_chains(self, *, actor: str | None = None) -> str:
+        """The hash over every chain's head now (``H.A.sha256``), to keep elsewhere."""
+        from supervise.services.audit import chains
+
+        return str(chains.anchor(self.runtime, self._act("audit.anchor", actor)))
+
+    def export_chains(
+        self, file: str | Path, *, case: int | None = None, actor: str | None = None
+    ) -> int:
+        """Write one case's chain (or all chains) with their hashes as JSON lines."""
+        from supervise.services.audit import chains
+
+        return chains.export(
+            self.runtime,
+            self._act("audit.export", actor),
+            optional_id(case, "--case"),
+            Path(file),
+        )

@@ -167,6 +167,12 @@ class Unaddressable(Exception):
 def _user(user: model.User | None, problem: str) -> Recipient:
     if user is None:
         raise Unaddressable(problem)
+    if user.disabled or not user.email:
+        why = "is disabled" if user.disabled else "has no e-mail address"
+        raise Unaddressable(
+            f"{problem.split(':', 1)[0]}: user {user.name} {why}; "
+            f"`supervise user edit {user.name} --email ADDR` or `supervise case assign`"
+        )
     return Recipient(f"user:{user.name}", user.name, user.email)
 
 

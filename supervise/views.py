@@ -556,9 +556,12 @@ class Served:
 class UserView:
     id: int
     name: str
-    email: str
+    email: str | None
     role: str
     reports_to: str | None
+    districts: list[str] = field(default_factory=list)
+    qualification: str | None = None
+    disabled: bool = False
 
     def as_json(self) -> dict[str, Any]:
         return dict(_json(self))
@@ -634,9 +637,17 @@ class InitResult:
     database: str
     before: str | None
     after: str
+    admin: str | None = None
 
     def as_json(self) -> dict[str, object]:
-        return {"database": self.database, "from": self.before, "schema": self.after}
+        data: dict[str, object] = {
+            "database": self.database,
+            "from": self.before,
+            "schema": self.after,
+        }
+        if self.admin is not None:
+            data["admin"] = self.admin
+        return data
 
 
 # --- reminders and the outbox ------------------------------------------------------------------
@@ -804,3 +815,22 @@ class OutboxStatus:
             "next_attempt": iso(self.next_attempt, zone),
             "troubled": [m.as_json(zone) for m in self.troubled],
         }
+
+
+# --- the tamper-evident record ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    """What ``audit verify`` found: rows checked, or the first that does not match."""
+
+    ok: bool
+    history_rows: int
+    audit_rows: int
+    cases: int
+    problem: str | None
+    #: Whether the anchor given matched (None: no anchor given, or the walk stopped first).
+    anchored: bool | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return dict(_json(self))

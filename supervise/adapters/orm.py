@@ -153,6 +153,8 @@ cases = Table(
     # of the conduct it is about; added in revision 0004.
     Column("proposed_measure", Integer),
     Column("conduct_date", Date),
+    # The hash of the case's last history row (supervise/chain.py); revision 0007.
+    Column("chain_head", String(64)),
 )
 
 history = Table(
@@ -170,6 +172,9 @@ history = Table(
     Column("reason", Text),
     Column("basis", String(50)),
     Column("data", JSON, nullable=False),
+    # The case's hash chain (supervise/chain.py); revision 0007.
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
     # One row per (case, seq): a second writer of the same step fails instead of forking.
     UniqueConstraint("case_id", "seq"),
     # The reports' figures over a period (penalties per month, closures); revision 0005.
@@ -236,11 +241,35 @@ users = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("name", String(100), nullable=False, unique=True),
-    Column("email", String(254), nullable=False),
+    Column("email", String(254)),
     Column("role", String(20), nullable=False),
     Column("reports_to_id", ForeignKey("users.id")),
     Column("created_at", UtcDateTime, nullable=False),
     Column("version", Integer, nullable=False),
+    # Added in revision 0006 (issue 11): the districts a user is limited to (empty: all),
+    # the legal reviewer's 法律职业资格证书编号, and whether the account may still act.
+    Column("districts", JSON, nullable=False),
+    Column("qualification", String(50)),
+    Column("disabled", Boolean, nullable=False),
+)
+
+#: Everything done or refused that is not a step of a case: refusals, user management,
+#: reviews, discussions, reveals. Append-only, like history.
+audit = Table(
+    "audit",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", UtcDateTime, nullable=False),
+    Column("recorded_at", UtcDateTime, nullable=False),
+    Column("by", String(100), nullable=False),
+    Column("action", String(60), nullable=False),
+    Column("outcome", String(10), nullable=False),
+    Column("case_id", Integer, index=True),
+    Column("reason", Text),
+    Column("data", JSON, nullable=False),
+    # The audit chain (supervise/chain.py): a unique prev_hash means no fork.
+    Column("prev_hash", String(64), nullable=False, unique=True),
+    Column("hash", String(64), nullable=False),
 )
 
 outbox = Table(
@@ -468,4 +497,5 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(model.Contract, contracts, version_id_col=contracts.c.version)
     mapper_registry.map_imperatively(model.ContractTownship, contract_townships)
     mapper_registry.map_imperatively(model.Evaluation, evaluations)
+    mapper_registry.map_imperatively(model.AuditEntry, audit)
     _mapped = True

@@ -8,9 +8,9 @@ import click
 import yaml
 
 from supervise.cli.base import FilePath, cli, echo, emit_json, json_option, pass_office, report
-from supervise.config import settings_as_dict
 from supervise.errors import NotAllowed
 from supervise.office import Office
+from supervise.permissions import table as permission_table
 from supervise.states import MACHINES, mermaid
 from supervise.views import BackupView
 
@@ -21,16 +21,21 @@ from supervise.views import BackupView
     is_flag=True,
     help="Initialise an existing empty file, or add our tables beside someone else's.",
 )
+@click.option(
+    "--admin",
+    metavar="NAME",
+    help="Make NAME the office's first admin (while it has no enabled admin).",
+)
 @json_option
 @pass_office
-def init(office: Office, force: bool, as_json: bool) -> None:
+def init(office: Office, force: bool, admin: str | None, as_json: bool) -> None:
     """Create the database, or upgrade it to this version's schema. Safe to run twice.
 
     \b
     Example:
-        supervise --db cases.db init
+        supervise --db cases.db init --admin wang
     """
-    result = office.init(force=force)
+    result = office.init(force=force, admin=admin)
     where, before, after = result.database, result.before, result.after
     if as_json:
         emit_json(result.as_json())
@@ -40,6 +45,27 @@ def init(office: Office, force: bool, as_json: bool) -> None:
         echo(f"database {where} initialised at schema {after}")
     else:
         echo(f"database {where} upgraded from schema {before} to {after}")
+    if result.admin is not None and not as_json:
+        echo(f"{result.admin} is the office's admin; add users with `supervise user add`")
+
+
+@cli.command()
+@json_option
+def permissions(as_json: bool) -> None:
+    """Print who may do what: the permission table the program enforces.
+
+    \b
+    Example:
+        supervise permissions --json
+    """
+    rows = permission_table()
+    if as_json:
+        emit_json(rows)
+        return
+    for row in rows:
+        roles = row["roles"]
+        assert isinstance(roles, list)
+        echo(f"{row['action']:<28} {', '.join(roles)}")
 
 
 @cli.group()
@@ -57,7 +83,7 @@ def config_show(office: Office, as_json: bool) -> None:
     Example:
         supervise --config office.yaml config show
     """
-    data = settings_as_dict(office.settings)
+    data = office.config()
     if as_json:
         emit_json(data)
     else:

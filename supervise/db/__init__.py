@@ -7,7 +7,7 @@ migration scripts.
 
 from __future__ import annotations
 
-KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006")
+KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
 SCHEMA_HEAD = KNOWN_REVISIONS[-1]
 
 #: The tables the migrations create (a test checks it against them): a database holding any
@@ -34,6 +34,7 @@ OUR_TABLES: frozenset[str] = frozenset(
         "contracts",
         "contract_townships",
         "evaluations",
+        "audit",
         "case_tallies",
     }
 )

@@ -26,8 +26,22 @@ def load_areas(office: Office, tmp_path: Path, text: str = AREAS) -> Path:
 
 
 def add_director(office: Office, name: str = "wang") -> str:
-    office.add_user(name, email=f"{name}@mzj.example.gov.cn", role="director")
+    """A director, with an admin (root) and the supervisor zhang the tests act as: once the
+    office has users, the permission table (issue 11) applies to everyone."""
+    names = {u.name for u in office.users(actor="root")} if _has_users(office) else set()
+    if "root" not in names:
+        office.add_user("root", email="root@mzj.example.gov.cn", role="admin", actor="root")
+    if "zhang" not in names:
+        office.add_user("zhang", email="zhang@mzj.example.gov.cn", role="supervisor", actor="root")
+    office.add_user(name, email=f"{name}@mzj.example.gov.cn", role="director", actor="root")
     return name
+
+
+def _has_users(office: Office) -> bool:
+    try:
+        return bool(office.users(actor="root"))
+    except Exception:  # noqa: BLE001 - root is not a user yet: the directory is not empty
+        return True
 
 
 def org(office: Office, **extra: Any) -> int:

@@ -68,18 +68,9 @@ def test_a_bad_area_file_is_one_line_exit_2(run: Run, tmp_path: Path) -> None:
 def test_org_attributes_link_and_advance(run: Run, tmp_path: Path) -> None:
     (tmp_path / "a.csv").write_text(AREAS, encoding="utf-8")
     run("area", "import", str(tmp_path / "a.csv"))
-    ok(
-        run(
-            "user",
-            "add",
-            "wang",
-            "--email",
-            "wang@mzj.example.gov.cn",
-            "--role",
-            "director",
-            "--json",
-        )
-    )
+    for name, role in (("root", "admin"), ("zhang", "supervisor"), ("wang", "director")):
+        ok(run("user", "add", name, "--email", f"{name}@mzj.example.gov.cn", "--role", role,
+               "--json", user="root"))  # fmt: skip
     org = ok(
         run(
             "org", "add", "--name", "某某儿童服务中心", "--credit-code", credit_code(),

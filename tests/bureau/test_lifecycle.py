@@ -67,7 +67,8 @@ def test_an_exited_organization_moves_no_more(office: Office, make_office: MakeO
 
 
 def test_only_a_director_restores_or_exits(office: Office, make_office: MakeOffice) -> None:
-    office.add_user("li", email="li@mzj.example.gov.cn")  # a supervisor
+    add_director(office, "zhao")
+    office.add_user("li", email="li@mzj.example.gov.cn", actor="root")  # a supervisor
     org_id = org(office)
     office.advance_org(org_id, "open_review", reason="评估不合格")
     for who in ("zhang", "li"):

@@ -115,10 +115,10 @@ def _s(command: str, **kw: str) -> Step:
 
 # Identities have correct check characters (GB 11643, GB 32100).
 STEPS: tuple[Step, ...] = (
-    _s("init"),
-    _s("user add wang --email wang@mzj.example.gov.cn --role director"),
-    _s("user add zhang --email zhang@mzj.example.gov.cn --reports-to wang"),
-    _s("user add li --email li@mzj.example.gov.cn --reports-to wang"),
+    _s("init --admin admin", user="admin"),
+    _s("user add wang --email wang@mzj.example.gov.cn --role director", user="admin"),
+    _s("user add zhang --email zhang@mzj.example.gov.cn --reports-to wang", user="admin"),
+    _s("user add li --email li@mzj.example.gov.cn --reports-to wang", user="admin"),
     _s(
         "org add --name 重庆市阳光儿童关爱协会 --credit-code 52500103MJ0000210N"
         " --district 渝中区 --kind social-group --township 解放碑街道 --charity"
@@ -159,7 +159,8 @@ STEPS: tuple[Step, ...] = (
     ),
     _s(
         "case advance 3 record_court_ban --judgment （2026）渝0105刑初88号"
-        " --court 重庆市南岸区人民法院 --from 2026-11-01 --until 2030-10-31"
+        " --court 重庆市南岸区人民法院 --from 2026-11-01 --until 2030-10-31",
+        user="wang",
     ),
     _s(
         "case advance 4 schedule_interview --date 2026-12-08 --facts 未按规定报送年度工作报告"

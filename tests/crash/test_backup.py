@@ -38,7 +38,12 @@ def test_backup_while_others_write_then_restore(
         for n in range(2)
     ]
     runner = CliRunner()
-    cli_env = {"SUPERVISE_DB": sqlite_url, "SUPERVISE_NOW": NOW, "SUPERVISE_CONFIG": None}
+    cli_env = {
+        "SUPERVISE_DB": sqlite_url,
+        "SUPERVISE_NOW": NOW,
+        "SUPERVISE_CONFIG": None,
+        "SUPERVISE_USER": "admin",  # backups and restores are an admin's
+    }
     copies = []
     live = create_engine(sqlite_url)
 

@@ -44,8 +44,9 @@ REPO = Path(__file__).resolve().parents[2]
 def _seed(url: str, config: Path) -> None:
     moment = datetime.fromisoformat(NOW)
     with supervise.open(url, config=config, actor="zhang", now=moment, environ={}) as office:
-        office.add_user("wang", email="wang@mzj.example.gov.cn", role="director")
-        office.add_user("zhang", email="zhang@mzj.example.gov.cn", reports_to="wang")
+        office.add_user("admin", role="admin")  # the first user: an empty directory checks nobody
+        office.add_user("wang", email="wang@mzj.example.gov.cn", role="director", actor="admin")
+        office.add_user("zhang", email="zhang@mzj.example.gov.cn", reports_to="wang", actor="admin")
         for n in range(4):
             org = office.add_org(
                 name=f"中心{n}",

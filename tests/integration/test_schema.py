@@ -91,6 +91,7 @@ def test_the_orm_has_the_tables_we_expect() -> None:
         "contracts",
         "contract_townships",
         "evaluations",
+        "audit",
         "case_tallies",
     }
 

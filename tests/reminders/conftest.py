@@ -1,7 +1,7 @@
 """Fixtures for the reminder tests: a real SMTP server, a config pointing at it, a small office.
 
-The office: ``wang`` (director), ``zhang`` (supervisor, reports to wang) and ``li``
-(supervisor, reports to wang); cases are appointed by zhang unless a test says otherwise.
+The office: ``admin``, ``wang`` (director), ``zhang`` (supervisor, reports to wang) and
+``li`` (supervisor, reports to wang); cases are appointed by zhang unless a test says otherwise.
 ``office`` is that office at 2026-11-27 10:00 with the mail config; ``mail_office(now=...,
 user=..., config=...)`` opens others on the same database (with the mail config unless
 told otherwise).
@@ -70,11 +70,12 @@ def mail_office(make_office: MakeOffice, mail_config: Path) -> MailOffice:
 @pytest.fixture
 def office(mail_office: MailOffice) -> Office:
     """The office at 2026-11-27 10:00 (a Friday), with its directory filled in."""
-    built = mail_office()
-    built.add_user("wang", email="wang@mzj.example.gov.cn", role="director")
-    built.add_user("zhang", email="zhang@mzj.example.gov.cn", reports_to="wang")
-    built.add_user("li", email="li@mzj.example.gov.cn", reports_to="wang")
-    return built
+    admin = mail_office(user="admin")
+    admin.add_user("admin", role="admin")  # the first user: an empty directory checks nobody
+    admin.add_user("wang", email="wang@mzj.example.gov.cn", role="director")
+    admin.add_user("zhang", email="zhang@mzj.example.gov.cn", reports_to="wang")
+    admin.add_user("li", email="li@mzj.example.gov.cn", reports_to="wang")
+    return mail_office()
 
 
 @dataclass(frozen=True)

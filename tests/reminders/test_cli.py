@@ -6,6 +6,7 @@ Every refusal is one line on stderr (or a JSON object with --json) and a non-zer
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from datetime import date
@@ -55,6 +56,7 @@ def refused(result: Result, code: int, kind: str, fragment: str) -> None:
 
 
 def test_user_add_list_edit(run: Run, db_url: str) -> None:
+    ok(run("init", "--admin", "admin", "--json", user="admin"))
     wang = ok(
         run(
             "user",
@@ -65,14 +67,18 @@ def test_user_add_list_edit(run: Run, db_url: str) -> None:
             "--role",
             "director",
             "--json",
+            user="admin",
         )
     )
     assert wang == {
-        "id": 1,
+        "id": 2,
         "name": "wang",
         "email": "wang@mzj.example.gov.cn",
         "role": "director",
         "reports_to": None,
+        "districts": [],
+        "qualification": None,
+        "disabled": False,
     }
     zhang = ok(
         run(
@@ -84,19 +90,29 @@ def test_user_add_list_edit(run: Run, db_url: str) -> None:
             "--reports-to",
             "wang",
             "--json",
+            user="admin",
         )
     )
     assert zhang["role"] == "supervisor" and zhang["reports_to"] == "wang"
-    listed = ok(run("user", "list", "--json"))
-    assert [u["name"] for u in listed] == ["wang", "zhang"]
+    listed = ok(run("user", "list", "--json", user="admin"))
+    assert [u["name"] for u in listed] == ["admin", "wang", "zhang"]
     edited = ok(
-        run("user", "edit", "zhang", "--email", "z@mzj.example.gov.cn", "--no-reports-to", "--json")
+        run(
+            "user",
+            "edit",
+            "zhang",
+            "--email",
+            "z@mzj.example.gov.cn",
+            "--no-reports-to",
+            "--json",
+            user="admin",
+        )
     )
     assert edited["email"] == "z@mzj.example.gov.cn" and edited["reports_to"] is None
-    human = run("user", "list")
+    human = run("user", "list", user="wang")
     assert human.exit_code == 0
     assert "zhang" in human.stdout and "z@mzj.example.gov.cn" in human.stdout
-    assert _edits(db_url) == [
+    assert _edits(db_url)[1:] == [
         {
             "email": {"old": "zhang@mzj.example.gov.cn", "new": "z@mzj.example.gov.cn"},
             "reports_to": {"old": "wang", "new": None},
@@ -131,7 +147,12 @@ def _edits(db_url: str) -> list[object]:
             "not_found",
             "no user named nobody",
         ),
-        (["user", "add", "x"], 2, "invalid", "--email"),
+        (
+            ["user", "add", "x", "--qualification", "A2023"],
+            2,
+            "invalid",
+            "legal reviewers only",
+        ),
         (["user", "edit", "nobody", "--email", "n@x.cn"], 1, "not_found", "no user named"),
         (["user", "edit", "zhang"], 2, "invalid", "nothing to change"),
         (
@@ -150,12 +171,14 @@ def _edits(db_url: str) -> list[object]:
     ],
 )
 def test_user_refusals(run: Run, args: list[str], code: int, kind: str, fragment: str) -> None:
-    ok(run("user", "add", "wang", "--email", "wang@x.cn", "--role", "director", "--json"))
-    ok(run("user", "add", "zhang", "--email", "zhang@x.cn", "--reports-to", "wang", "--json"))
-    before = ok(run("user", "list", "--json"))
-    refused(run(*args, "--json"), code, kind, fragment)
-    assert ok(run("user", "list", "--json")) == before  # nothing changed
-    plain = run(*args)
+    admin = functools.partial(run, user="admin")
+    ok(admin("init", "--admin", "admin", "--json"))
+    ok(admin("user", "add", "wang", "--email", "wang@x.cn", "--role", "director", "--json"))
+    ok(admin("user", "add", "zhang", "--email", "zhang@x.cn", "--reports-to", "wang", "--json"))
+    before = ok(admin("user", "list", "--json"))
+    refused(admin(*args, "--json"), code, kind, fragment)
+    assert ok(admin("user", "list", "--json")) == before  # nothing changed
+    plain = admin(*args)
     assert plain.exit_code == code and "Traceback" not in plain.stderr
     if "Usage:" in plain.stderr:  # click's own usage errors show the usage first
         assert plain.stderr.rstrip().splitlines()[-1].startswith("Error: ")
@@ -166,7 +189,9 @@ def test_user_refusals(run: Run, args: list[str], code: int, kind: str, fragment
 def test_case_assign_is_recorded_in_the_history(run: Run, office: Office) -> None:
     case_id = open_case(office)
     seq_before = len(office.case(case_id).history)
-    result = ok(run("case", "assign", str(case_id), "li", "--reason", "工作调整", "--json"))
+    result = ok(
+        run("case", "assign", str(case_id), "li", "--reason", "工作调整", "--json", user="wang")
+    )
     assert result == {
         "case": case_id,
         "supervisor": "li",
@@ -177,7 +202,7 @@ def test_case_assign_is_recorded_in_the_history(run: Run, office: Office) -> Non
     last = view.history[-1]
     assert (last.event, last.by, last.reason, last.from_state, last.to_state) == (
         "assign",
-        "zhang",
+        "wang",
         "工作调整",
         "appointed",
         "appointed",
@@ -186,12 +211,21 @@ def test_case_assign_is_recorded_in_the_history(run: Run, office: Office) -> Non
     assert view.supervisor == "li"
     shown = ok(run("case", "show", str(case_id), "--json"))
     assert shown["supervisor"] == "li"  # type: ignore[index]
-    human = run("case", "assign", str(case_id), "zhang", now="2026-11-27T11:00:00+08:00")
+    human = run(
+        "case", "assign", str(case_id), "zhang", now="2026-11-27T11:00:00+08:00", user="wang"
+    )
     assert human.exit_code == 0 and human.stdout == f"case {case_id}: supervisor li -> zhang\n"
 
 
 def test_case_assign_refusals(run: Run, office: Office) -> None:
     case_id = open_case(office)
+    refused(
+        run("case", "assign", str(case_id), "li", "--json"),
+        1,
+        "not_allowed",
+        "zhang (supervisor) may not do case.assign",
+    )
+    run = functools.partial(run, user="wang")
     refused(run("case", "assign", "999", "li", "--json"), 1, "not_found", "no case with id 999")
     refused(
         run("case", "assign", str(case_id), "nobody", "--json"),
@@ -239,9 +273,10 @@ def test_remind_run_status_list_retry(
     assert all(m["case"] == case_id for m in listed)
     assert listed[0]["message_id"].startswith("<") and listed[0]["sent_by"]
     assert len(mails(smtp_server, "约谈日期")) == 2
-    assert ok(run("remind", "retry", "--json")) == {"retried": 0}
-    refused(run("remind", "retry", "12345", "--json"), 1, "not_found", "no outbox message 12345")
-    refused(run("remind", "retry", str(listed[0]["id"]), "--json"), 1, "not_allowed", "not failed")
+    retry = functools.partial(run, "remind", "retry", user="admin")
+    assert ok(retry("--json")) == {"retried": 0}
+    refused(retry("12345", "--json"), 1, "not_found", "no outbox message 12345")
+    refused(retry(str(listed[0]["id"]), "--json"), 1, "not_allowed", "not failed")
     refused(run("remind", "list", "--status", "lost", "--json"), 2, "invalid", "unknown status")
 
 
@@ -298,8 +333,8 @@ def test_doctor_names_supervisors_the_directory_lacks(run: Run, mail_office: Mai
     checks = ok_checks(run("doctor", "--json"))
     assert not checks["users"]["ok"]
     assert "zhao" in checks["users"]["message"] and "user add" in checks["users"]["message"]
-    ok(run("user", "add", "zhao", "--email", "zhao@x.cn", "--json"))
-    checks = ok_checks(run("doctor", "--json"))
+    ok(run("user", "add", "zhao", "--email", "zhao@x.cn", "--json"))  # the first user
+    checks = ok_checks(run("doctor", "--json", user="zhao"))
     assert not checks["users"]["ok"] and "without reports-to" in checks["users"]["message"]
 
 

@@ -52,7 +52,7 @@ def test_two_processes_queue_and_send_each_message_exactly_once(
         "SUPERVISE_NOW": NOW,
         "SUPERVISE_DB": db_url,
         "SUPERVISE_CONFIG": str(mail_config),
-        "SUPERVISE_USER": "scheduler-test",
+        "SUPERVISE_USER": "zhang",
     }
     command = [sys.executable, "-m", "supervise", "remind", "run", "--json"]
     procs = [
@@ -106,6 +106,7 @@ def test_a_run_killed_mid_delivery_loses_nothing(
         "SUPERVISE_NOW": NOW,
         "SUPERVISE_DB": db_url,
         "SUPERVISE_CONFIG": str(mail_config),
+        "SUPERVISE_USER": "zhang",
     }
     proc = subprocess.Popen(
         [sys.executable, "-m", "supervise", "remind", "run"],

@@ -93,12 +93,12 @@ def test_failed_after_max_attempts_and_retry_puts_it_back(
     smtp_server.start()
     assert later.run_reminders().delivery.sent == []  # failed stays failed
     with pytest.raises(NotFound, match="no outbox message 999"):
-        later.retry_messages([999])
-    assert later.retry_messages([failed[0].id]) == 1
+        later.retry_messages(actor="admin", ids=[999])
+    assert later.retry_messages(actor="admin", ids=[failed[0].id]) == 1
     with pytest.raises(NotAllowed, match="not failed"):
-        later.retry_messages([failed[0].id])  # pending again now
-    assert later.retry_messages() == n - 1
-    assert later.retry_messages() == 0
+        later.retry_messages(actor="admin", ids=[failed[0].id])  # pending again now
+    assert later.retry_messages(actor="admin") == n - 1
+    assert later.retry_messages(actor="admin") == 0
     report = later.run_reminders()
     assert len(report.delivery.sent) == n
     assert len(interview_mails(smtp_server)) == 2

@@ -91,8 +91,9 @@ def test_digest_follows_the_make_up_working_days(
     digest_office: MailOffice, smtp_server: SmtpTestServer
 ) -> None:
     feb = digest_office(now="2026-02-09T10:00:00+08:00")
-    feb.add_user("wang", email="wang@mzj.example.gov.cn", role="director")
-    feb.add_user("zhang", email=ZHANG, reports_to="wang")
+    feb.add_user("admin", role="admin")  # the first user: an empty directory checks nobody
+    feb.add_user("wang", email="wang@mzj.example.gov.cn", role="director", actor="admin")
+    feb.add_user("zhang", email=ZHANG, reports_to="wang", actor="admin")
     interview(feb, date(2026, 2, 24))
     # 2026-02-14 is a Saturday worked in place of a Spring Festival day (调休);
     # 2026-02-16 is a Monday off.

@@ -26,6 +26,7 @@ def start(db_url: str, config: Path, now: str, *args: str) -> subprocess.Popen[s
         "SUPERVISE_NOW": now,
         "SUPERVISE_DB": db_url,
         "SUPERVISE_CONFIG": str(config),
+        "SUPERVISE_USER": "zhang",  # the scheduler runs as a user of the office
     }
     return subprocess.Popen(
         [sys.executable, "-m", "supervise", "scheduler", *args],

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from supervise.office import Office
 from supervise.services.reminders.store import message_id, outbox_key
@@ -280,8 +281,13 @@ def test_parties_get_reminders_only_where_configured(
 def test_supervisor_missing_from_the_directory_is_reported_and_caught_up(
     office: Office, mail_office: MailOffice, smtp_server: SmtpTestServer
 ) -> None:
-    stranger = mail_office(user="zhao")
-    case_id = interview_case(stranger)
+    # A case whose supervisor is not a user (opened before the directory was filled in).
+    case_id = interview_case(office)
+    with office.runtime.uow() as uow:
+        uow.session.execute(
+            text("UPDATE cases SET supervisor = 'zhao' WHERE id = :id"), {"id": case_id}
+        )
+        uow.commit()
     report = run(mail_office, "2026-12-01T09:00:00+08:00")
     assert any(
         p.startswith(f"case {case_id}: its supervisor zhao is not in the user directory")
@@ -289,12 +295,12 @@ def test_supervisor_missing_from_the_directory_is_reported_and_caught_up(
         for p in report.problems
     )
     assert mails(smtp_server, INTERVIEW) == []
-    office.add_user("zhao", email="zhao@mzj.example.gov.cn")
+    office.add_user("zhao", email="zhao@mzj.example.gov.cn", actor="admin")
     report = run(mail_office, "2026-12-07T09:00:00+08:00")
     # zhao has no reports-to: the overdue notice goes, the escalation is reported.
     assert [m.to for m in mails(smtp_server, INTERVIEW)] == [["zhao@mzj.example.gov.cn"]]
     assert any("zhao has no reports-to" in p for p in report.problems)
-    office.edit_user("zhao", reports_to="wang")
+    office.edit_user("zhao", reports_to="wang", actor="admin")
     run(mail_office, "2026-12-07T09:05:00+08:00")
     assert [m.to for m in mails(smtp_server, "督办", INTERVIEW)] == [[WANG]]
 
@@ -303,7 +309,7 @@ def test_reassigned_case_reminds_its_new_supervisor(
     office: Office, mail_office: MailOffice, smtp_server: SmtpTestServer
 ) -> None:
     case_id = interview_case(office)
-    office.assign(case_id, "li")
+    office.assign(case_id, "li", actor="wang")
     run(mail_office, "2026-12-01T09:00:00+08:00")
     assert [m.to for m in mails(smtp_server, INTERVIEW)] == [[LI]]
 

@@ -42,6 +42,8 @@ DOMAIN = (
     "supervise.inputs",
     "supervise.params",
     "supervise.userfiles",
+    "supervise.permissions",
+    "supervise.chain",
     "supervise.report_views",
     "supervise.report_html",
     "supervise.csvfiles",

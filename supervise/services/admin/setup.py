@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from supervise.db import KNOWN_REVISIONS, OUR_TABLES, SCHEMA_HEAD
-from supervise.errors import DatabaseProblem, SuperviseError
+from supervise.errors import DatabaseProblem, NotAllowed, SuperviseError
 from supervise.runtime import Runtime
-from supervise.services.admin.users import directory_check
+from supervise.services.admin.users import directory_check, first_admin
 from supervise.views import Check, InitResult
 
 
-def init(rt: Runtime, actor: str, force: bool = False) -> InitResult:
+def init(
+    rt: Runtime,
+    actor: str,
+    force: bool = False,
+    admin: str | None = None,
+    authorize: Callable[[], Any] | None = None,
+) -> InitResult:
     """Create or upgrade the database; refuse, untouched, one that is not ours.
 
     Refused: a newer schema; a database with our tables but no schema version (damaged:
@@ -46,18 +54,28 @@ def init(rt: Runtime, actor: str, force: bool = False) -> InitResult:
                 "supervise schema; check --db, or pass --force to add supervise's tables "
                 "beside them; it was left untouched"
             )
+    if before == SCHEMA_HEAD and authorize is not None and admin is None:
+        # Re-running init on a database at this schema is an admin's act once users exist
+        # (an older schema has no roles yet to check: upgrading it is how they arrive).
+        authorize()
     if before != SCHEMA_HEAD:
         rt.database.upgrade()
-    return InitResult(rt.db_url, before, SCHEMA_HEAD)
+    if admin is not None:
+        first_admin(rt, actor, admin)
+    return InitResult(rt.db_url, before, SCHEMA_HEAD, admin)
 
 
-def doctor(rt: Runtime, actor: str) -> list[Check]:
+def doctor(rt: Runtime, actor: str, authorize: Callable[[], Any] | None = None) -> list[Check]:
     """Check the database, the calendar's coverage of the next 12 months, the mail
     transport (the SMTP server answers), the user directory and the PDF fonts."""
     checks: list[Check] = []
     try:
         rt.database.engine()
+        if authorize is not None:
+            authorize()  # the database answers: the acting user must be one of its users
         checks.append(Check("database", True, f"{rt.db_url} at schema {SCHEMA_HEAD}"))
+    except NotAllowed:
+        raise
     except SuperviseError as exc:
         checks.append(Check("database", False, exc.message))
         checks.append(Check("mail", *rt.transport().check()))

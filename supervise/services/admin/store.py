@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select
 
 from supervise import model
 from supervise.adapters.database import UnitOfWork
+from supervise.adapters.orm import audit as audit_table
 from supervise.adapters.orm import cases as cases_table
 from supervise.adapters.orm import deadlines as deadlines_table
 from supervise.adapters.orm import users as users_table
@@ -25,6 +26,37 @@ def get_user(uow: UnitOfWork, name: str) -> model.User:
     if user is None:
         raise NotFound(f"no user named {name}; see `supervise user list`")
     return user
+
+
+# Built once: this statement runs before every command, and building it costs more than
+# running it on SQLite.
+_ACTING = (
+    select(users_table.c.name, users_table.c.role, users_table.c.districts, users_table.c.disabled)
+    .where(
+        or_(
+            users_table.c.name == bindparam("name"),
+            users_table.c.id == select(func.min(users_table.c.id)).scalar_subquery(),
+        )
+    )
+    .limit(2)
+)
+
+
+def acting_user(uow: UnitOfWork, name: str) -> tuple[bool, str, list[str] | None, bool] | None:
+    """(whether the user named ``name`` exists, their role, districts, disabled), read
+    with the directory's first user in one statement of plain columns; None when the
+    directory is empty."""
+    rows = uow.session.execute(_ACTING, {"name": name}).all()
+    for row in rows:
+        if row.name == name:
+            return True, row.role, row.districts, row.disabled
+    return (False, "", None, False) if rows else None
+
+
+def audit_head(uow: UnitOfWork) -> str | None:
+    """The hash of the audit chain's last row (None: the chain is empty)."""
+    a = audit_table.c
+    return uow.session.scalar(select(a.hash).order_by(a.id.desc()).limit(1))
 
 
 def users_by_id(uow: UnitOfWork) -> dict[int, model.User]:

@@ -10,17 +10,19 @@ case's append-only history. Who acts is an argument, recorded with each change.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from supervise import model
 from supervise.clock import wall_clock
 from supervise.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from supervise.inputs import REASON, USER_NAME, optional_text, text
+from supervise.inputs import DISTRICT, QUALIFICATION, REASON, USER_NAME, optional_text, text
 from supervise.law import OFFICE_ROLES
+from supervise.permissions import ADMIN, REVIEWER, districts_of
 from supervise.redact import quoted
 from supervise.runtime import Runtime
 from supervise.services.admin import store
-from supervise.services.cases.store import append_history
+from supervise.services.cases.store import append_history, case_in_districts
 from supervise.services.reminders.store import load_directory
 from supervise.states import FINAL_STATES
 from supervise.validation import validate_email
@@ -42,45 +44,165 @@ def _role(value: str) -> str:
     return value
 
 
+def _districts(values: tuple[str, ...]) -> list[str]:
+    clean = [text(v, "--district", DISTRICT) for v in values]
+    return sorted(set(clean))
+
+
+def _qualification(value: str | None, role: str) -> str | None:
+    value = optional_text(value, "--qualification", QUALIFICATION)
+    if value is not None and role != REVIEWER:
+        raise InvalidInput(
+            "--qualification (法律职业资格证书编号) is recorded for legal reviewers only "
+            "(--role legal_reviewer)"
+        )
+    return value
+
+
 def _view(user: model.User, directory: Mapping[int, model.User]) -> UserView:
     boss = directory.get(user.reports_to_id) if user.reports_to_id is not None else None
-    return UserView(user.id, user.name, user.email, user.role, boss.name if boss else None)
+    return UserView(
+        user.id,
+        user.name,
+        user.email,
+        user.role,
+        boss.name if boss else None,
+        list(user.districts or []),
+        user.qualification,
+        user.disabled,
+    )
 
 
-def add_user(
-    rt: Runtime,
-    actor: str,
-    name: str,
-    email: str,
-    role: str = "supervisor",
-    reports_to: str | None = None,
-) -> UserView:
+@dataclass(frozen=True)
+class UserInput:
+    """What ``user add`` takes."""
+
+    name: str
+    email: str | None = None
+    role: str = "supervisor"
+    reports_to: str | None = None
+    districts: tuple[str, ...] = ()
+    qualification: str | None = None
+
+
+def add_user(rt: Runtime, actor: str, data: UserInput) -> UserView:
     """Add someone to the directory.
 
     Raises:
-        InvalidInput: a malformed name, e-mail address or role.
+        InvalidInput: a malformed name, e-mail address, role, district or qualification.
         NotFound: ``reports_to`` names no user.
         Conflict: the name is taken.
     """
-    clean = _name(name)
-    address = validate_email(email)
-    kind = _role(role)
+    clean = _name(data.name)
+    address = None if data.email is None else validate_email(data.email)
+    kind = _role(data.role)
+    districts = _districts(data.districts)
+    qualification = _qualification(data.qualification, kind)
     with rt.uow() as uow:
         if store.user_named(uow, clean) is not None:
             raise Conflict(f"a user named {clean} exists already; use `supervise user edit`")
         boss = (
-            None if reports_to is None else store.get_user(uow, _name(reports_to, "--reports-to"))
+            None
+            if data.reports_to is None
+            else store.get_user(uow, _name(data.reports_to, "--reports-to"))
         )
-        user = model.User(
-            name=clean,
-            email=address,
-            role=kind,
-            reports_to_id=None if boss is None else boss.id,
-            created_at=rt.clock.now(),
-        )
+        user = _new_user(rt, clean, address, kind, boss, districts, qualification)
         uow.session.add(user)
         uow.commit()
         return _view(user, store.users_by_id(uow))
+
+
+def _new_user(
+    rt: Runtime,
+    name: str,
+    email: str | None,
+    role: str,
+    boss: model.User | None,
+    districts: list[str],
+    qualification: str | None,
+) -> model.User:
+    return model.User(
+        name=name,
+        email=email,
+        role=role,
+        reports_to_id=None if boss is None else boss.id,
+        created_at=rt.clock.now(),
+        districts=districts,
+        qualification=qualification,
+        disabled=False,
+    )
+
+
+def first_admin(rt: Runtime, actor: str, name: str) -> UserView:
+    """``init --admin NAME``: the office's first administrator, while it has no enabled one.
+
+    Raises:
+        NotAllowed: an enabled admin exists (they add users with `user add`).
+    """
+    clean = _name(name, "--admin")
+    with rt.uow() as uow:
+        everyone = store.users_by_id(uow)
+        admins = [u.name for u in everyone.values() if u.role == ADMIN and not u.disabled]
+        if admins:
+            raise NotAllowed(
+                f"this office has an admin already ({', '.join(sorted(admins))}); "
+                "they add users with `supervise user add NAME --role ROLE`"
+            )
+        user = store.user_named(uow, clean)
+        if user is None:
+            user = _new_user(rt, clean, None, ADMIN, None, [], None)
+            uow.session.add(user)
+            changes = {"created": {"old": None, "new": ADMIN}}
+        else:
+            changes = {"role": {"old": user.role, "new": ADMIN}}
+            user.role, user.disabled = ADMIN, False
+        uow.flush()
+        uow.session.add(
+            model.Edit(
+                entity="user",
+                entity_id=user.id,
+                at=rt.clock.now(),
+                recorded_at=wall_clock(),
+                by=actor,
+                changes=changes,
+            )
+        )
+        uow.commit()
+        return _view(user, store.users_by_id(uow))
+
+
+def set_disabled(rt: Runtime, actor: str, name: str, disabled: bool) -> UserView:
+    """Disable a user (they can no longer act; their records stay theirs) or enable them.
+
+    Raises:
+        NotFound: no such user.
+        NotAllowed: disabling the last enabled admin (nobody could manage users then).
+    """
+    clean = _name(name)
+    with rt.uow() as uow:
+        user = store.get_user(uow, clean)
+        everyone = store.users_by_id(uow)
+        if user.disabled == disabled:
+            return _view(user, everyone)
+        if disabled and user.role == ADMIN:
+            others = [u for u in everyone.values() if u.role == ADMIN and not u.disabled]
+            if len(others) <= 1:
+                raise NotAllowed(
+                    f"{clean} is the last enabled admin; add another admin before disabling them"
+                )
+        user.disabled = disabled
+        uow.session.add(
+            model.Edit(
+                entity="user",
+                entity_id=user.id,
+                at=rt.clock.now(),
+                recorded_at=wall_clock(),
+                by=actor,
+                changes={"disabled": {"old": not disabled, "new": disabled}},
+            )
+        )
+        uow.commit()
+        return _view(user, everyone)
 
 
 def list_users(rt: Runtime, actor: str) -> list[UserView]:
@@ -98,8 +220,13 @@ def edit_user(
     role: str | None = None,
     reports_to: str | None = None,
     no_reports_to: bool = False,
+    districts: tuple[str, ...] | None = None,
+    qualification: str | None = None,
+    nothing_else: bool = False,
 ) -> UserView:
-    """Change a user's e-mail, role or reports-to; the old values stay in the edits table.
+    """Change a user's e-mail, role, reports-to, districts or qualification; the old values
+    stay in the edits table. ``nothing_else``: the caller changes something more (enables
+    the user), so no change here is fine.
 
     Raises:
         InvalidInput: nothing to change, contradictory options, or a malformed value.
@@ -108,17 +235,28 @@ def edit_user(
     """
     if reports_to is not None and no_reports_to:
         raise InvalidInput("give either --reports-to NAME or --no-reports-to, not both")
-    if email is None and role is None and reports_to is None and not no_reports_to:
+    asked = (email, role, reports_to, districts, qualification)
+    if all(v is None for v in asked) and not no_reports_to:
+        if nothing_else:
+            with rt.uow() as uow:
+                return _view(store.get_user(uow, _name(name)), store.users_by_id(uow))
         raise InvalidInput(
-            "nothing to change; give --email, --role, --reports-to or --no-reports-to"
+            "nothing to change; give --email, --role, --reports-to, --no-reports-to, "
+            "--district, --all-districts, --qualification or --enable"
         )
     new: dict[str, Any] = {}
     if email is not None:
         new["email"] = validate_email(email)
     if role is not None:
         new["role"] = _role(role)
+    if districts is not None:
+        new["districts"] = _districts(districts)
     with rt.uow() as uow:
         user = store.get_user(uow, _name(name))
+        if qualification is not None:
+            new["qualification"] = _qualification(qualification, new.get("role", user.role))
+        if user.role == ADMIN and new.get("role", ADMIN) != ADMIN:
+            _refuse_last_admin(user, store.users_by_id(uow))
         everyone = store.users_by_id(uow)
         if no_reports_to:
             new["reports_to_id"] = None
@@ -154,6 +292,14 @@ def edit_user(
         return _view(user, everyone)
 
 
+def _refuse_last_admin(user: model.User, everyone: Mapping[int, model.User]) -> None:
+    admins = [u for u in everyone.values() if u.role == ADMIN and not u.disabled]
+    if not user.disabled and len(admins) <= 1:
+        raise NotAllowed(
+            f"{user.name} is the last enabled admin; add another admin before changing their role"
+        )
+
+
 def _refuse_cycle(user: model.User, boss: model.User, everyone: Mapping[int, model.User]) -> None:
     seen: list[str] = [user.name]
     current: model.User | None = boss
@@ -181,6 +327,7 @@ def assign_case(
     reason = optional_text(reason, "--reason", REASON)
     now = rt.clock.now()
     with rt.uow() as uow:
+        case_in_districts(uow, case_id, districts_of(actor))
         case = uow.session.get(model.Case, case_id)
         if case is None:
             raise NotFound(f"no case with id {case_id}; see `supervise case list`")

@@ -27,6 +27,7 @@ from supervise.law import (
     RESCHEDULING_EVENTS,
 )
 from supervise.params import clean_params
+from supervise.permissions import districts_of
 from supervise.redact import quoted
 from supervise.rules import (
     Params,
@@ -91,7 +92,7 @@ def appoint(
         )
     when = effective_time(rt, at)
     with rt.uow() as uow:
-        org = get_org(uow, org_id)
+        org = get_org(uow, org_id, districts_of(actor))
         person = store.lock_person(uow, person_id)
         duplicate = store.open_case_of(uow, org_id, person_id, role)
         if duplicate is not None:
@@ -112,6 +113,7 @@ def appoint(
             last_event_at=when,
             seq=0,
             created_at=rt.clock.now(),
+            chain_head=None,
         )
         uow.session.add(case)
         # Write first: on SQLite this takes the write lock, so the ban check below cannot
@@ -153,7 +155,7 @@ def advance(
     params = clean_params(event, params, rt.settings.date_range, day0)
     law = rt.rulebook()
     with rt.uow() as uow:
-        case, org, person = store.load_case(uow, case_id)
+        case, org, person = store.load_case(uow, case_id, districts_of(actor))
         if event not in triggers_from(case.state):
             fire(case, event)  # raises NotAllowed listing the allowed events
         require_inputs(event, params)

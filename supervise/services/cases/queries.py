@@ -11,6 +11,7 @@ from supervise import model
 from supervise.adapters.database import UnitOfWork
 from supervise.errors import InvalidInput
 from supervise.law import PROPOSAL_EVENTS
+from supervise.permissions import districts_of
 from supervise.rules import case_facts, fitting_bases, time_guard
 from supervise.runtime import Runtime
 from supervise.services.cases import store
@@ -68,7 +69,7 @@ def case_view(
 def show_case(rt: Runtime, actor: str, case_id: int) -> CaseView:
     """One case with its open deadlines and its whole history."""
     with rt.uow() as uow:
-        case, org, person = store.load_case(uow, case_id)
+        case, org, person = store.load_case(uow, case_id, districts_of(actor))
         return case_view(uow, case, org, person, detail=True)
 
 
@@ -95,7 +96,13 @@ def iter_cases(
         except ValueError as exc:
             names = ", ".join(s.value for s in CaseState)
             raise InvalidInput(f"unknown state {state!r}; states: {names}") from exc
-    query = store.cases_query(state=wanted, org_id=org_id, person_id=person_id, limit=limit)
+    query = store.cases_query(
+        state=wanted,
+        org_id=org_id,
+        person_id=person_id,
+        limit=limit,
+        districts=districts_of(actor),
+    )
     if overdue:
         query = query.where(store.overdue_filter(rt.database.dialect, rt.clock.today()))
     return _stream(rt, query, limit)
@@ -121,7 +128,7 @@ def next_events(rt: Runtime, actor: str, case_id: int) -> tuple[CaseView, list[N
     law = rt.rulebook()
     now = rt.clock.now()
     with rt.uow() as uow:
-        case, org, person = store.load_case(uow, case_id)
+        case, org, person = store.load_case(uow, case_id, districts_of(actor))
         bans = store.case_bans(uow, case.id) if case.state is CaseState.BANNED else []
         facts = case_facts(case, org.kind, org.charity, store.running_deadlines(uow, case.id), bans)
         view = case_view(uow, case, org, person, detail=True)

@@ -20,6 +20,7 @@ from supervise.adapters.orm import deadlines as deadlines_table
 from supervise.adapters.orm import history as history_table
 from supervise.adapters.orm import organizations as orgs_table
 from supervise.adapters.orm import persons as persons_table
+from supervise.chain import GENESIS, history_hash
 from supervise.clock import wall_clock
 from supervise.errors import NotFound
 from supervise.states import NON_FINAL_STATES, CaseState
@@ -29,9 +30,13 @@ CaseQuery = Select[model.Case, model.Organization, model.Person]
 RUNNING = ("open", "waiting")
 
 
-def load_case(uow: UnitOfWork, case_id: int) -> CaseRow:
-    """The case with its organization and person, in one statement."""
-    row = uow.session.execute(_cases_query().where(cases_table.c.id == case_id)).first()
+def load_case(uow: UnitOfWork, case_id: int, districts: Sequence[str] | None = None) -> CaseRow:
+    """The case with its organization and person, in one statement; a case outside
+    ``districts`` (when given) is not found, not shown to exist."""
+    query = _cases_query().where(cases_table.c.id == case_id)
+    if districts is not None:
+        query = query.where(orgs_table.c.district.in_(districts))
+    row = uow.session.execute(query).first()
     if row is None:
         raise NotFound(f"no case with id {case_id}; see `supervise case list`")
     return row[0], row[1], row[2]
@@ -46,10 +51,17 @@ def _cases_query() -> CaseQuery:
 
 
 def cases_query(
-    *, state: CaseState | None, org_id: int | None, person_id: int | None, limit: int
+    *,
+    state: CaseState | None,
+    org_id: int | None,
+    person_id: int | None,
+    limit: int,
+    districts: Sequence[str] | None = None,
 ) -> CaseQuery:
     """Cases matching every filter given, oldest first; each filter is served by an index."""
     query = _cases_query().order_by(cases_table.c.id).limit(limit)
+    if districts is not None:
+        query = query.where(orgs_table.c.district.in_(districts))
     if state is not None:
         query = query.where(cases_table.c.state == state)
     if org_id is not None:
@@ -162,6 +174,17 @@ def step_that_left(uow: UnitOfWork, case_id: int, state: CaseState) -> int | Non
     )
 
 
+def case_in_districts(uow: UnitOfWork, case_id: int, districts: Sequence[str] | None) -> None:
+    """Refuse (not found) a case that does not exist or lies outside ``districts``."""
+    query = select(cases_table.c.id).where(cases_table.c.id == case_id)
+    if districts is not None:
+        query = query.join(orgs_table, orgs_table.c.id == cases_table.c.organization_id).where(
+            orgs_table.c.district.in_(districts)
+        )
+    if uow.session.scalar(query) is None:
+        raise NotFound(f"no case with id {case_id}; see `supervise case list`")
+
+
 def notice_unserved(uow: UnitOfWork, notice_id: int) -> bool:
     notice = uow.session.get(model.Notice, notice_id)
     return notice is not None and notice.served_on is None
@@ -218,21 +241,26 @@ def append_history(
     Returns:
         The step number (``seq``) of the new row.
     """
+    if case.id is None:
+        uow.flush()  # a new case: its id is part of what the first row's hash covers
     case.seq += 1
+    fields: dict[str, Any] = {
+        "case_id": case.id,
+        "seq": case.seq,
+        "event": event,
+        "from_state": None if before is None else before.value,
+        "to_state": case.state.value,
+        "at": at,
+        "recorded_at": wall_clock(),
+        "by": by,
+        "reason": reason,
+        "basis": basis,
+        "data": data or {},
+    }
+    prev = case.chain_head or GENESIS
+    # The case's chain head rides on the version-checked UPDATE of the case: no statement
+    # of its own, and a concurrent writer of the same case fails there (no fork).
+    case.chain_head = history_hash(prev, fields)
     uow.flush()
-    uow.session.add(
-        model.HistoryEntry(
-            case_id=case.id,
-            seq=case.seq,
-            event=event,
-            from_state=None if before is None else before.value,
-            to_state=case.state.value,
-            at=at,
-            recorded_at=wall_clock(),
-            by=by,
-            reason=reason,
-            basis=basis,
-            data=data or {},
-        )
-    )
+    uow.session.add(model.HistoryEntry(**fields, prev_hash=prev, hash=case.chain_head))
     return case.seq

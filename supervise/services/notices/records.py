@@ -16,7 +16,7 @@ from supervise import model
 from supervise.adapters.database import UnitOfWork
 from supervise.clock import wall_clock
 from supervise.deadlines import period_due
-from supervise.errors import GuardRefused, InvalidInput, NotAllowed, NotFound, SuperviseError
+from supervise.errors import GuardRefused, InvalidInput, NotAllowed, SuperviseError
 from supervise.inputs import CONSENT, REASON, optional_text
 from supervise.law import (
     FROM_SERVICE,
@@ -27,10 +27,11 @@ from supervise.law import (
 )
 from supervise.notices import pii
 from supervise.notices.types import NOTICE_TYPES
+from supervise.permissions import districts_of
 from supervise.redact import quoted
 from supervise.rules import Rulebook, hearing_notice_refusal
 from supervise.runtime import Runtime
-from supervise.services.cases.store import append_history
+from supervise.services.cases.store import append_history, case_in_districts
 from supervise.services.notices import store
 from supervise.userfiles import sha256_of
 from supervise.validation import mask_id_number
@@ -49,9 +50,10 @@ def list_notices(
         rt.settings.date_range.day(since, "--since")
         start = datetime.combine(since, datetime.min.time(), tzinfo=rt.settings.zone)
     with rt.uow() as uow:
-        if case_id is not None and uow.session.get(model.Case, case_id) is None:
-            raise NotFound(f"no case with id {case_id}; see `supervise case list`")
-        return [NoticeView.of(n) for n in store.list_notices(uow, case_id, start, limit)]
+        if case_id is not None:
+            case_in_districts(uow, case_id, districts_of(actor))
+        found = store.list_notices(uow, case_id, start, limit, districts_of(actor))
+        return [NoticeView.of(n) for n in found]
 
 
 def render(rt: Runtime, actor: str, notice_id: int, fmt: str, public: bool = False) -> Rendered:
@@ -68,7 +70,7 @@ def render(rt: Runtime, actor: str, notice_id: int, fmt: str, public: bool = Fal
     if fmt not in ("html", "pdf"):
         raise InvalidInput(f"unknown format {quoted(fmt)}; use pdf or html")
     with rt.uow() as uow:
-        notice = store.get_notice(uow, notice_id)
+        notice = store.get_notice(uow, notice_id, districts_of(actor))
         view = NoticeView.of(notice)
         html, html_sha = notice.html, notice.html_sha256
         pdf_sha, text_sha = notice.pdf_sha256, notice.pdf_text_sha256
@@ -95,7 +97,7 @@ def render(rt: Runtime, actor: str, notice_id: int, fmt: str, public: bool = Fal
     text_digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     if pdf_sha is None:
         with rt.uow() as uow:
-            stored = store.get_notice(uow, notice_id)
+            stored = store.get_notice(uow, notice_id, districts_of(actor))
             if stored.pdf_sha256 is None:
                 stored.pdf_sha256, stored.pdf_text_sha256 = digest, text_digest
                 uow.commit()
@@ -113,7 +115,7 @@ def verify(rt: Runtime, actor: str, notice_id: int, path: Path) -> bool:
     """Whether ``path`` is this notice as rendered (HTML or first PDF) or as served."""
     digest = sha256_of(path, "notice file")
     with rt.uow() as uow:
-        notice = store.get_notice(uow, notice_id)
+        notice = store.get_notice(uow, notice_id, districts_of(actor))
         known = {notice.html_sha256, notice.pdf_sha256} | store.receipt_hashes(uow, notice_id)
         if pii.has_party_id(notice.html):
             # The original's HTML, with the party's full ID number, as `render` gives it.
@@ -175,7 +177,7 @@ def serve(
     zone = rt.settings.zone
     started: list[tuple[str, date]] = []
     with rt.uow() as uow:
-        notice = store.get_notice(uow, notice_id)
+        notice = store.get_notice(uow, notice_id, districts_of(actor))
         if not NOTICE_TYPES[notice.type].served:
             raise NotAllowed(
                 f"notice {notice_id} ({notice.type}) is a record, not served on a party"

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlalchemy import select, update
 
 from supervise import model
 from supervise.adapters.database import UnitOfWork, dialect_insert
+from supervise.adapters.orm import cases as cases_table
 from supervise.adapters.orm import deadlines as deadlines_table
 from supervise.adapters.orm import notice_services, number_sequences
 from supervise.adapters.orm import notices as notices_table
+from supervise.adapters.orm import organizations as orgs_table
 from supervise.errors import NotFound
 
 
@@ -51,17 +54,37 @@ def deadlines_of_notice(uow: UnitOfWork, notice_id: int) -> list[model.Deadline]
     )
 
 
-def get_notice(uow: UnitOfWork, notice_id: int) -> model.Notice:
+def get_notice(
+    uow: UnitOfWork, notice_id: int, districts: Sequence[str] | None = None
+) -> model.Notice:
+    """The notice; one of a case outside ``districts`` (when given) is not found."""
     notice = uow.session.get(model.Notice, notice_id)
+    if notice is not None and districts is not None:
+        district = uow.session.scalar(
+            select(orgs_table.c.district)
+            .join(cases_table, cases_table.c.organization_id == orgs_table.c.id)
+            .where(cases_table.c.id == notice.case_id)
+        )
+        notice = notice if district in districts else None
     if notice is None:
         raise NotFound(f"no notice with id {notice_id}; see `supervise notice list`")
     return notice
 
 
 def list_notices(
-    uow: UnitOfWork, case_id: int | None, since: datetime | None, limit: int
+    uow: UnitOfWork,
+    case_id: int | None,
+    since: datetime | None,
+    limit: int,
+    districts: Sequence[str] | None = None,
 ) -> list[model.Notice]:
     query = select(model.Notice).order_by(notices_table.c.id).limit(limit)
+    if districts is not None:
+        query = (
+            query.join(cases_table, cases_table.c.id == notices_table.c.case_id)
+            .join(orgs_table, orgs_table.c.id == cases_table.c.organization_id)
+            .where(orgs_table.c.district.in_(districts))
+        )
     if case_id is not None:
         query = query.where(notices_table.c.case_id == case_id)
     if since is not None:

@@ -33,6 +33,7 @@ from supervise.orgrecord import (
     check_services,
     clean_org,
 )
+from supervise.permissions import districts_of
 from supervise.redact import quoted
 from supervise.runtime import Runtime
 from supervise.services.areas import store as area_store
@@ -146,7 +147,7 @@ def _edits(rt: Runtime, uow: UnitOfWork, entity: str, entity_id: int) -> list[di
 def show_org(rt: Runtime, actor: str, org_id: int) -> OrgView:
     zone = rt.settings.zone
     with rt.uow() as uow:
-        view = org_view(uow, store.get_org(uow, org_id))
+        view = org_view(uow, store.get_org(uow, org_id, districts_of(actor)))
         lifecycle = tuple(
             OrgEventView.of(e).as_json(zone) for e in store.org_history_of(uow, org_id)
         )
@@ -174,7 +175,7 @@ def list_orgs(
                 f"--status {quoted(status, 30)}: use one of {', '.join(s.value for s in OrgState)}"
             ) from None
     with rt.uow() as uow:
-        orgs = store.list_orgs(uow, district, limit, state)
+        orgs = store.list_orgs(uow, district, limit, districts_of(actor), state)
         serves = store.served_by_orgs(uow, [o.id for o in orgs])
         links = store.current_links(uow, [o.id for o in orgs])
         return [
@@ -256,7 +257,7 @@ def edit_org(rt: Runtime, actor: str, org_id: int, updates: dict[str, Any]) -> O
     clean = _clean_updates({**updates, "serves": serves}, ORG_EDIT_OPTIONS, ORG_NAME)
     clean.pop("serves", None)
     with rt.uow() as uow:
-        org = store.get_org(uow, org_id)
+        org = store.get_org(uow, org_id, districts_of(actor))
         if "township" in clean:
             known = area_store.townships_of(uow, [org.district])
             check_township(org.district, clean["township"], known)

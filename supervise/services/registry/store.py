@@ -21,9 +21,12 @@ from supervise.errors import NotFound
 from supervise.states import NON_FINAL_STATES, OrgState
 
 
-def get_org(uow: UnitOfWork, org_id: int) -> model.Organization:
+def get_org(
+    uow: UnitOfWork, org_id: int, districts: Sequence[str] | None = None
+) -> model.Organization:
+    """The organization; one outside ``districts`` (when given) is not found."""
     org = uow.session.get(model.Organization, org_id)
-    if org is None:
+    if org is None or (districts is not None and org.district not in districts):
         raise NotFound(f"no organization with id {org_id}; see `supervise org list`")
     return org
 
@@ -44,9 +47,15 @@ def person_by_id_number(uow: UnitOfWork, number: str) -> model.Person | None:
 
 
 def list_orgs(
-    uow: UnitOfWork, district: str | None, limit: int, status: OrgState | None = None
+    uow: UnitOfWork,
+    district: str | None,
+    limit: int,
+    districts: Sequence[str] | None = None,
+    status: OrgState | None = None,
 ) -> list[model.Organization]:
     query = select(model.Organization).order_by(orgs_table.c.id).limit(limit)
+    if districts is not None:
+        query = query.where(orgs_table.c.district.in_(districts))
     if district:
         query = query.where(orgs_table.c.district == district)
     if status is not None:

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from supervise.errors import InvalidInput
+from supervise.permissions import districts_of
 from supervise.reminder_plan import (
     DeadlineRow,
     Unaddressable,
@@ -106,7 +107,7 @@ def agenda(
         raise InvalidInput(f"--days must be 0 or more, not {span}")
     today = rt.clock.today()
     with rt.uow() as uow:
-        rows = store.rows_due_by(uow, today + timedelta(days=span), user)
+        rows = store.rows_due_by(uow, today + timedelta(days=span), user, districts_of(actor))
     return [
         AgendaItem(
             r.case_id,

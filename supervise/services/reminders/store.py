@@ -90,12 +90,20 @@ def rows_due_before(uow: UnitOfWork, horizon: date) -> list[DeadlineRow]:
     return deadline_rows(uow, query.order_by(d.due, d.id))
 
 
-def rows_due_by(uow: UnitOfWork, horizon: date, supervisor: str | None = None) -> list[DeadlineRow]:
-    """Deadlines due on or before ``horizon``, by supervisor (only ``supervisor``'s if given)."""
+def rows_due_by(
+    uow: UnitOfWork,
+    horizon: date,
+    supervisor: str | None = None,
+    districts: Sequence[str] | None = None,
+) -> list[DeadlineRow]:
+    """Deadlines due on or before ``horizon``, by supervisor (only ``supervisor``'s if given;
+    only organizations in ``districts`` if given)."""
     d, c = deadlines_table.c, cases_table.c
     query = deadline_rows_query().where(d.due <= horizon)
     if supervisor is not None:
         query = query.where(c.supervisor == supervisor)
+    if districts is not None:
+        query = query.where(orgs_table.c.district.in_(districts))
     return deadline_rows(uow, query.order_by(c.supervisor, d.due, d.case_id, d.id))
 
 

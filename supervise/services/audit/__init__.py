@@ -1,0 +1,1 @@
+"""Use cases of the tamper-evident record: the hash chains (verify, anchor, export)."""
