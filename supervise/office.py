@@ -232,7 +232,6 @@ class Office:
     ) -> list[OrgView]:
         from supervise.services.registry import records
 
-        return records.list_orgs(self.runtime, self._who(actor), district, limit, status)
         return records.list_orgs(
             self.runtime, self._act("org.list", actor), district, limit, status
         )
@@ -712,13 +711,13 @@ class Office:
         from interview to closure, and notices not served in time."""
         from supervise.services.reports import cases
 
-        return cases.cases_report(self.runtime, self._who(actor), start, end)
+        return cases.cases_report(self.runtime, self._act("report.cases", actor), start, end)
 
     def export(self, kind: str, *, actor: str | None = None) -> Export:
         """Every row of a register (``orgs``, ``cases``): its columns and a stream of rows."""
         from supervise.services.exchange import export
 
-        return export.export(self.runtime, self._who(actor), kind)
+        return export.export(self.runtime, self._act("export", actor), kind)
 
     def import_file(
         self,
@@ -740,7 +739,7 @@ class Office:
 
         return importer.import_file(
             self.runtime,
-            self._who(actor),
+            self._act("import", actor),
             kind,
             Path(path),
             encoding=encoding,

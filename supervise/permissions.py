@@ -149,6 +149,17 @@ PERMISSIONS: dict[str, Permission] = {
         "investigators and directors keep the organizations' programme records; restore and "
         "exit (closing an exit review) are for directors, checked by the lifecycle service",
     ),
+    "report.cases": Permission(
+        "report.cases", _EVERYONE, "reading figures is open to every role, within their districts"
+    ),
+    "export": Permission(
+        "export",
+        frozenset({DIRECTOR, ADMIN}),
+        "a whole register leaves the office by a director's or an admin's hand",
+    ),
+    "import": Permission(
+        "import", _CASEWORK | _ADMINS, "investigators, directors and admins keep the registers"
+    ),
     "area.import": Permission(
         "area.import", _ADMINS | _DECIDERS, "the townships are the office's reference data"
     ),
