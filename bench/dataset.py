@@ -38,7 +38,10 @@ SPREAD = {PAST: (-3 * 365, -40), FUTURE: (1, 120), LATE: (-30, -1)}
 CREATED = (NOW - timedelta(days=400)).astimezone(UTC).replace(tzinfo=None)
 EVENT_AT = (NOW - timedelta(days=30)).astimezone(UTC).replace(tzinfo=None)
 
-ORG_COLS = "id name credit_code kind charity district township email status created_at version"
+ORG_COLS = (
+    "id name credit_code kind charity district township email status created_at version "
+    "professional services"
+)
 PERSON_COLS = "id name id_number email created_at version"
 CASE_COLS = (
     "id organization_id person_id role state stack proceeding_basis statement_waived "
@@ -170,7 +173,7 @@ def rows(layout: Layout) -> dict[str, Iterator[tuple[Any, ...]]]:
         for o in range(1, layout.orgs + 1):
             yield (
                 o, f"测试社会组织{o}", f"52500103{o:010d}", "social-group", True, "渝中区",
-                None, None, "active", CREATED, 1,
+                None, None, "active", CREATED, 1, False, "[]",
             )  # fmt: skip
 
     def persons() -> Iterator[tuple[Any, ...]]:

@@ -105,6 +105,7 @@ def org_csv(path: Path, count: int) -> list[dict[str, object]]:
                 "name": f"重庆市测试社会组织{i}", "credit_code": code, "district": district,
                 "kind": "social-group", "charity": False, "township": None, "email": None,
                 "status": "active", "created_at": created, "version": 1,
+                "professional": False, "services": [],
             })  # fmt: skip
     return rows
 

@@ -142,6 +142,8 @@ def build(url: str, n: int, due_count: int) -> float:
                 "status": "active",
                 "created_at": CREATED,
                 "version": 1,
+                "professional": False,
+                "services": [],
             }
             for k in range(1, orgs + 1)
         ):

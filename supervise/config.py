@@ -23,6 +23,7 @@ from typing import Any, Literal, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from supervise.errors import ConfigError, SuperviseError
+from supervise.evaluation import EvaluationSettings, check_settings
 from supervise.inputs import DateRange
 from supervise.law import DEADLINE_KINDS, ORG_KINDS, PENALTIES, Basis, Period, Periods
 from supervise.notices.numbering import validate_pattern
@@ -163,6 +164,23 @@ class LogSettings:
 
 
 @dataclass(frozen=True)
+class AreaSettings:
+    """YAML ``areas``: the city and its 区县 (townships are loaded with ``area import``).
+
+    An empty ``districts`` list accepts any district name."""
+
+    city: str = ""
+    districts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OrganizationSettings:
+    """YAML ``organizations``: the services an organization may record that it provides."""
+
+    services: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Settings:
     timezone: str
     database: DatabaseSettings
@@ -175,6 +193,9 @@ class Settings:
     notices: NoticeSettings = field(default_factory=lambda: NoticeSettings())
     dates: DateSettings = field(default_factory=DateSettings)
     log: LogSettings = field(default_factory=LogSettings)
+    areas: AreaSettings = field(default_factory=AreaSettings)
+    organizations: OrganizationSettings = field(default_factory=OrganizationSettings)
+    evaluation: EvaluationSettings = field(default_factory=EvaluationSettings)
     source: tuple[str, ...] = field(default=(), metadata={"internal": True})
 
     @property
@@ -289,6 +310,21 @@ def _check(settings: Settings) -> None:
     _check_reminders(settings.reminders)
     _check_notices(settings.notices)
     _check_dates(settings.dates)
+    _check_areas(settings.areas, settings.organizations)
+    check_settings(settings.evaluation)
+
+
+def _check_areas(areas: AreaSettings, orgs: OrganizationSettings) -> None:
+    for key, names in (
+        ("areas.districts", areas.districts),
+        ("organizations.services", orgs.services),
+    ):
+        for name in names:
+            if not name.strip() or len(name) > 100:
+                raise ConfigError(f"config key {key}: {name!r} is not a name (1 to 100 characters)")
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise ConfigError(f"config key {key}: {dup[0]} is listed twice; keep one")
 
 
 def _check_dates(dates: DateSettings) -> None:

@@ -44,6 +44,8 @@ EVENT_NAME = 40
 SEARCH = 100
 NOTICE_FIELD = 4000
 CALENDAR_SOURCE = 500
+INSTITUTION = 200
+CONTRACT_TITLE = 200
 
 #: Which stored column each limit protects (tests/unit/test_inputs.py compares them with
 #: the ORM, so a limit can never exceed its column).
@@ -73,6 +75,18 @@ COLUMN_LIMITS: dict[tuple[str, str], int] = {
     ("history", "event"): EVENT_NAME,
     ("notice_services", "by"): ACTOR,
     ("calendar_years", "loaded_by"): ACTOR,
+    ("areas", "district"): DISTRICT,
+    ("areas", "township"): TOWNSHIP,
+    ("areas", "loaded_by"): ACTOR,
+    ("institution_links", "institution"): INSTITUTION,
+    ("institution_links", "district"): DISTRICT,
+    ("institution_links", "linked_by"): ACTOR,
+    ("institution_links", "unlinked_by"): ACTOR,
+    ("org_history", "by"): ACTOR,
+    ("org_history", "event"): EVENT_NAME,
+    ("contracts", "title"): CONTRACT_TITLE,
+    ("contracts", "created_by"): ACTOR,
+    ("evaluations", "by"): ACTOR,
 }
 
 #: Ids are ``integer`` columns: 32 bits on PostgreSQL, so the same bound on SQLite.
@@ -85,6 +99,8 @@ FILE_LIMITS: dict[str, int] = {
     "config file": 1024 * 1024,
     "--receipt": 50 * 1024 * 1024,
     "notice file": 50 * 1024 * 1024,
+    "area file": 10 * 1024 * 1024,
+    "scores file": 256 * 1024,
     # `supervise import`: a register of tens of thousands of rows is a few MB.
     "import file": 64 * 1024 * 1024,
 }

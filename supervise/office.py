@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -40,16 +41,22 @@ if TYPE_CHECKING:
 from supervise.views import (
     AdvanceResult,
     AgendaItem,
+    AreaImport,
+    AreaView,
     AssignResult,
     AuditReport,
     BackupView,
     BanView,
     CaseView,
     Check,
+    ContractView,
+    DistrictView,
+    EvaluationView,
     InitResult,
     MessageView,
     NextEvent,
     NoticeView,
+    OrgAdvanceResult,
     OrgView,
     OutboxStatus,
     PersonView,
@@ -190,20 +197,25 @@ class Office:
         email: str | None = None,
         address: str | None = None,
         legal_representative: str | None = None,
+        professional: bool = False,
+        services: Sequence[str] = (),
+        serves: Sequence[str] = (),
+        state: str = "active",
         actor: str | None = None,
     ) -> OrgView:
-        """Register an organization (统一社会信用代码 checked); ``address`` is its 住所, which
-        every decision addressed to it must give (行政处罚法 Art. 59(一))."""
+        """Register an organization (统一社会信用代码 checked; district and townships
+        checked against the configured districts and the loaded townships); ``address`` is
+        its 住所, which every decision addressed to it must give (行政处罚法 Art. 59(一))."""
         from supervise.services.registry import records
 
         data = records.OrgInput(
             name, credit_code, district, kind, township, charity, email, address,
-            legal_representative,
+            legal_representative, professional, tuple(services), tuple(serves), state,
         )  # fmt: skip
         return records.add_org(self.runtime, self._act("org.add", actor), data)
 
     def org(self, org_id: int, *, actor: str | None = None) -> OrgView:
-        """An organization with the history of its record."""
+        """An organization with the history of its record and of its lifecycle."""
         from supervise.services.registry import records
 
         return records.show_org(
@@ -211,11 +223,18 @@ class Office:
         )
 
     def orgs(
-        self, *, district: str | None = None, limit: int = 1000, actor: str | None = None
+        self,
+        *,
+        district: str | None = None,
+        status: str | None = None,
+        limit: int = 1000,
+        actor: str | None = None,
     ) -> list[OrgView]:
         from supervise.services.registry import records
 
-        return records.list_orgs(self.runtime, self._act("org.list", actor), district, limit)
+        return records.list_orgs(
+            self.runtime, self._act("org.list", actor), district, limit, status
+        )
 
     def edit_org(
         self,
@@ -226,10 +245,14 @@ class Office:
         township: str | None = None,
         address: str | None = None,
         legal_representative: str | None = None,
+        professional: bool | None = None,
+        services: Sequence[str] | None = None,
+        serves: Sequence[str] | None = None,
         actor: str | None = None,
     ) -> OrgView:
-        """Change name, contact, township, address or legal representative; the old values
-        are kept."""
+        """Change name, contact, township, address, legal representative, whether
+        professional, the services or the townships served (each list replaced whole); the
+        old values are kept."""
         from supervise.services.registry import records
 
         changes = {
@@ -238,10 +261,135 @@ class Office:
             "township": township,
             "address": address,
             "legal_representative": legal_representative,
+            "professional": professional,
+            "services": None if services is None else list(services),
+            "serves": None if serves is None else list(serves),
         }
         return records.edit_org(
             self.runtime, self._act("org.edit", actor), record_id(org_id, "organization"), changes
         )
+
+    def link_org(
+        self,
+        org_id: int,
+        *,
+        institution: str,
+        since: date | None = None,
+        actor: str | None = None,
+    ) -> OrgView:
+        """Link an organization with its district's 未成年人救助保护机构 (结对)."""
+        from supervise.services.registry import links
+
+        org = record_id(org_id, "organization")
+        return links.link(self.runtime, self._act("org.link", actor), org, institution, since)
+
+    def unlink_org(
+        self, org_id: int, *, on: date | None = None, actor: str | None = None
+    ) -> OrgView:
+        """End an organization's link (default today); the link stays as history."""
+        from supervise.services.registry import links
+
+        return links.unlink(
+            self.runtime, self._act("org.unlink", actor), record_id(org_id, "organization"), on
+        )
+
+    def advance_org(
+        self, org_id: int, event: str, *, reason: str | None = None, actor: str | None = None
+    ) -> OrgAdvanceResult:
+        """Move an organization on its lifecycle (restore and exit: directors only)."""
+        from supervise.services.registry import lifecycle
+
+        org = record_id(org_id, "organization")
+        return lifecycle.advance_org(
+            self.runtime, self._act("org.advance", actor), org, event, reason
+        )
+
+    # -- service contracts and evaluations --------------------------------------------------
+
+    def add_contract(
+        self,
+        *,
+        org: int,
+        title: str,
+        amount: str | int | Decimal,
+        start: date,
+        end: date,
+        townships: Sequence[str] = (),
+        actor: str | None = None,
+    ) -> ContractView:
+        """Record a service contract (amount in yuan, kept in fen) with an organization."""
+        from supervise.contracts import ContractInput
+        from supervise.services.contracts import contracts
+
+        data = ContractInput(
+            record_id(org, "organization"), title, amount, start, end, tuple(townships)
+        )
+        return contracts.add_contract(self.runtime, self._act("contract.add", actor), data)
+
+    def contract(self, contract_id: int, *, actor: str | None = None) -> ContractView:
+        """A contract with all its evaluations (superseded ones included)."""
+        from supervise.services.contracts import contracts
+
+        cid = record_id(contract_id, "contract")
+        return contracts.show_contract(self.runtime, self._act("contract.show", actor), cid)
+
+    def contracts(
+        self,
+        *,
+        org: int | None = None,
+        district: str | None = None,
+        status: str | None = None,
+        limit: int = 1000,
+        actor: str | None = None,
+    ) -> list[ContractView]:
+        from supervise.services.contracts import contracts
+
+        return contracts.list_contracts(
+            self.runtime,
+            self._act("contract.list", actor),
+            optional_id(org, "--org"),
+            district,
+            status,
+            limit,
+        )
+
+    def evaluate(
+        self,
+        contract_id: int,
+        scores: str | Path,
+        *,
+        reason: str | None = None,
+        actor: str | None = None,
+    ) -> EvaluationView:
+        """Evaluate a contract from a scores file (YAML); ``reason`` corrects the current
+        evaluation by superseding it. A failing grade may open the organization's exit
+        review (``evaluation.exit_review``)."""
+        from supervise.services.contracts import evaluate
+
+        cid = record_id(contract_id, "contract")
+        return evaluate.evaluate(
+            self.runtime, self._act("evaluate", actor), cid, Path(scores), reason
+        )
+
+    # -- areas -----------------------------------------------------------------------------
+
+    def import_areas(self, file: str | Path, *, actor: str | None = None) -> AreaImport:
+        """Load townships and streets from a CSV file (all rows or none)."""
+        from supervise.services.areas import areas
+
+        return areas.import_areas(self.runtime, self._act("area.import", actor), Path(file))
+
+    def areas(self, district: str, *, actor: str | None = None) -> list[AreaView]:
+        """The loaded townships and streets of a district."""
+        from supervise.services.areas import areas
+
+        return areas.list_areas(self.runtime, self._act("area.list", actor), district)
+
+    def districts(self, *, actor: str | None = None) -> list[DistrictView]:
+        """The configured districts with how many townships each has loaded."""
+        from supervise.services.areas import areas
+
+        return areas.list_districts(self.runtime, self._act("area.list", actor))
 
     def add_person(
         self,
@@ -563,13 +711,13 @@ class Office:
         from interview to closure, and notices not served in time."""
         from supervise.services.reports import cases
 
-        return cases.cases_report(self.runtime, self._who(actor), start, end)
+        return cases.cases_report(self.runtime, self._act("report.cases", actor), start, end)
 
     def export(self, kind: str, *, actor: str | None = None) -> Export:
         """Every row of a register (``orgs``, ``cases``): its columns and a stream of rows."""
         from supervise.services.exchange import export
 
-        return export.export(self.runtime, self._who(actor), kind)
+        return export.export(self.runtime, self._act("export", actor), kind)
 
     def import_file(
         self,
@@ -591,7 +739,7 @@ class Office:
 
         return importer.import_file(
             self.runtime,
-            self._who(actor),
+            self._act("import", actor),
             kind,
             Path(path),
             encoding=encoding,

@@ -137,6 +137,32 @@ PERMISSIONS: dict[str, Permission] = {
         _CASEWORK,
         "investigators keep the registry and serve notices",
     ),
+    # -- the bureau's view (issue 12) ------------------------------------------------------
+    **_rows(
+        ("area.list", "contract.list", "contract.show"),
+        _EVERYONE,
+        "reading the areas and the service contracts is open to every role",
+    ),
+    **_rows(
+        ("org.link", "org.unlink", "org.advance", "contract.add", "evaluate"),
+        _CASEWORK,
+        "investigators and directors keep the organizations' programme records; restore and "
+        "exit (closing an exit review) are for directors, checked by the lifecycle service",
+    ),
+    "report.cases": Permission(
+        "report.cases", _EVERYONE, "reading figures is open to every role, within their districts"
+    ),
+    "export": Permission(
+        "export",
+        frozenset({DIRECTOR, ADMIN}),
+        "a whole register leaves the office by a director's or an admin's hand",
+    ),
+    "import": Permission(
+        "import", _CASEWORK | _ADMINS, "investigators, directors and admins keep the registers"
+    ),
+    "area.import": Permission(
+        "area.import", _ADMINS | _DECIDERS, "the townships are the office's reference data"
+    ),
     "bans.add": Permission("bans.add", _DECIDERS, "a court's ban is recorded by a director"),
     "audit.export": Permission(
         "audit.export",

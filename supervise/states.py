@@ -1,4 +1,5 @@
-"""The leadership-case state machine: the single source of truth for states and events.
+"""The state machines: leadership cases and organizations, the single source of truth for
+their states and events.
 
 Domain layer: imports ``transitions`` (the state-machine library) and nothing from the
 database, CLI or mail layers.
@@ -8,6 +9,11 @@ One ``transitions.Machine`` is built here, at import, and shared by every case
 machine's event with the case as argument, so loading a case costs nothing and the machine
 keeps no reference to it. ``case next``, validation, ``supervise graph`` and the display
 names all read the tables below.
+
+Organizations have a second, smaller machine (``ORG_MACHINE``, issue 12): cultivation
+(培育孵化), registration, activity, the exit review (整改评估) a failing evaluation opens,
+and exit (退出). It follows the same rules: one shared definition, the organization passed
+to each event, refusals as ``NotAllowed``.
 """
 
 from __future__ import annotations
@@ -267,34 +273,145 @@ def fire(case: StatefulCase, trigger: str) -> tuple[CaseState, CaseState]:
     return before, case.state
 
 
-def mermaid() -> str:
-    """The state diagram as Mermaid, drawn by transitions' own Mermaid support."""
+# -- the organization machine (issue 12) --------------------------------------------------
+
+
+class OrgState(enum.Enum):
+    """Where an organization stands in the bureau's cultivation programme.
+
+    INCUBATING: being cultivated (培育孵化中), not yet registered with the bureau.
+    REGISTERED: registered (登记), not yet providing services under the programme.
+    ACTIVE: providing services; may hold service contracts.
+    UNDER_REVIEW: an exit review (整改评估中) is open, after a failing evaluation or a
+        director's decision; a director closes it by ``restore`` or ``exit``.
+    EXITED: final; the organization left the programme (退出). Its open contracts are
+        terminated, its link to the rescue institution ends; its leadership cases stay.
+    """
+
+    INCUBATING = "incubating"
+    REGISTERED = "registered"
+    ACTIVE = "active"
+    UNDER_REVIEW = "under_review"
+    EXITED = "exited"
+
+
+OS = OrgState
+
+ORG_STATE_NAMES: dict[OrgState, tuple[str, str]] = {
+    OS.INCUBATING: ("培育孵化中", "incubating"),
+    OS.REGISTERED: ("已登记", "registered"),
+    OS.ACTIVE: ("运行中", "active"),
+    OS.UNDER_REVIEW: ("整改评估中", "under review"),
+    OS.EXITED: ("已退出", "exited"),
+}
+
+ORG_FINAL_STATES: frozenset[OrgState] = frozenset({OS.EXITED})
+
+ORG_EVENTS: dict[str, EventInfo] = {
+    "register": EventInfo("登记", "register"),
+    "activate": EventInfo("开展服务", "activate"),
+    "open_review": EventInfo("启动退出评估", "open exit review", ("reason",)),
+    "restore": EventInfo("评估通过，恢复运行", "restore", ("reason",)),
+    "exit": EventInfo("退出", "exit", ("reason",)),
+}
+
+#: Events only a director may fire (closing an exit review, or ending an incubation).
+DIRECTOR_ORG_EVENTS: frozenset[str] = frozenset({"restore", "exit"})
+
+ORG_TRANSITIONS: list[dict[str, Any]] = [
+    {"trigger": "register", "source": [OS.INCUBATING], "dest": OS.REGISTERED},
+    {"trigger": "activate", "source": [OS.REGISTERED], "dest": OS.ACTIVE},
+    {"trigger": "open_review", "source": [OS.REGISTERED, OS.ACTIVE], "dest": OS.UNDER_REVIEW},
+    {"trigger": "restore", "source": [OS.UNDER_REVIEW], "dest": OS.ACTIVE},
+    # Exit only through a review (the exit mechanism's due process), or from incubation
+    # (cultivation ended without registration).
+    {"trigger": "exit", "source": [OS.INCUBATING, OS.UNDER_REVIEW], "dest": OS.EXITED},
+]
+
+# The second machine, shared by every organization the same way (model=None).
+ORG_MACHINE = Machine(
+    model=None,
+    states=OrgState,
+    transitions=ORG_TRANSITIONS,
+    initial=None,
+    auto_transitions=False,
+    send_event=True,
+    model_attribute="status",
+)
+
+
+class StatefulOrg(Protocol):
+    status: OrgState
+
+
+def org_triggers_from(state: OrgState) -> list[str]:
+    """Every organization event defined from ``state``, in table order."""
+    return [t["trigger"] for t in ORG_TRANSITIONS if state in t["source"]]
+
+
+def fire_org(org: StatefulOrg, trigger: str) -> tuple[OrgState, OrgState]:
+    """Move ``org`` by ``trigger`` on the shared organization machine; return (from, to).
+
+    Raises:
+        NotAllowed: the event is unknown, or not defined from the organization's state.
+    """
+    before = org.status
+    event = ORG_MACHINE.events.get(trigger)
+    if event is None or trigger not in org_triggers_from(before):
+        allowed = ", ".join(org_triggers_from(before)) or "none (final state)"
+        what = "unknown event" if trigger not in ORG_EVENTS else "event"
+        raise NotAllowed(
+            f"{what} {trigger} is not allowed for an organization in state {before.value}; "
+            f"allowed: {allowed}",
+            state=before.value,
+            event=trigger,
+        )
+    try:
+        event.trigger(org)
+    except MachineError as exc:  # pragma: no cover - org_triggers_from() checked the source
+        raise NotAllowed(str(exc.value)) from exc
+    return before, org.status
+
+
+MACHINES: tuple[str, ...] = ("case", "org")
+
+
+def mermaid(machine: str = "case") -> str:
+    """A state diagram as Mermaid, drawn by transitions' own Mermaid support."""
     from transitions.extensions.diagrams import GraphMachine
 
     class _Drawing:
         state: Any = None
 
+    states: Iterable[enum.Enum]
+    names: dict[Any, tuple[str, str]]
+    if machine == "org":
+        states, table, names = OrgState, ORG_TRANSITIONS, dict(ORG_STATE_NAMES)
+        initial, title = OS.INCUBATING.value, "supervise: organization"
+    else:
+        states, table, names = CaseState, TRANSITIONS, dict(STATE_NAMES)
+        initial, title = CaseState.APPOINTED.value, "supervise: leadership case"
     drawing = _Drawing()
     graph_machine = GraphMachine(
         model=drawing,
-        states=[s.value for s in CaseState],
+        states=[s.value for s in states],
         transitions=[
             {
                 "trigger": t["trigger"],
                 "source": [s.value for s in t["source"]],
                 "dest": t["dest"].value,
             }
-            for t in TRANSITIONS
+            for t in table
         ],
-        initial=CaseState.APPOINTED.value,
+        initial=initial,
         auto_transitions=False,
         graph_engine="mermaid",
         show_state_attributes=False,
-        title="supervise: leadership case",
+        title=title,
     )
     text = str(graph_machine.get_graph().draw(None))
-    for state in CaseState:
+    for state in states:
         text = text.replace(
-            f'state "{state.value}" as', f'state "{STATE_NAMES[state][0]} {state.value}" as'
+            f'state "{state.value}" as', f'state "{names[state][0]} {state.value}" as'
         )
     return text

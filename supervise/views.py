@@ -16,8 +16,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from supervise import model
+from supervise.evaluation import GRADE_KEYS
 from supervise.law import DEADLINE_KINDS, ORG_KINDS
-from supervise.states import EVENTS, STATE_NAMES, CaseState
+from supervise.states import EVENTS, ORG_EVENTS, ORG_STATE_NAMES, STATE_NAMES, CaseState, OrgState
 from supervise.validation import mask_id_number
 
 
@@ -45,6 +46,57 @@ def _json(view: Any, zone: ZoneInfo | None = None, keys: Mapping[str, str] | Non
 
 
 @dataclass(frozen=True)
+class LinkView:
+    """A link (结对) with a district's 未成年人救助保护机构; ``until`` None while it holds."""
+
+    id: int
+    organization: int
+    institution: str
+    district: str
+    since: date
+    until: date | None
+    linked_by: str
+    unlinked_by: str | None
+
+    @classmethod
+    def of(cls, link: model.InstitutionLink) -> LinkView:
+        return cls(
+            link.id, link.organization_id, link.institution, link.district, link.since,
+            link.until, link.linked_by, link.unlinked_by,
+        )  # fmt: skip
+
+    def as_json(self) -> dict[str, Any]:
+        return dict(_json(self))
+
+
+@dataclass(frozen=True)
+class OrgEventView:
+    """An event of an organization's lifecycle (its own history, like a case's)."""
+
+    event: str
+    from_state: str | None
+    to_state: str
+    at: datetime
+    recorded_at: datetime
+    by: str
+    reason: str | None
+    data: dict[str, Any]
+
+    @classmethod
+    def of(cls, row: model.OrgHistoryEntry) -> OrgEventView:
+        return cls(
+            row.event, row.from_state, row.to_state, row.at, row.recorded_at, row.by,
+            row.reason, row.data,
+        )  # fmt: skip
+
+    def as_json(self, zone: ZoneInfo) -> dict[str, Any]:
+        data: dict[str, Any] = _json(self, zone, keys={"from_state": "from", "to_state": "to"})
+        if not self.data:
+            del data["data"]
+        return data
+
+
+@dataclass(frozen=True)
 class OrgView:
     id: int
     name: str
@@ -58,15 +110,41 @@ class OrgView:
     address: str | None = None
     legal_representative: str | None = None
     history: list[dict[str, Any]] = field(default_factory=list)
+    professional: bool = False
+    services: tuple[str, ...] = ()
+    serves: tuple[str, ...] = ()  # 区县/乡镇 of the townships served
+    links: tuple[LinkView, ...] = ()  # current first, then ended ones
+    lifecycle: tuple[dict[str, Any], ...] = ()
 
     @classmethod
-    def of(cls, org: model.Organization) -> OrgView:
+    def of(
+        cls,
+        org: model.Organization,
+        serves: tuple[str, ...] = (),
+        links: tuple[LinkView, ...] = (),
+    ) -> OrgView:
+        status = org.status.value if isinstance(org.status, OrgState) else str(org.status)
         return cls(
             org.id, org.name, org.credit_code, org.kind, org.charity, org.district,
-            org.township, org.email, org.status, org.address, org.legal_representative,
+            org.township, org.email, status, org.address, org.legal_representative, [],
+            bool(org.professional), tuple(org.services or ()), serves, links,
         )  # fmt: skip
 
+    @property
+    def status_zh(self) -> str:
+        try:
+            return ORG_STATE_NAMES[OrgState(self.status)][0]
+        except ValueError:
+            return self.status
+
+    @property
+    def link(self) -> LinkView | None:
+        """The link that holds now, if any."""
+        current = [k for k in self.links if k.until is None]
+        return current[0] if current else None
+
     def as_json(self) -> dict[str, Any]:
+        link = self.link
         data: dict[str, Any] = {
             "id": self.id,
             "name": self.name,
@@ -78,12 +156,158 @@ class OrgView:
             "township": self.township,
             "email": self.email,
             "status": self.status,
+            "status_zh": self.status_zh,
             "address": self.address,
             "legal_representative": self.legal_representative,
+            "professional": self.professional,
+            "services": list(self.services),
+            "serves": list(self.serves),
+            "link": None if link is None else link.as_json(),
         }
+        if len(self.links) > (0 if link is None else 1):
+            data["links"] = [k.as_json() for k in self.links]
+        if self.lifecycle:
+            data["lifecycle"] = list(self.lifecycle)
         if self.history:
             data["history"] = self.history
         return data
+
+
+@dataclass(frozen=True)
+class OrgAdvanceResult:
+    """What ``org advance`` did: the move, and what the exit did to contracts and cases."""
+
+    organization: OrgView
+    event: str
+    from_state: str
+    to_state: str
+    terminated_contracts: tuple[int, ...] = ()
+    open_cases: tuple[int, ...] = ()
+    ended_link: int | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "organization": {"id": self.organization.id, "name": self.organization.name},
+            "event": self.event,
+            "event_zh": ORG_EVENTS[self.event].zh if self.event in ORG_EVENTS else self.event,
+            "from": self.from_state,
+            "to": self.to_state,
+            "terminated_contracts": list(self.terminated_contracts),
+            "open_cases": list(self.open_cases),
+            "ended_link": self.ended_link,
+        }
+
+
+@dataclass(frozen=True)
+class EvaluationView:
+    """A performance evaluation of a contract (score to two places, as text: no float)."""
+
+    id: int
+    contract: int
+    organization: int
+    score: str
+    grade: str
+    groups: dict[str, Any]
+    evaluated_on: date
+    by: str
+    recorded_at: datetime
+    status: str
+    supersedes: int | None
+    reason: str | None
+    note: str | None
+    review_opened: bool = False
+
+    @classmethod
+    def of(cls, row: model.Evaluation, review_opened: bool = False) -> EvaluationView:
+        return cls(
+            row.id, row.contract_id, row.organization_id, f"{row.score:.2f}", row.grade,
+            dict(row.groups), row.evaluated_on, row.by, row.recorded_at, row.status,
+            row.supersedes_id, row.reason, row.note, review_opened,
+        )  # fmt: skip
+
+    def as_json(self, zone: ZoneInfo) -> dict[str, Any]:
+        data: dict[str, Any] = _json(self, zone)
+        data["grade_key"] = GRADE_KEYS.get(self.grade, self.grade)
+        return data
+
+
+@dataclass(frozen=True)
+class ContractView:
+    id: int
+    organization: int
+    organization_name: str
+    district: str
+    title: str
+    amount_fen: int
+    start: date
+    end: date
+    status: str
+    end_reason: str | None
+    townships: tuple[str, ...] = ()
+    evaluation: EvaluationView | None = None
+    evaluations: tuple[EvaluationView, ...] = ()
+
+    @property
+    def amount(self) -> str:
+        """In yuan, two decimals."""
+        whole, cents = divmod(self.amount_fen, 100)
+        return f"{whole}.{cents:02d}"
+
+    def as_json(self, zone: ZoneInfo) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "organization": {"id": self.organization, "name": self.organization_name},
+            "district": self.district,
+            "title": self.title,
+            "amount": self.amount,
+            "amount_fen": self.amount_fen,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "status": self.status,
+            "end_reason": self.end_reason,
+            "townships": list(self.townships),
+            "evaluation": None if self.evaluation is None else self.evaluation.as_json(zone),
+        }
+        if self.evaluations:
+            data["evaluations"] = [e.as_json(zone) for e in self.evaluations]
+        return data
+
+
+@dataclass(frozen=True)
+class AreaView:
+    district: str
+    township: str
+    kind: str
+    code: str
+
+    @classmethod
+    def of(cls, area: model.Area) -> AreaView:
+        return cls(area.district, area.township, area.kind, area.code)
+
+    def as_json(self) -> dict[str, Any]:
+        return dict(_json(self))
+
+
+@dataclass(frozen=True)
+class DistrictView:
+    name: str
+    kind: str
+    townships: int
+
+    def as_json(self) -> dict[str, Any]:
+        return dict(_json(self))
+
+
+@dataclass(frozen=True)
+class AreaImport:
+    file: str
+    rows: int
+    added: int
+    updated: int
+    unchanged: int
+
+    def as_json(self) -> dict[str, Any]:
+        return dict(_json(self))
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    Numeric,
     String,
     Table,
     Text,
@@ -30,7 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import registry
 
 from supervise import model
-from supervise.states import CaseState
+from supervise.states import CaseState, OrgState
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -62,6 +64,15 @@ metadata = MetaData(
     }
 )
 
+org_state = Enum(
+    OrgState,
+    native_enum=False,
+    length=20,
+    values_callable=lambda states: [s.value for s in states],
+    validate_strings=True,
+    name="org_state",
+)
+
 organizations = Table(
     "organizations",
     metadata,
@@ -73,12 +84,17 @@ organizations = Table(
     Column("district", String(100), nullable=False),
     Column("township", String(100)),
     Column("email", String(254)),
-    Column("status", String(20), nullable=False),
+    # The lifecycle state (states.OrgState); organizations before issue 12 are active.
+    Column("status", org_state, nullable=False, index=True),
     Column("created_at", UtcDateTime, nullable=False),
     Column("version", Integer, nullable=False),
     # 住所 and 法定代表人 (行政处罚法 Art. 59(一)); added in revision 0004.
     Column("address", String(200)),
     Column("legal_representative", String(100)),
+    # Issue 12 (revision 0006): a professional child-protection organization, and the
+    # services it provides.
+    Column("professional", Boolean, nullable=False),
+    Column("services", JSON, nullable=False),
 )
 
 persons = Table(
@@ -337,6 +353,106 @@ number_sequences = Table(
     Column("last", Integer, nullable=False),
 )
 
+# -- the bureau's view (issue 12) ---------------------------------------------------------
+
+areas = Table(
+    "areas",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("district", String(100), nullable=False, index=True),
+    Column("township", String(100), nullable=False),
+    Column("kind", String(4), nullable=False),
+    Column("code", String(12), nullable=False, unique=True),
+    Column("loaded_at", UtcDateTime, nullable=False),
+    Column("loaded_by", String(100), nullable=False),
+    UniqueConstraint("district", "township"),
+)
+
+org_townships = Table(
+    "org_townships",
+    metadata,
+    Column("organization_id", ForeignKey("organizations.id"), primary_key=True),
+    Column("area_id", ForeignKey("areas.id"), primary_key=True, index=True),
+)
+
+institution_links = Table(
+    "institution_links",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organization_id", ForeignKey("organizations.id"), nullable=False, index=True),
+    Column("institution", String(200), nullable=False),
+    Column("district", String(100), nullable=False, index=True),
+    Column("since", Date, nullable=False),
+    Column("until", Date),
+    Column("linked_by", String(100), nullable=False),
+    Column("linked_at", UtcDateTime, nullable=False),
+    Column("unlinked_by", String(100)),
+    Column("unlinked_at", UtcDateTime),
+)
+
+org_history = Table(
+    "org_history",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organization_id", ForeignKey("organizations.id"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("event", String(40), nullable=False),
+    Column("from_state", String(20)),
+    Column("to_state", String(20), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("recorded_at", UtcDateTime, nullable=False),
+    Column("by", String(100), nullable=False),
+    Column("reason", Text),
+    Column("data", JSON, nullable=False),
+    # One row per (organization, seq): a second writer of the same step fails.
+    UniqueConstraint("organization_id", "seq"),
+)
+
+contracts = Table(
+    "contracts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organization_id", ForeignKey("organizations.id"), nullable=False, index=True),
+    Column("title", String(200), nullable=False),
+    # Money in fen (分): whole numbers, never a float.
+    Column("amount_fen", BigInteger, nullable=False),
+    Column("start", Date, nullable=False),
+    Column("end", Date, nullable=False),
+    Column("status", String(12), nullable=False, index=True),
+    Column("end_reason", Text),
+    # The current evaluation (no foreign key: evaluations refer to contracts).
+    Column("evaluation_id", Integer),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("created_by", String(100), nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+contract_townships = Table(
+    "contract_townships",
+    metadata,
+    Column("contract_id", ForeignKey("contracts.id"), primary_key=True),
+    Column("area_id", ForeignKey("areas.id"), primary_key=True, index=True),
+)
+
+evaluations = Table(
+    "evaluations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("contract_id", ForeignKey("contracts.id"), nullable=False, index=True),
+    Column("organization_id", ForeignKey("organizations.id"), nullable=False, index=True),
+    Column("score", Numeric(5, 2), nullable=False),
+    Column("grade", String(4), nullable=False),
+    Column("groups", JSON, nullable=False),
+    Column("scores", JSON, nullable=False),
+    Column("note", Text),
+    Column("evaluated_on", Date, nullable=False),
+    Column("by", String(100), nullable=False),
+    Column("recorded_at", UtcDateTime, nullable=False),
+    # A correction supersedes exactly one evaluation, and each is superseded at most once.
+    Column("supersedes_id", ForeignKey("evaluations.id"), unique=True),
+    Column("reason", Text),
+    Column("status", String(12), nullable=False),
+)
 #: How many cases each organization has in each state, kept by triggers in the database
 #: (revision 0005): ``report cases`` sums these rows instead of counting every case.
 case_tallies = Table(
@@ -374,5 +490,12 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(model.NoticeService, notice_services)
     mapper_registry.map_imperatively(model.User, users, version_id_col=users.c.version)
     mapper_registry.map_imperatively(model.OutboxMessage, outbox)
+    mapper_registry.map_imperatively(model.Area, areas)
+    mapper_registry.map_imperatively(model.OrgTownship, org_townships)
+    mapper_registry.map_imperatively(model.InstitutionLink, institution_links)
+    mapper_registry.map_imperatively(model.OrgHistoryEntry, org_history)
+    mapper_registry.map_imperatively(model.Contract, contracts, version_id_col=contracts.c.version)
+    mapper_registry.map_imperatively(model.ContractTownship, contract_townships)
+    mapper_registry.map_imperatively(model.Evaluation, evaluations)
     mapper_registry.map_imperatively(model.AuditEntry, audit)
     _mapped = True

@@ -11,7 +11,7 @@ from supervise.cli.base import FilePath, cli, echo, emit_json, json_option, pass
 from supervise.errors import NotAllowed
 from supervise.office import Office
 from supervise.permissions import table as permission_table
-from supervise.states import mermaid
+from supervise.states import MACHINES, mermaid
 from supervise.views import BackupView
 
 
@@ -115,14 +115,22 @@ def doctor(office: Office, as_json: bool) -> None:
 
 
 @cli.command()
-def graph() -> None:
-    """Print the case state diagram as Mermaid.
+@click.option(
+    "--machine",
+    type=click.Choice(list(MACHINES)),
+    default="case",
+    show_default=True,
+    help="Which state machine: leadership cases or organizations.",
+)
+def graph(machine: str) -> None:
+    """Print a state diagram as Mermaid: the case machine, or --machine org.
 
     \b
     Example:
         supervise graph > docs/states.mmd
+        supervise graph --machine org
     """
-    for line in mermaid().splitlines():
+    for line in mermaid(machine).splitlines():
         echo(line)
 
 

@@ -108,6 +108,26 @@ CALLS: dict[str, Callable[[Office, str], object]] = {
     "audit.verify": lambda o, a: o.verify_chains(actor=a),
     "audit.anchor": lambda o, a: o.anchor_chains(actor=a),
     "audit.export": lambda o, a: o.export_chains("export.jsonl", case=1, actor=a),
+    # Issue 12's bureau commands (calls that reach the service; a refusal there is not ours).
+    "area.list": lambda o, a: o.areas("渝中区", actor=a),
+    "area.import": lambda o, a: o.import_areas("/nonexistent.csv", actor=a),
+    "org.link": lambda o, a: o.link_org(1, institution="渝中区未成年人救助保护中心", actor=a),
+    "org.unlink": lambda o, a: o.unlink_org(1, actor=a),
+    "org.advance": lambda o, a: o.advance_org(1, "open_review", reason="评估", actor=a),
+    "contract.add": lambda o, a: o.add_contract(
+        org=1,
+        title="关爱服务",
+        amount="1000",
+        start=date(2026, 1, 1),
+        end=date(2026, 12, 31),
+        actor=a,
+    ),
+    "contract.list": lambda o, a: o.contracts(actor=a),
+    "contract.show": lambda o, a: o.contract(999, actor=a),
+    "evaluate": lambda o, a: o.evaluate(999, "/nonexistent.yaml", actor=a),
+    "report.cases": lambda o, a: o.cases_report(actor=a),
+    "export": lambda o, a: list(o.export("orgs", actor=a).rows),
+    "import": lambda o, a: o.import_file("orgs", "/nonexistent.csv", actor=a),
 }
 for _event in permissions.EVENT_ACTIONS - {"appoint"}:
     CALLS[permissions.event_action(_event)] = lambda o, a, e=_event: o.advance(1, e, actor=a)

@@ -84,6 +84,13 @@ def test_the_orm_has_the_tables_we_expect() -> None:
         "notices",
         "notice_services",
         "outbox",
+        "areas",
+        "org_townships",
+        "institution_links",
+        "org_history",
+        "contracts",
+        "contract_townships",
+        "evaluations",
         "audit",
         "case_tallies",
     }

@@ -49,6 +49,10 @@ DOMAIN = (
     "supervise.csvfiles",
     "supervise.user_yaml",
     "supervise.parse_cache",
+    "supervise.areas",
+    "supervise.orgrecord",
+    "supervise.contracts",
+    "supervise.evaluation",
 )
 FRAMEWORKS = ("sqlalchemy", "click", "jinja2", "weasyprint", "apscheduler", "alembic", "psycopg")
 #: Adapters that only the composition root may name (the database adapter is the unit of

@@ -64,7 +64,12 @@ def insert_rows(uow: UnitOfWork, kind: str, rows: list[dict[str, Any]], now: dat
     extra: dict[str, Any] = {"created_at": now, "version": 1}
     if kind == "orgs":
         extra["status"] = "active"
-        rows = [{"township": None, "email": None, "charity": False, **r, **extra} for r in rows]
+        # Issue 12's columns: not professional and no services unless the file says so.
+        rows = [
+            {"township": None, "email": None, "charity": False, "professional": False,
+             "services": [], **r, **extra}
+            for r in rows
+        ]  # fmt: skip
     else:
         rows = [{"email": None, **r, **extra} for r in rows]
     uow.session.execute(table.insert(), rows)

@@ -6,11 +6,13 @@ table forever, with who made them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+from collections.abc import Iterable
 from typing import Any
 
 from supervise import model
 from supervise.adapters.database import UnitOfWork
+from supervise.areas import check_district, check_township, split_place
 from supervise.clock import wall_clock
 from supervise.errors import Conflict, InvalidInput
 from supervise.inputs import (
@@ -23,61 +25,114 @@ from supervise.inputs import (
     optional_text,
     text,
 )
-from supervise.law import ORG_KINDS
+from supervise.orgrecord import (
+    CleanOrg,
+    OrgInput,
+    OrgRules,
+    check_served,
+    check_services,
+    clean_org,
+)
 from supervise.permissions import districts_of
 from supervise.redact import quoted
 from supervise.runtime import Runtime
+from supervise.services.areas import store as area_store
 from supervise.services.registry import store
-from supervise.validation import validate_credit_code, validate_email, validate_id_number
-from supervise.views import OrgView, PersonView, iso
+from supervise.states import OrgState
+from supervise.validation import validate_email, validate_id_number
+from supervise.views import LinkView, OrgEventView, OrgView, PersonView, iso
+
+__all__ = [
+    "OrgInput",
+    "add_org",
+    "edit_org",
+    "insert_org",
+    "list_orgs",
+    "org_rules",
+    "show_org",
+]
 
 
-@dataclass(frozen=True)
-class OrgInput:
-    name: str
-    credit_code: str
-    district: str
-    kind: str
-    township: str | None = None
-    charity: bool = False
-    email: str | None = None
-    address: str | None = None
-    legal_representative: str | None = None
+def org_rules(rt: Runtime, uow: UnitOfWork, districts: Iterable[str]) -> OrgRules:
+    """The checks' inputs: the settings, and the townships loaded for ``districts``."""
+    return OrgRules(
+        districts=rt.settings.areas.districts,
+        services=rt.settings.organizations.services,
+        townships=area_store.townships_of(uow, districts),
+    )
+
+
+def _districts_named(data: OrgInput) -> set[str]:
+    names = {data.district.strip()}
+    names |= {split_place(v, data.district.strip())[0] for v in data.serves}
+    return names
+
+
+def _set_served(uow: UnitOfWork, org_id: int, serves: tuple[tuple[str, str], ...]) -> None:
+    ids = area_store.area_ids(uow, serves)
+    store.replace_served(uow, org_id, [ids[place] for place in serves])
 
 
 def add_org(rt: Runtime, actor: str, data: OrgInput) -> OrgView:
-    code = validate_credit_code(data.credit_code)
-    if data.kind not in ORG_KINDS:
-        raise InvalidInput(f"unknown kind {quoted(data.kind)}; use one of {', '.join(ORG_KINDS)}")
-    email = validate_email(data.email) if data.email is not None else None
-    name = text(data.name, "--name", ORG_NAME)
-    district = text(data.district, "--district", DISTRICT)
-    township = optional_text(data.township, "--township", TOWNSHIP)
-    address = optional_text(data.address, "--address", ADDRESS)
-    representative = optional_text(data.legal_representative, "--legal-representative", PERSON_NAME)
     with rt.uow() as uow:
-        existing = store.org_by_credit_code(uow, code)
+        clean = clean_org(data, org_rules(rt, uow, _districts_named(data)))
+        existing = store.org_by_credit_code(uow, clean.credit_code)
         if existing is not None:
             raise Conflict(
-                f"an organization with credit code {code} exists already (id {existing.id})",
+                f"an organization with credit code {clean.credit_code} exists already "
+                f"(id {existing.id})",
                 id=existing.id,
             )
-        org = model.Organization(
-            name=name,
-            credit_code=code,
-            kind=data.kind,
-            charity=data.charity,
-            district=district,
-            township=township,
-            email=email,
-            status="active",
-            created_at=rt.clock.now(),
-            address=address,
-            legal_representative=representative,
-        )
-        uow.session.add(org)
+        org = insert_org(uow, rt, actor, clean)
         uow.commit()
-        return OrgView.of(org)
+        return org_view(uow, org)
+
+
+def insert_org(uow: UnitOfWork, rt: Runtime, actor: str, clean: CleanOrg) -> model.Organization:
+    """Add a checked organization, the townships it serves and its lifecycle's first
+    history row, inside the caller's transaction (``org add`` and the bulk importer)."""
+    now = rt.clock.now()
+    org = model.Organization(
+        name=clean.name,
+        credit_code=clean.credit_code,
+        kind=clean.kind,
+        charity=clean.charity,
+        district=clean.district,
+        township=clean.township,
+        email=clean.email,
+        address=clean.address,
+        legal_representative=clean.legal_representative,
+        status=clean.state,
+        professional=clean.professional,
+        services=list(clean.services),
+        created_at=now,
+    )
+    uow.session.add(org)
+    uow.session.flush()
+    _set_served(uow, org.id, clean.serves)
+    # The lifecycle's first entry: where the organization started.
+    uow.session.add(
+        model.OrgHistoryEntry(
+            organization_id=org.id,
+            seq=1,
+            event="add",
+            from_state=None,
+            to_state=clean.state.value,
+            at=now,
+            recorded_at=wall_clock(),
+            by=actor,
+            reason=None,
+            data={},
+        )
+    )
+    return org
+
+
+def org_view(uow: UnitOfWork, org: model.Organization) -> OrgView:
+    """An organization with its townships served and its links."""
+    serves = tuple(f"{d}/{t}" for d, t in store.served_by(uow, org.id))
+    links = tuple(LinkView.of(k) for k in store.links_of(uow, org.id))
+    return OrgView.of(org, serves, links)
 
 
 def _edits(rt: Runtime, uow: UnitOfWork, entity: str, entity_id: int) -> list[dict[str, Any]]:
@@ -90,17 +145,47 @@ def _edits(rt: Runtime, uow: UnitOfWork, entity: str, entity_id: int) -> list[di
 
 
 def show_org(rt: Runtime, actor: str, org_id: int) -> OrgView:
+    zone = rt.settings.zone
     with rt.uow() as uow:
-        view = OrgView.of(store.get_org(uow, org_id, districts_of(actor)))
-        return OrgView(**{**view.__dict__, "history": _edits(rt, uow, "organization", org_id)})
+        view = org_view(uow, store.get_org(uow, org_id, districts_of(actor)))
+        lifecycle = tuple(
+            OrgEventView.of(e).as_json(zone) for e in store.org_history_of(uow, org_id)
+        )
+        return dataclasses.replace(
+            view, history=_edits(rt, uow, "organization", org_id), lifecycle=lifecycle
+        )
 
 
 def list_orgs(
-    rt: Runtime, actor: str, district: str | None = None, limit: int = 1000
+    rt: Runtime,
+    actor: str,
+    district: str | None = None,
+    limit: int = 1000,
+    status: str | None = None,
 ) -> list[OrgView]:
     district = optional_text(district, "--district", DISTRICT)
+    if district is not None:
+        check_district(district, rt.settings.areas.districts)
+    state = None
+    if status is not None:
+        try:
+            state = OrgState(status)
+        except ValueError:
+            raise InvalidInput(
+                f"--status {quoted(status, 30)}: use one of {', '.join(s.value for s in OrgState)}"
+            ) from None
     with rt.uow() as uow:
-        return [OrgView.of(o) for o in store.list_orgs(uow, district, limit, districts_of(actor))]
+        orgs = store.list_orgs(uow, district, limit, districts_of(actor), state)
+        serves = store.served_by_orgs(uow, [o.id for o in orgs])
+        links = store.current_links(uow, [o.id for o in orgs])
+        return [
+            OrgView.of(
+                o,
+                tuple(f"{d}/{t}" for d, t in serves.get(o.id, [])),
+                tuple(LinkView.of(k) for k in links.get(o.id, [])),
+            )
+            for o in orgs
+        ]
 
 
 def _clean_updates(updates: dict[str, Any], options: str, name_limit: int) -> dict[str, Any]:
@@ -119,11 +204,19 @@ def _clean_updates(updates: dict[str, Any], options: str, name_limit: int) -> di
         clean["legal_representative"] = text(
             clean["legal_representative"], "--legal-representative", PERSON_NAME
         )
+    if "professional" in clean:
+        clean["professional"] = bool(clean["professional"])
     return clean
 
 
 def _apply_edit(
-    uow: UnitOfWork, rt: Runtime, actor: str, entity: str, record: Any, clean: dict[str, Any]
+    uow: UnitOfWork,
+    rt: Runtime,
+    actor: str,
+    entity: str,
+    record: Any,
+    clean: dict[str, Any],
+    extra: dict[str, Any] | None = None,
 ) -> None:
     """Change ``record`` and keep the old and new values in the ``edits`` table."""
     changes = {
@@ -131,6 +224,7 @@ def _apply_edit(
         for k, v in clean.items()
         if getattr(record, k) != v
     }
+    changes.update(extra or {})
     for key, value in clean.items():
         setattr(record, key, value)
     if changes:
@@ -146,18 +240,53 @@ def _apply_edit(
         )
 
 
+ORG_EDIT_OPTIONS = (
+    "--name, --email, --township, --address, --legal-representative, "
+    "--professional/--not-professional, --service or --serves"
+)
+
+
 def edit_org(rt: Runtime, actor: str, org_id: int, updates: dict[str, Any]) -> OrgView:
-    """Change name, contact e-mail or township; the old values stay in the history."""
-    clean = _clean_updates(
-        updates,
-        "--name, --email, --township, --address or --legal-representative",
-        ORG_NAME,
-    )
+    """Change name, contact, township, address, legal representative, whether professional,
+    the services or the townships served; the old values stay in the history."""
+    updates = dict(updates)
+    services = updates.pop("services", None)
+    serves = updates.pop("serves", None)
+    if services is not None:
+        updates["services"] = list(check_services(services, rt.settings.organizations.services))
+    clean = _clean_updates({**updates, "serves": serves}, ORG_EDIT_OPTIONS, ORG_NAME)
+    clean.pop("serves", None)
     with rt.uow() as uow:
         org = store.get_org(uow, org_id, districts_of(actor))
-        _apply_edit(uow, rt, actor, "organization", org, clean)
+        if "township" in clean:
+            known = area_store.townships_of(uow, [org.district])
+            check_township(org.district, clean["township"], known)
+        if serves is not None:
+            rules = org_rules(
+                rt, uow, {org.district} | {split_place(v, org.district)[0] for v in serves}
+            )
+            places = check_served(serves, org.district, rules)
+            before = [f"{d}/{t}" for d, t in store.served_by(uow, org.id)]
+            after = [f"{d}/{t}" for d, t in places]
+            if sorted(before) != sorted(after):
+                clean["serves"] = (before, after)
+            _set_served(uow, org.id, places)
+        served_change = clean.pop("serves", None)
+        _apply_edit(
+            uow,
+            rt,
+            actor,
+            "organization",
+            org,
+            clean,
+            extra=(
+                {"serves": {"old": served_change[0], "new": served_change[1]}}
+                if served_change
+                else None
+            ),
+        )
         uow.commit()
-        return OrgView.of(org)
+        return org_view(uow, org)
 
 
 def add_person(
