@@ -10,44 +10,18 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-
-from sqlalchemy import create_engine, text
 
 from tests.bureau.helpers import org
 from tests.bureau.test_cli_bureau import SCORES
 from tests.conftest import MakeOffice
+from tests.integration.helpers import write_lock
 
 NOW = "2026-11-27T10:00:00+08:00"
-
-
-@contextmanager
-def write_lock(db_url: str, org_id: int) -> Iterator[None]:
-    if db_url.startswith("sqlite"):
-        conn = sqlite3.connect(db_url.removeprefix("sqlite:///"), isolation_level=None)
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        finally:
-            conn.execute("ROLLBACK")
-            conn.close()
-        return
-    engine = create_engine(db_url)
-    with engine.connect() as conn:
-        trans = conn.begin()
-        conn.execute(text("SELECT id FROM organizations WHERE id = :id FOR UPDATE"), {"id": org_id})
-        try:
-            yield
-        finally:
-            trans.rollback()
-    engine.dispose()
 
 
 def test_two_evaluations_of_one_contract_at_once_exactly_one_wins(
@@ -66,7 +40,7 @@ def test_two_evaluations_of_one_contract_at_once_exactly_one_wins(
         sys.executable, "-m", "supervise", "evaluate", str(contract), "--scores", str(scores),
         "--json",
     ]  # fmt: skip
-    with write_lock(db_url, org_id):
+    with write_lock(db_url, "organizations", org_id):
         procs = [
             subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             for _ in range(2)

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
+
+from sqlalchemy import create_engine, text
 
 from supervise.office import Office
 from supervise.states import CaseState
@@ -32,3 +37,27 @@ def case_in(office: Office, state: CaseState, **kwargs: Any) -> int:
 def kinds(office: Office, case_id: int, *, service: bool = False) -> list[str]:
     """The kinds of the case's open deadlines (service duties left out unless asked)."""
     return [d.kind for d in office.case(case_id).deadlines if service or d.kind != "service"]
+
+
+@contextmanager
+def write_lock(db_url: str, table: str, row_id: int) -> Iterator[None]:
+    """Hold the writer's lock while the body runs: SQLite's write lock (BEGIN IMMEDIATE), or
+    on PostgreSQL the row ``row_id`` of ``table`` locked FOR UPDATE."""
+    if db_url.startswith("sqlite"):
+        conn = sqlite3.connect(db_url.removeprefix("sqlite:///"), isolation_level=None)
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            conn.execute("ROLLBACK")
+            conn.close()
+        return
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        trans = conn.begin()
+        conn.execute(text(f"SELECT id FROM {table} WHERE id = :id FOR UPDATE"), {"id": row_id})
+        try:
+            yield
+        finally:
+            trans.rollback()
+    engine.dispose()

@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -24,31 +21,9 @@ from sqlalchemy import create_engine, text
 
 from supervise.story import DETAILS
 from tests.conftest import MakeOffice, open_case
-from tests.integration.helpers import advance
+from tests.integration.helpers import advance, write_lock
 
 NOW = "2026-11-27T10:00:00+08:00"
-
-
-@contextmanager
-def write_lock(db_url: str, case_id: int) -> Iterator[None]:
-    if db_url.startswith("sqlite"):
-        conn = sqlite3.connect(db_url.removeprefix("sqlite:///"), isolation_level=None)
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        finally:
-            conn.execute("ROLLBACK")
-            conn.close()
-        return
-    engine = create_engine(db_url)
-    with engine.connect() as conn:
-        trans = conn.begin()
-        conn.execute(text("SELECT id FROM cases WHERE id = :id FOR UPDATE"), {"id": case_id})
-        try:
-            yield
-        finally:
-            trans.rollback()
-    engine.dispose()
 
 
 def wait_until_blocked(db_url: str, count: int, timeout: float = 60.0) -> None:
@@ -99,7 +74,7 @@ def test_two_processes_same_case_exactly_one_wins(
         str(details),
         "--json",
     ]
-    with write_lock(db_url, case_id):
+    with write_lock(db_url, "cases", case_id):
         procs = [
             subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             for _ in range(2)

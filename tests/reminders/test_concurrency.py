@@ -41,6 +41,8 @@ class SlowHandler(RecordingHandler):
 def test_two_processes_queue_and_send_each_message_exactly_once(
     office: Office, db_url: str, mail_config: Path, smtp_server: SmtpTestServer
 ) -> None:
+    # Slow on purpose (10-20 s): 75 messages through an SMTP server that takes 40 ms each, so
+    # that the two real processes overlap for long enough to race for the same rows.
     smtp_server.stop()
     smtp_server.handler = SlowHandler()
     smtp_server.start()
