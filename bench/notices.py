@@ -63,7 +63,6 @@ CASES_PER_ORG = 20
 # Content of the notices (what --facts/--place/--details would give).
 INTERVIEW = {
     "facts": "你单位未按照规定参加2025年度检查，2025年度财务收支情况未按照章程规定向会员公开。",
-    "time_cn": "2026年12月10日上午9时30分",
     "place": "重庆市民政局社会组织管理局301会议室",
     "interviewers": ["张志强", "李娜"],
     "materials": ["单位登记证书副本", "2025年度财务会计报告", "理事会会议纪要"],
