@@ -22,8 +22,7 @@ from supervise.office import Office
 from supervise.states import CaseState
 from supervise.story import DETAILS, receipt_scan, serve_all
 from tests.conftest import MakeOffice, open_case
-from tests.integration.helpers import advance, case_in, kinds
-from tests.integration.test_concurrency import write_lock
+from tests.integration.helpers import advance, case_in, kinds, write_lock
 
 S = CaseState
 NOW = "2026-11-27T10:00:00+08:00"
@@ -251,7 +250,7 @@ def test_cascaded_and_court_events_make_no_notice(office: Office) -> None:
 def sequence_lock(db_url: str, notice_type: str, year: int) -> Iterator[None]:
     """Hold the numbering lock (SQLite: the write lock; PostgreSQL: the sequence row)."""
     if db_url.startswith("sqlite"):
-        with write_lock(db_url, 0):
+        with write_lock(db_url, "cases", 0):
             yield
         return
     engine = create_engine(db_url)
