@@ -13,59 +13,24 @@ Good rows are inserted with executemany through Core, in one transaction.
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from supervise.csvfiles import Table, read_table
+from supervise.csvfiles import read_table
 from supervise.errors import InvalidInput
 from supervise.redact import clip
 from supervise.runtime import Runtime
 from supervise.services.exchange import store
+from supervise.services.exchange.outcome import (
+    CHUNK,
+    BadRow,
+    ImportReport,
+    Progress,
+    reject_path,
+    write_rejects,
+)
 from supervise.services.exchange.rows import KINDS, Kind, check_row, header_map
 from supervise.validation import mask_id_number
-
-#: Told of progress: the phase ("checking", "writing"), rows just done, rows in the phase.
-Progress = Callable[[str, int, int], None]
-#: Keys looked up in the database per query, rows inserted per executemany.
-CHUNK = 500
-
-
-@dataclass(frozen=True)
-class BadRow:
-    line: int
-    reason: str
-    values: list[str] = field(repr=False)
-
-
-@dataclass
-class ImportReport:
-    """What an import found and did. ``written`` is False when bad rows stopped it."""
-
-    kind: str
-    file: str
-    encoding: str
-    rows: int = 0
-    inserted: int = 0
-    unchanged: int = 0
-    bad: list[BadRow] = field(default_factory=list)
-    written: bool = False
-    reject_file: str | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "file": self.file,
-            "encoding": self.encoding,
-            "rows": self.rows,
-            "inserted": self.inserted,
-            "unchanged": self.unchanged,
-            "bad": [{"line": b.line, "reason": b.reason} for b in self.bad],
-            "written": self.written,
-            "reject_file": self.reject_file,
-        }
 
 
 def _shown_key(kind: Kind, key: str) -> str:
@@ -74,23 +39,6 @@ def _shown_key(kind: Kind, key: str) -> str:
 
 def _differences(kind: Kind, clean: dict[str, Any], stored: dict[str, Any]) -> list[str]:
     return [c for c in kind.compared if clean.get(c) != stored.get(c)]
-
-
-def reject_path(source: Path) -> Path:
-    return source.with_name(f"{source.stem}.rejects.csv")
-
-
-def _write_rejects(path: Path, table: Table, bad: list[BadRow]) -> None:
-    try:
-        with open(path, "w", encoding="utf-8-sig", newline="") as out:
-            writer = csv.writer(out)
-            writer.writerow(["line", "reason", *table.header])
-            for row in bad:
-                writer.writerow([row.line, row.reason, *row.values])
-    except OSError as exc:
-        raise InvalidInput(
-            f"cannot write the reject file {clip(str(path))}: {exc.strerror}; nothing imported"
-        ) from exc
 
 
 def import_file(
@@ -104,8 +52,15 @@ def import_file(
     progress: Progress | None = None,
 ) -> ImportReport:
     """Check every row of ``path``, then write the good ones (see the module docstring)."""
+    if kind_name == "contracts":
+        from supervise.services.exchange.contract_import import import_contracts
+
+        return import_contracts(
+            rt, actor, path, encoding=encoding, skip_bad=skip_bad, progress=progress
+        )
     if kind_name not in KINDS:
-        raise InvalidInput(f"cannot import {kind_name!r}; choose one of {', '.join(KINDS)}")
+        choices = ", ".join([*KINDS, "contracts"])
+        raise InvalidInput(f"cannot import {kind_name!r}; choose one of {choices}")
     kind = KINDS[kind_name]
     table = read_table(path, encoding)
     where = clip(str(path))
@@ -160,7 +115,7 @@ def import_file(
             return report
         if report.bad:
             target = reject_path(path)
-            _write_rejects(target, table, report.bad)
+            write_rejects(target, table, report.bad)
             report.reject_file = str(target)
         for start in range(0, len(new), CHUNK):
             part = new[start : start + CHUNK]
