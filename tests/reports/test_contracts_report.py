@@ -79,9 +79,7 @@ def test_a_period_counts_the_contracts_in_force_during_it(bought: Office) -> Non
         "72.30",  # (95.80 + 48.80) / 2
     )
     earlier = bought.contracts_report(start=date(2025, 1, 1), end=date(2025, 6, 30))
-    assert [(r.name, r.figures.amount_fen) for r in earlier.organizations] == [
-        ("甲组织", 5000050)
-    ]
+    assert [(r.name, r.figures.amount_fen) for r in earlier.organizations] == [("甲组织", 5000050)]
     assert earlier.exits == []  # 乙 exited in November 2026
     assert [e.name for e in earlier.reviews] == ["丁组织"]  # reviews are as of today
 

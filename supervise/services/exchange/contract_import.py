@@ -22,7 +22,7 @@ from supervise.redact import clip
 from supervise.runtime import Runtime
 from supervise.services.areas import store as area_store
 from supervise.services.contracts.contracts import CONTRACTING_STATES
-from supervise.services.exchange import contract_store as store
+from supervise.services.exchange import store
 from supervise.services.exchange.contract_rows import CONTRACTS, key_of
 from supervise.services.exchange.outcome import (
     CHUNK,

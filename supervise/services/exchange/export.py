@@ -17,7 +17,7 @@ from supervise.errors import InvalidInput
 from supervise.law import ORG_KINDS
 from supervise.report_views import state_zh
 from supervise.runtime import Runtime
-from supervise.services.exchange import contract_store, store
+from supervise.services.exchange import store
 from supervise.validation import mask_id_number
 
 BATCH = 1000
@@ -66,7 +66,7 @@ def _amount(fen: int) -> str:
 
 def _contracts(rt: Runtime) -> Iterator[tuple[Any, ...]]:
     with rt.uow() as uow:
-        for row in store.stream(uow, contract_store.contracts_query(uow.dialect), BATCH):
+        for row in store.stream(uow, store.contracts_query(uow.dialect), BATCH):
             # The database joins the townships in no set order; the export sorts them.
             places = "、".join(sorted(row.townships.split("、"))) if row.townships else None
             yield (
@@ -80,7 +80,7 @@ def _contracts(rt: Runtime) -> Iterator[tuple[Any, ...]]:
 
 def _evaluations(rt: Runtime) -> Iterator[tuple[Any, ...]]:
     with rt.uow() as uow:
-        for row in store.stream(uow, contract_store.evaluations_query(), BATCH):
+        for row in store.stream(uow, store.evaluations_query(), BATCH):
             yield (
                 row.id, row.contract_id, row.title, row.organization_id, row.org_name,
                 row.credit_code, row.district, f"{row.score:.2f}", row.grade,

@@ -33,6 +33,9 @@ from supervise.services.exchange.rows import KINDS, Kind, check_row, header_map
 from supervise.validation import mask_id_number
 
 
+#: ``ImportReport`` and ``BadRow`` are part of what an import returns.
+__all__ = ["BadRow", "ImportReport", "import_file", "reject_path"]
+
 def _shown_key(kind: Kind, key: str) -> str:
     return mask_id_number(key) if kind.key == "id_number" else key
 

@@ -15,7 +15,7 @@ from supervise.report_coverage import (
     UncoveredTownship,
 )
 from supervise.runtime import Runtime
-from supervise.services.reports import coverage_store as store
+from supervise.services.reports.coverage import store
 from supervise.services.reports.scope import scope_of
 
 

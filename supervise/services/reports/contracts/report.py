@@ -13,7 +13,7 @@ from supervise.evaluation import GRADES
 from supervise.report_contracts import ContractFigures, ContractsReport, OrgContracts, OrgExit
 from supervise.report_views import Period
 from supervise.runtime import Runtime
-from supervise.services.reports import contracts_store as store
+from supervise.services.reports.contracts import store
 from supervise.services.reports.period import instant, period
 from supervise.services.reports.scope import scope_of
 
@@ -48,7 +48,12 @@ def contracts_report(
             # The column is an enum of OrgState; the report keeps its value.
             getattr(status, "value", status),
             ContractFigures(
-                *figures[:width], grades=dict(zip(GRADES, figures[width:], strict=True))
+                figures[0],
+                figures[1],
+                figures[2],
+                figures[3],
+                figures[4],
+                dict(zip(GRADES, figures[width:], strict=True)),
             ),
         )
         for org_id, name, district, status, *figures in rows

@@ -74,7 +74,7 @@ def exits(
     )
     if span is not None:
         query = query.where(org_history.c.at >= span[0], org_history.c.at < span[1])
-    return [tuple(r) for r in uow.session.execute(visible(query, scope))]  # type: ignore[misc]
+    return [tuple(r) for r in uow.session.execute(visible(query, scope))]
 
 
 def open_reviews(uow: UnitOfWork, scope: Scope) -> list[tuple[int, str, str, datetime, str | None]]:
@@ -100,5 +100,5 @@ def open_reviews(uow: UnitOfWork, scope: Scope) -> list[tuple[int, str, str, dat
     )
     latest: dict[int, tuple[int, str, str, datetime, str | None]] = {}
     for row in uow.session.execute(visible(query, scope)):
-        latest[row[0]] = tuple(row)  # type: ignore[assignment]
+        latest[row[0]] = tuple(row)
     return list(latest.values())
