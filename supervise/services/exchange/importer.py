@@ -32,7 +32,6 @@ from supervise.services.exchange.outcome import (
 from supervise.services.exchange.rows import KINDS, Kind, check_row, header_map
 from supervise.validation import mask_id_number
 
-
 #: ``ImportReport`` and ``BadRow`` are part of what an import returns.
 __all__ = ["BadRow", "ImportReport", "import_file", "reject_path"]
 
