@@ -1,8 +1,10 @@
 """``supervise import``: a register from a CSV file, all or nothing (service layer).
 
 Every row is checked before anything is written: its fields (credit codes and ID numbers
-with their check characters, names and districts through the input rules, e-mail), its key
-against the rows above it in the file, and against the database. Without ``skip_bad`` a
+with their check characters, names and districts through the input rules, e-mail; an
+organization also through ``orgrecord.clean_org``, as ``org add`` checks it: its district
+one of ``areas.districts``, its township a loaded one), its key against the rows above it
+in the file, and against the database. Without ``skip_bad`` a
 single bad row means nothing is written, and the report lists every bad row with its line
 and reason; with it the good rows are written and the bad ones go to a reject file beside
 the input (the original columns, its line and reason). A row whose key is stored already
@@ -18,8 +20,10 @@ from typing import Any
 
 from supervise.csvfiles import read_table
 from supervise.errors import InvalidInput
+from supervise.orgrecord import OrgInput, OrgRules, clean_org
 from supervise.redact import clip
 from supervise.runtime import Runtime
+from supervise.services.areas import store as area_store
 from supervise.services.exchange import store
 from supervise.services.exchange.outcome import (
     CHUNK,
@@ -34,6 +38,35 @@ from supervise.validation import mask_id_number
 
 #: ``ImportReport`` and ``BadRow`` are part of what an import returns.
 __all__ = ["BadRow", "ImportReport", "import_file", "reject_path"]
+
+def _org_rules(rt: Runtime) -> OrgRules:
+    """What ``org add`` checks an organization against: the districts, the loaded townships."""
+    with rt.uow() as uow:
+        townships = area_store.all_townships(uow)
+    return OrgRules(rt.settings.areas.districts, rt.settings.organizations.services, townships)
+
+
+def _as_org_add(clean: dict[str, Any], rules: OrgRules) -> list[str]:
+    """Why ``org add`` would refuse the row (its district and township against the areas)."""
+    try:
+        clean_org(
+            OrgInput(
+                name=clean["name"],
+                credit_code=clean["credit_code"],
+                district=clean["district"],
+                kind=clean["kind"],
+                township=clean.get("township"),
+                charity=bool(clean.get("charity")),
+                email=clean.get("email"),
+                address=clean.get("address"),
+                legal_representative=clean.get("legal_representative"),
+            ),
+            rules,
+        )
+    except InvalidInput as exc:
+        return [exc.message]
+    return []
+
 
 def _shown_key(kind: Kind, key: str) -> str:
     return mask_id_number(key) if kind.key == "id_number" else key
@@ -70,10 +103,13 @@ def import_file(
     report = ImportReport(kind.name, str(path), table.encoding, rows=len(table.records))
     tick = progress or (lambda _phase, _n, _total: None)
 
+    rules = _org_rules(rt) if kind.name == "orgs" else None
     good: list[tuple[int, dict[str, Any], list[str]]] = []
     first_line: dict[str, int] = {}
     for line, values in table.records:
         clean, reasons = check_row(kind, columns, len(table.header), values)
+        if rules is not None and not reasons:
+            reasons.extend(_as_org_add(clean, rules))
         key = clean.get(kind.key)
         if key is not None and not reasons:
             if key in first_line:
