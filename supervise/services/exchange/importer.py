@@ -39,6 +39,7 @@ from supervise.validation import mask_id_number
 #: ``ImportReport`` and ``BadRow`` are part of what an import returns.
 __all__ = ["BadRow", "ImportReport", "import_file", "reject_path"]
 
+
 def _org_rules(rt: Runtime) -> OrgRules:
     """What ``org add`` checks an organization against: the districts, the loaded townships."""
     with rt.uow() as uow:

@@ -7,6 +7,7 @@ districts when they are limited to some.
 
 from __future__ import annotations
 
+from supervise.adapters.database import UnitOfWork
 from supervise.report_coverage import (
     COUNTED_STATES,
     CoverageReport,
@@ -17,23 +18,28 @@ from supervise.report_coverage import (
 from supervise.runtime import Runtime
 from supervise.services.reports.coverage import store
 from supervise.services.reports.scope import scope_of
+from supervise.services.reports.store import Scope
 
 
 def coverage_report(rt: Runtime, actor: str, targets: CoverageTargets) -> CoverageReport:
-    today = rt.clock.today()
+    """The report for ``actor``: the city, or the districts they are limited to."""
     with rt.uow() as uow:
-        scope = scope_of(uow, actor)
-        professional = store.professional_by_district(uow, scope, COUNTED_STATES)
-        linked = store.linked_by_district(uow, scope, COUNTED_STATES)
-        townships = store.townships_by_district(
-            uow, scope, COUNTED_STATES, targets.orgs_per_township
-        )
-        uncovered = [
-            UncoveredTownship(*row)
-            for row in store.uncovered_townships(
-                uow, scope, COUNTED_STATES, targets.orgs_per_township
-            )
-        ]
+        return coverage_in(uow, rt, scope_of(uow, actor), targets)
+
+
+def coverage_in(
+    uow: UnitOfWork, rt: Runtime, scope: Scope, targets: CoverageTargets
+) -> CoverageReport:
+    """The report over ``scope`` (None: the city), read in ``uow`` (the digest's delivery
+    attaches it from inside its own transaction)."""
+    today = rt.clock.today()
+    professional = store.professional_by_district(uow, scope, COUNTED_STATES)
+    linked = store.linked_by_district(uow, scope, COUNTED_STATES)
+    townships = store.townships_by_district(uow, scope, COUNTED_STATES, targets.orgs_per_township)
+    uncovered = [
+        UncoveredTownship(*row)
+        for row in store.uncovered_townships(uow, scope, COUNTED_STATES, targets.orgs_per_township)
+    ]
     names = set(rt.settings.areas.districts) | set(professional) | set(linked) | set(townships)
     if scope is not None:
         names &= set(scope)
