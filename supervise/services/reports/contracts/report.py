@@ -63,6 +63,9 @@ def contracts_report(
         org_id, name, district, at, reason = row
         return OrgExit(org_id, name, district, at.astimezone(zone).date(), reason)
 
+    # The city's own order of districts (``areas.districts``), then any other name.
+    listed = {name: i for i, name in enumerate(rt.settings.areas.districts)}
+    organizations.sort(key=lambda r: (listed.get(r.district, len(listed)), r.district))
     return ContractsReport(
         period=span,
         today=today,
