@@ -62,6 +62,7 @@ from supervise.views import (
     PersonView,
     Recomputed,
     Rendered,
+    RotationReport,
     RunReport,
     Served,
     UserView,
@@ -414,6 +415,20 @@ class Office:
         return records.show_person(
             self.runtime, self._act("person.show", actor), record_id(person_id, "person")
         )
+
+    def reveal_id_number(self, person_id: int, *, actor: str | None = None) -> str:
+        """The person's full ID number (directors only; every reveal is audited)."""
+        from supervise.services.registry import records
+
+        return records.reveal_id_number(
+            self.runtime, self._act("person.reveal", actor), record_id(person_id, "person")
+        )
+
+    def rotate_keys(self, *, batch: int = 500, actor: str | None = None) -> RotationReport:
+        """Re-seal every ID number under the key ring's first key (admins; resumable)."""
+        from supervise.services.admin import keys
+
+        return keys.rotate(self.runtime, self._act("keys.rotate", actor), batch)
 
     def persons(self, *, limit: int = 1000, actor: str | None = None) -> list[PersonView]:
         from supervise.services.registry import records
