@@ -32,10 +32,11 @@ from hashlib import sha256
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Column, MetaData, String, Table, delete, insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from supervise.adapters.orm import data_keys as _data_keys
 from supervise.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -50,14 +51,6 @@ DEVELOPMENT_KEY = "c3VwZXJ2aXNlIGRldmVsb3BtZW50IGtleSAtIHB1Ymw="
 
 _COLUMN_AD = b"supervise:persons.id_number:"
 _SESSION_INFO = "personal_data"
-
-# The fingerprints the stored values are under (mirrors adapters/orm.py's ``data_keys``;
-# declared here too so that migrations and this adapter need no ORM import).
-_data_keys = Table(
-    "data_keys",
-    MetaData(),
-    Column("fingerprint", String(16), primary_key=True),
-)
 
 
 def missing_key_error() -> ConfigError:
