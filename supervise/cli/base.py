@@ -92,6 +92,7 @@ COMMAND_MODULES: dict[str, str] = {
     "graph": "admin",
     "permissions": "admin",
     "audit": "audit",
+    "keys": "keys",
     "backup": "admin",
     "restore": "admin",
     "org": "org",
@@ -138,6 +139,7 @@ COMMAND_HELP: dict[str, str] = {
     "user": "The office's users: roles (see `supervise permissions`), districts, reminders.",
     "permissions": "Print who may do what: the permission table the program enforces.",
     "audit": "The tamper-evident record: every history and audit row is hash-chained.",
+    "keys": "The key that seals ID numbers at rest: rotate it (see the README, Security model).",
     "remind": "Reminders, escalations and digests by e-mail (the outbox).",
     "report": "The bureau's reports (统计报告): tables, --json, or --html FILE.",
     "export": "Write every organization, case, service contract or evaluation as CSV or JSON, "
