@@ -5,6 +5,7 @@ before revision 0009 migrated; on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 from collections.abc import Iterator
@@ -455,3 +456,40 @@ def test_the_sqlite_migration_keeps_the_cases_pointing_at_their_persons(
     assert any(fk[2] == "persons" for fk in fks)
     assert con.execute("SELECT count(*) FROM persons").fetchone() == (1,)
     con.close()
+
+
+def test_init_upgrades_an_old_file_only_with_the_key(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    engine = _at_0008(f"sqlite:///{path}")
+    number = id_number()
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO persons (id, name, id_number, email, created_at, version) "
+                "VALUES (1, '旧', :n, NULL, '2025-01-01 00:00:00', 1)"
+            ),
+            {"n": number},
+        )
+    engine.dispose()
+    runner = CliRunner()
+    bare = runner.invoke(cli, ["--db", str(path), "init"], env={KEY_ENV: None})
+    assert bare.exit_code == 2 and bare.stderr.count("\n") == 1, bare.output
+    assert KEY_ENV in bare.stderr and "Traceback" not in bare.output
+    con = sqlite3.connect(path)  # nothing changed (but the journal mode, as init sets it)
+    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0008",)]
+    assert con.execute("SELECT id, id_number FROM persons").fetchall() == [(1, number)]
+    con.close()
+    done = runner.invoke(cli, ["--db", str(path), "init"], env={KEY_ENV: DEVELOPMENT_KEY})
+    assert done.exit_code == 0, done.output
+    assert "0009" in done.stdout
+    assert number.encode() not in path.read_bytes()
+    shown = runner.invoke(
+        cli, ["--db", str(path), "person", "show", "1", "--reveal", "--json"],
+        env={KEY_ENV: DEVELOPMENT_KEY},
+    )
+    assert shown.exit_code == 0 and json.loads(shown.stdout)["id_number"] == number
+    rotated = runner.invoke(
+        cli, ["--db", str(path), "keys", "rotate", "--json"], env={KEY_ENV: ROTATING}
+    )
+    assert rotated.exit_code == 0
+    assert json.loads(rotated.stdout)["resealed"] == 1
