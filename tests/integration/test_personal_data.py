@@ -5,6 +5,7 @@ before revision 0009 migrated; on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 from collections.abc import Iterator
@@ -90,9 +91,18 @@ def test_a_stolen_database_holds_no_id_number_in_clear(
     )
     assert office.find_persons(id_number=numbers[2])[0].id == ids[2]
     assert [b.person.name for b in office.check_bans(court)] == ["钱七"]
+    imported = [id_number() for _ in range(2)]
+    sheet = tmp_path / "persons.csv"
+    sheet.write_text(
+        "姓名,身份证号码\n" + "".join(f"导入{i},{n}\n" for i, n in enumerate(imported)),
+        encoding="utf-8",
+    )
+    assert office.import_file("persons", sheet).inserted == 2
+    assert office.import_file("persons", sheet).unchanged == 2  # found by the keyed hash
+    assert office.find_persons(id_number=imported[1])[0].name == "导入1"
     dump = database_bytes(db_url, tmp_path)
     assert len(dump) > 10_000
-    for number in [*numbers, court]:
+    for number in [*numbers, court, *imported]:
         assert number.encode() not in dump
         assert number[:17].encode() not in dump  # nor with another check character
     assert b"persons" in dump  # the test looked at the right thing
@@ -259,6 +269,37 @@ def test_rotation_reseals_everything_and_retires_the_old_key(
     assert (again.seen, again.resealed, again.retired) == (7, 0, ())
 
 
+def test_an_interrupted_rotation_is_finished_by_running_it_again(
+    make_office: MakeOffice, db_url: str
+) -> None:
+    old = keyed(make_office, DEVELOPMENT_KEY)
+    numbers = [id_number() for _ in range(6)]
+    for i, number in enumerate(numbers):
+        old.add_person(name=f"人{i}", id_number=number)
+    rows = stored(db_url)
+    engine = _engine(db_url)
+    with engine.begin() as conn:  # row 5 cannot be opened: the rotation stops there
+        conn.execute(persons.update().where(persons.c.id == 5).values(id_number_enc=rows[0][1]))
+    rotating = keyed(make_office, ROTATING, user="admin")
+    with pytest.raises(ConfigError, match="does not open"):
+        rotating.rotate_keys(batch=2)
+    new_fp, old_fp = (k.fingerprint for k in parse_ring(ROTATING, "test"))
+    # The batches before the failure were committed whole; the one that failed, not at all.
+    assert [r[1].split(":")[0] for r in stored(db_url)] == [new_fp] * 4 + [old_fp] * 2
+    with engine.connect() as conn:
+        assert sorted(conn.execute(select(data_keys.c.fingerprint)).scalars()) == sorted(
+            [new_fp, old_fp]
+        )
+    with engine.begin() as conn:  # the row is mended (from a backup, say)
+        conn.execute(persons.update().where(persons.c.id == 5).values(id_number_enc=rows[4][1]))
+    engine.dispose()
+    for number in numbers:  # meanwhile everyone is found, under either key
+        assert len(rotating.find_persons(id_number=number)) == 1
+    report = rotating.rotate_keys(batch=2)
+    assert (report.seen, report.resealed, report.retired) == (6, 2, (old_fp,))
+    assert {r[1].split(":")[0] for r in stored(db_url)} == {new_fp}
+
+
 def test_rotation_needs_every_key_the_database_uses(make_office: MakeOffice, db_url: str) -> None:
     keyed(make_office, DEVELOPMENT_KEY).add_person(name="李四", id_number=id_number())
     before = stored(db_url)
@@ -415,3 +456,40 @@ def test_the_sqlite_migration_keeps_the_cases_pointing_at_their_persons(
     assert any(fk[2] == "persons" for fk in fks)
     assert con.execute("SELECT count(*) FROM persons").fetchone() == (1,)
     con.close()
+
+
+def test_init_upgrades_an_old_file_only_with_the_key(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    engine = _at_0008(f"sqlite:///{path}")
+    number = id_number()
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO persons (id, name, id_number, email, created_at, version) "
+                "VALUES (1, '旧', :n, NULL, '2025-01-01 00:00:00', 1)"
+            ),
+            {"n": number},
+        )
+    engine.dispose()
+    runner = CliRunner()
+    bare = runner.invoke(cli, ["--db", str(path), "init"], env={KEY_ENV: None})
+    assert bare.exit_code == 2 and bare.stderr.count("\n") == 1, bare.output
+    assert KEY_ENV in bare.stderr and "Traceback" not in bare.output
+    con = sqlite3.connect(path)  # nothing changed (but the journal mode, as init sets it)
+    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0008",)]
+    assert con.execute("SELECT id, id_number FROM persons").fetchall() == [(1, number)]
+    con.close()
+    done = runner.invoke(cli, ["--db", str(path), "init"], env={KEY_ENV: DEVELOPMENT_KEY})
+    assert done.exit_code == 0, done.output
+    assert "0009" in done.stdout
+    assert number.encode() not in path.read_bytes()
+    shown = runner.invoke(
+        cli, ["--db", str(path), "person", "show", "1", "--reveal", "--json"],
+        env={KEY_ENV: DEVELOPMENT_KEY},
+    )
+    assert shown.exit_code == 0 and json.loads(shown.stdout)["id_number"] == number
+    rotated = runner.invoke(
+        cli, ["--db", str(path), "keys", "rotate", "--json"], env={KEY_ENV: ROTATING}
+    )
+    assert rotated.exit_code == 0
+    assert json.loads(rotated.stdout)["resealed"] == 1
