@@ -34,6 +34,7 @@ from bench.base import NOW, sqlite_file
 from bench.bench_cli import clean_env, supervise_cmd
 from bench.common import Row, Scratch, compare, interleaved, make_office, per_op, scratch
 from supervise.adapters.orm import organizations
+from supervise.adapters.personal_data import DEVELOPMENT_KEY
 from supervise.story import credit_code
 
 ORGS = 2_000
@@ -245,7 +246,8 @@ def export_peak(s: Scratch, url: str, n: int) -> Row:
     # in its peak, so a child forked from this (large) benchmark process showed our memory.
     done = subprocess.run(
         [sys.executable, "-c", _PEAK_OF_CHILD, *argv],
-        env=clean_env(), capture_output=True, text=True, check=False,
+        env=clean_env(SUPERVISE_DATA_KEY=DEVELOPMENT_KEY), capture_output=True, text=True,
+        check=False,
     )  # fmt: skip
     seconds = time.perf_counter() - start
     if done.returncode != 0:
