@@ -19,6 +19,7 @@ from sqlalchemy import (
     any_,
     cast,
     distinct,
+    exists,
     func,
     select,
 )
@@ -31,9 +32,11 @@ from supervise.adapters.orm import deadlines as deadlines_table
 from supervise.adapters.orm import history as history_table
 from supervise.adapters.orm import organizations as orgs_table
 from supervise.adapters.orm import persons as persons_table
+from supervise.adapters.orm import users as users_table
 from supervise.chain import GENESIS, history_hash
 from supervise.clock import wall_clock
 from supervise.errors import NotFound
+from supervise.services.admin.store import ActingUser
 from supervise.states import NON_FINAL_STATES, CaseState
 
 CaseRow = tuple[model.Case, model.Organization, model.Person]
@@ -49,16 +52,26 @@ def load_case(uow: UnitOfWork, case_id: int, districts: Sequence[str] | None = N
         query = query.where(orgs_table.c.district.in_(districts))
     row = uow.session.execute(query).first()
     if row is None:
-        raise NotFound(f"no case with id {case_id}; see `supervise case list`")
+        raise CaseNotFound(case_id)
     return row[0], row[1], row[2]
 
 
 def load_case_to_advance(
-    uow: UnitOfWork, case_id: int, districts: Sequence[str] | None = None
-) -> tuple[model.Case, model.Organization, model.Person, list[model.Deadline]]:
+    uow: UnitOfWork,
+    case_id: int,
+    districts: Sequence[str] | None = None,
+    acting: str | None = None,
+) -> tuple[model.Case, model.Organization, model.Person, list[model.Deadline], ActingUser | None]:
     """The case, its organization and person and its running deadlines, in one statement:
     what an advance's guards need (an outer join repeats the case once per running
-    deadline, usually none to three)."""
+    deadline, usually none to three). With ``acting``, the same statement reads that user
+    (role, districts, disabled) and whether the directory has users at all, as
+    ``admin.store.acting_user`` would: the permission check costs no statement of its own.
+
+    Raises:
+        NotFound: no such case, or one outside ``districts``; with ``acting``, raised only
+            after the caller has checked the user (see :class:`CaseNotFound`).
+    """
     running = and_(
         deadlines_table.c.case_id == cases_table.c.id, deadlines_table.c.status.in_(RUNNING)
     )
@@ -72,11 +85,29 @@ def load_case_to_advance(
     )
     if districts is not None:
         query = query.where(orgs_table.c.district.in_(districts))
+    if acting is not None:
+        u, everyone = users_table.c, users_table.alias("everyone")
+        query = query.outerjoin(users_table, u.name == acting).add_columns(
+            u.id, u.role, u.districts, u.disabled, exists(select(everyone.c.id)).label("any")
+        )
     rows = uow.session.execute(query).all()
     if not rows:
-        raise NotFound(f"no case with id {case_id}; see `supervise case list`")
-    case, org, person, _ = rows[0]
-    return case, org, person, [row[3] for row in rows if row[3] is not None]
+        raise CaseNotFound(case_id)
+    case, org, person = rows[0][0], rows[0][1], rows[0][2]
+    user: ActingUser | None = None
+    if acting is not None:
+        extra: tuple[Any, ...] = tuple(rows[0])[4:]
+        uid, role, user_districts, disabled, anyone = extra
+        if anyone:
+            user = (uid is not None, role or "", user_districts, bool(disabled))
+    return case, org, person, [row[3] for row in rows if row[3] is not None], user
+
+
+class CaseNotFound(NotFound):
+    """No case with this id (or none the acting user may see)."""
+
+    def __init__(self, case_id: int) -> None:
+        super().__init__(f"no case with id {case_id}; see `supervise case list`")
 
 
 def still_running(case_id: int, deadlines: Sequence[model.Deadline]) -> list[model.Deadline]:
@@ -226,7 +257,7 @@ def case_in_districts(uow: UnitOfWork, case_id: int, districts: Sequence[str] | 
             orgs_table.c.district.in_(districts)
         )
     if uow.session.scalar(query) is None:
-        raise NotFound(f"no case with id {case_id}; see `supervise case list`")
+        raise CaseNotFound(case_id)
 
 
 def notice_unserved(uow: UnitOfWork, notice_id: int) -> bool:
