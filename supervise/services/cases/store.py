@@ -6,6 +6,7 @@ modules (``advance``, ``queries``) speak in domain terms and ask these for what 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
@@ -17,10 +18,12 @@ from sqlalchemy import (
     Select,
     and_,
     any_,
+    bindparam,
     cast,
     distinct,
     exists,
     func,
+    insert,
     select,
 )
 
@@ -72,25 +75,13 @@ def load_case_to_advance(
         NotFound: no such case, or one outside ``districts``; with ``acting``, raised only
             after the caller has checked the user (see :class:`CaseNotFound`).
     """
-    running = and_(
-        deadlines_table.c.case_id == cases_table.c.id, deadlines_table.c.status.in_(RUNNING)
-    )
-    query = (
-        select(model.Case, model.Organization, model.Person, model.Deadline)
-        .join(orgs_table, orgs_table.c.id == cases_table.c.organization_id)
-        .join(persons_table, persons_table.c.id == cases_table.c.person_id)
-        .outerjoin(deadlines_table, running)
-        .where(cases_table.c.id == case_id)
-        .order_by(deadlines_table.c.due, deadlines_table.c.id)
-    )
+    query = _case_to_advance(districts is not None, acting is not None)
+    params: dict[str, Any] = {"case_id": case_id}
     if districts is not None:
-        query = query.where(orgs_table.c.district.in_(districts))
+        params["districts"] = list(districts)
     if acting is not None:
-        u, everyone = users_table.c, users_table.alias("everyone")
-        query = query.outerjoin(users_table, u.name == acting).add_columns(
-            u.id, u.role, u.districts, u.disabled, exists(select(everyone.c.id)).label("any")
-        )
-    rows = uow.session.execute(query).all()
+        params["acting"] = acting
+    rows = uow.session.execute(query, params).all()
     if not rows:
         raise CaseNotFound(case_id)
     case, org, person = rows[0][0], rows[0][1], rows[0][2]
@@ -101,6 +92,31 @@ def load_case_to_advance(
         if anyone:
             user = (uid is not None, role or "", user_districts, bool(disabled))
     return case, org, person, [row[3] for row in rows if row[3] is not None], user
+
+
+@functools.cache
+def _case_to_advance(in_districts: bool, with_acting: bool) -> Select[*tuple[Any, ...]]:
+    """The statement of :func:`load_case_to_advance`, built once per variant: building and
+    hashing it on every step cost about as much as the rest of the step's Python."""
+    running = and_(
+        deadlines_table.c.case_id == cases_table.c.id, deadlines_table.c.status.in_(RUNNING)
+    )
+    query: Select[*tuple[Any, ...]] = (
+        select(model.Case, model.Organization, model.Person, model.Deadline)
+        .join(orgs_table, orgs_table.c.id == cases_table.c.organization_id)
+        .join(persons_table, persons_table.c.id == cases_table.c.person_id)
+        .outerjoin(deadlines_table, running)
+        .where(cases_table.c.id == bindparam("case_id"))
+        .order_by(deadlines_table.c.due, deadlines_table.c.id)
+    )
+    if in_districts:
+        query = query.where(orgs_table.c.district.in_(bindparam("districts", expanding=True)))
+    if with_acting:
+        u, everyone = users_table.c, users_table.alias("everyone")
+        query = query.outerjoin(users_table, u.name == bindparam("acting")).add_columns(
+            u.id, u.role, u.districts, u.disabled, exists(select(everyone.c.id)).label("any")
+        )
+    return query
 
 
 class CaseNotFound(NotFound):
@@ -337,5 +353,10 @@ def append_history(
     # of its own, and a concurrent writer of the same case fails there (no fork).
     case.chain_head = history_hash(prev, fields)
     uow.flush()
-    uow.session.add(model.HistoryEntry(**fields, prev_hash=prev, hash=case.chain_head))
+    # A prebuilt Core INSERT: the row is never read back in this transaction as an object,
+    # and the ORM's unit of work cost more than the statement itself.
+    uow.session.execute(_HISTORY_INSERT, {**fields, "prev_hash": prev, "hash": case.chain_head})
     return case.seq
+
+
+_HISTORY_INSERT = insert(history_table)
