@@ -8,19 +8,20 @@ from typing import TYPE_CHECKING, Any
 
 from supervise.errors import DatabaseProblem
 from supervise.inputs import optional_id
+from supervise.office.base import OfficeBase
 
 if TYPE_CHECKING:
+    from supervise.views import (
+        AuditReport,
+        BackupView,
+        Check,
+        InitResult,
+        Recomputed,
+        UserView,
+        YearView,
+    )
+
     pass
-from supervise.office.base import OfficeBase
-from supervise.views import (
-    AuditReport,
-    BackupView,
-    Check,
-    InitResult,
-    Recomputed,
-    UserView,
-    YearView,
-)
 
 
 class AdminDesk(OfficeBase):

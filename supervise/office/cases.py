@@ -9,18 +9,19 @@ from typing import TYPE_CHECKING, Any
 
 from supervise.errors import InvalidInput
 from supervise.inputs import optional_id, record_id
+from supervise.office.base import OfficeBase
 from supervise.permissions import EVENT_ACTIONS, Claim, event_action
 from supervise.rules import Params
 
 if TYPE_CHECKING:
+    from supervise.views import (
+        AdvanceResult,
+        AssignResult,
+        CaseView,
+        NextEvent,
+    )
+
     pass
-from supervise.office.base import OfficeBase
-from supervise.views import (
-    AdvanceResult,
-    AssignResult,
-    CaseView,
-    NextEvent,
-)
 
 #: What ``advance`` takes besides the notice content (``rules.Params``).
 EVENT_INPUTS: tuple[str, ...] = tuple(

@@ -7,15 +7,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from supervise.inputs import optional_id, record_id
+from supervise.office.base import OfficeBase
 
 if TYPE_CHECKING:
+    from supervise.views import (
+        NoticeView,
+        Rendered,
+        Served,
+    )
+
     pass
-from supervise.office.base import OfficeBase
-from supervise.views import (
-    NoticeView,
-    Rendered,
-    Served,
-)
 
 
 class NoticeDesk(OfficeBase):
