@@ -220,6 +220,7 @@ TRANSITIONS: list[dict[str, Any]] = [
     _t("ban_cascade", _BAN_PROPOSABLE, S.REPLACEMENT_ORDERED),
 ]
 
+
 @functools.cache
 def _machine(which: str) -> Machine:
     """The one machine of each definition, built on first use. model=None: cases and
@@ -349,6 +350,7 @@ ORG_TRANSITIONS: list[dict[str, Any]] = [
     # (cultivation ended without registration).
     {"trigger": "exit", "source": [OS.INCUBATING, OS.UNDER_REVIEW], "dest": OS.EXITED},
 ]
+
 
 class StatefulOrg(Protocol):
     status: OrgState

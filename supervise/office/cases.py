@@ -21,8 +21,6 @@ if TYPE_CHECKING:
         NextEvent,
     )
 
-    pass
-
 #: What ``advance`` takes besides the notice content (``rules.Params``).
 EVENT_INPUTS: tuple[str, ...] = tuple(
     f.name for f in dataclasses.fields(Params) if f.name != "details"

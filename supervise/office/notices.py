@@ -16,8 +16,6 @@ if TYPE_CHECKING:
         Served,
     )
 
-    pass
-
 
 class NoticeDesk(OfficeBase):
     # -- notices --------------------------------------------------------------------------

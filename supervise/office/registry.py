@@ -21,8 +21,6 @@ if TYPE_CHECKING:
         PersonView,
     )
 
-    pass
-
 
 class RegistryDesk(OfficeBase):
     # -- organizations and persons --------------------------------------------------------
@@ -188,6 +186,14 @@ class RegistryDesk(OfficeBase):
 
         return records.show_person(
             self.runtime, self._act("person.show", actor), record_id(person_id, "person")
+        )
+
+    def reveal_id_number(self, person_id: int, *, actor: str | None = None) -> str:
+        """The person's full ID number (directors only; every reveal is audited)."""
+        from supervise.services.registry import records
+
+        return records.reveal_id_number(
+            self.runtime, self._act("person.reveal", actor), record_id(person_id, "person")
         )
 
     def persons(self, *, limit: int = 1000, actor: str | None = None) -> list[PersonView]:

@@ -16,8 +16,6 @@ if TYPE_CHECKING:
         RunReport,
     )
 
-    pass
-
 
 class ReminderDesk(OfficeBase):
     # -- reminders ------------------------------------------------------------------------

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
         Check,
         InitResult,
         Recomputed,
+        RotationReport,
         UserView,
         YearView,
     )
@@ -99,6 +100,7 @@ _WHERE: dict[str, str] = {
     "QueueReport": "reminders",
     "Queued": "reminders",
     "Recomputed": "admin",
+    "RotationReport": "admin",
     "Rendered": "notices",
     "RunReport": "reminders",
     "Served": "notices",
@@ -140,6 +142,7 @@ __all__ = [
     "QueueReport",
     "Queued",
     "Recomputed",
+    "RotationReport",
     "Rendered",
     "RunReport",
     "Served",
