@@ -149,8 +149,10 @@ PERMISSIONS: dict[str, Permission] = {
         "investigators and directors keep the organizations' programme records; restore and "
         "exit (closing an exit review) are for directors, checked by the lifecycle service",
     ),
-    "report.cases": Permission(
-        "report.cases", _EVERYONE, "reading figures is open to every role, within their districts"
+    **_rows(
+        ("report.cases", "report.coverage", "report.contracts"),
+        _EVERYONE,
+        "reading figures is open to every role, within their districts",
     ),
     "export": Permission(
         "export",

@@ -119,6 +119,8 @@ CALLS: dict[str, Callable[[Office, str], object]] = {
     "contract.show": lambda o, a: o.contract(999, actor=a),
     "evaluate": lambda o, a: o.evaluate(999, "/nonexistent.yaml", actor=a),
     "report.cases": lambda o, a: o.cases_report(actor=a),
+    "report.coverage": lambda o, a: o.coverage_report(actor=a),
+    "report.contracts": lambda o, a: o.contracts_report(actor=a),
     "export": lambda o, a: list(o.export("orgs", actor=a).rows),
     "import": lambda o, a: o.import_file("orgs", "/nonexistent.csv", actor=a),
 }
