@@ -253,6 +253,22 @@ class Actor(str):
         return self
 
 
+class Claim(str):
+    """Who says they are acting, not yet checked: the name and the action they ask for.
+
+    A service given a claim checks it against the user directory in the same statement that
+    reads what it works on (an advance reads the acting user with the case), and from then
+    on acts as the :class:`Actor` the check returns.
+    """
+
+    action: str
+
+    def __new__(cls, name: str, action: str) -> Claim:
+        self = super().__new__(cls, name)
+        self.action = action
+        return self
+
+
 def districts_of(actor: str) -> tuple[str, ...] | None:
     """The districts ``actor`` is limited to, or None when they see every district."""
     if isinstance(actor, Actor) and actor.districts:

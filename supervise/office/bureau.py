@@ -9,18 +9,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from supervise.inputs import optional_id, record_id
-from supervise.report_contracts import ContractsReport
-from supervise.report_coverage import CoverageReport
-from supervise.report_views import CasesReport
+from supervise.office.base import OfficeBase
 
 if TYPE_CHECKING:
+    from supervise.report_contracts import ContractsReport
+    from supervise.report_coverage import CoverageReport
+    from supervise.report_views import CasesReport
     from supervise.services.exchange.export import Export
     from supervise.services.exchange.importer import ImportReport
-from supervise.office.base import OfficeBase
-from supervise.views import (
-    ContractView,
-    EvaluationView,
-)
+    from supervise.views import (
+        ContractView,
+        EvaluationView,
+    )
 
 
 class BureauDesk(OfficeBase):
