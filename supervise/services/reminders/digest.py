@@ -6,6 +6,11 @@ outbox key is (recipient, day). It is due from the first time the ``reminders.di
 schedule fires on a working day (by the office's calendar, 调休 included); a supervisor with
 nothing due or overdue gets none. A digest missed on an earlier day is not sent late: the
 next one says everything that is still true.
+
+Legal reviewers and directors also learn which cases wait for them (行政处罚法 Arts. 57,
+58): a reviewer's digest lists the cases whose decision waits for 法制审核, a director's
+those and the ones waiting for 集体讨论 (within their districts); they get a digest for that
+alone, with nothing due.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from supervise.errors import InvalidInput
 from supervise.permissions import districts_of
 from supervise.reminder_plan import (
     DeadlineRow,
+    Recipient,
     Unaddressable,
     item_context,
     recipient_context,
@@ -25,6 +31,7 @@ from supervise.reminder_plan import (
     supervisor_of,
 )
 from supervise.runtime import Runtime
+from supervise.scrutiny import DISCUSSION, PENDING, REVIEW, STALE, scrutiny_of
 from supervise.services.reminders import store
 from supervise.services.reminders.outbox import queue
 from supervise.services.reminders.store import NewMessage
@@ -53,18 +60,26 @@ def queue_digests(rt: Runtime) -> QueueReport:
         done = store.digests_sent(uow, today)
         directory = store.load_directory(uow)
         rows = store.rows_due_by(uow, today + timedelta(days=days))
+        awaiting = store.cases_awaiting_decision(uow)
     per_supervisor: dict[str, list[DeadlineRow]] = defaultdict(list)
     for row in rows:
         if row.supervisor is not None and (row.due >= today or row.overdue_on(today)):
             per_supervisor[row.supervisor].append(row)
+    waiting = _waiting(rt, awaiting, directory)
+    for name in waiting:
+        per_supervisor.setdefault(name, [])
 
     def ctx(row: DeadlineRow) -> dict[str, Any]:
         return item_context(rt.settings, row, today=today, next_events=resolving_events(row))
 
     messages: list[NewMessage] = []
-    for items in per_supervisor.values():
+    for name, items in per_supervisor.items():
         try:
-            recipient = supervisor_of(items[0], directory)
+            recipient = (
+                supervisor_of(items[0], directory)
+                if items
+                else Recipient(f"user:{name}", name, directory.by_name[name].email or "")
+            )
         except Unaddressable as exc:
             report.problem(str(exc))
             continue
@@ -76,6 +91,7 @@ def queue_digests(rt: Runtime) -> QueueReport:
             "days": days,
             "due": [ctx(r) for r in items if r.due >= today],
             "overdue": [ctx(r) for r in items if r.overdue_on(today)],
+            "waiting": waiting.get(name, {}),
         }
         subject, text, html = rt.mail_renderer().render(DIGEST, context)
         messages.append(
@@ -95,6 +111,40 @@ def queue_digests(rt: Runtime) -> QueueReport:
         )
     queue(rt, messages, now, report)
     return report
+
+
+def _waiting(
+    rt: Runtime, awaiting: list[Any], directory: Any
+) -> dict[str, dict[str, list[int]]]:
+    """Per enabled legal reviewer and director with an e-mail address: the cases (ids) whose
+    decision waits for a legal review (``review``) and, for directors, a discussion."""
+    settings = rt.settings.decisions
+    pending: dict[str, list[tuple[int, str]]] = {REVIEW: [], DISCUSSION: []}
+    for row in awaiting:
+        status = scrutiny_of(row, settings)
+        if status.review in (PENDING, STALE):
+            pending[REVIEW].append((row.id, row.district))
+        elif status.discussion in (PENDING, STALE):
+            # The heads discuss a decision once its review passed (or is not needed).
+            pending[DISCUSSION].append((row.id, row.district))
+    out: dict[str, dict[str, list[int]]] = {}
+    for user in directory.by_name.values():
+        if user.disabled or not user.email or user.role not in ("legal_reviewer", "director"):
+            continue
+        kinds = (REVIEW,) if user.role == "legal_reviewer" else (REVIEW, DISCUSSION)
+        mine = {
+            kind: [case for case, district in pending[kind] if _sees(user, district)]
+            if kind in kinds
+            else []
+            for kind in (REVIEW, DISCUSSION)
+        }
+        if any(mine.values()):
+            out[user.name] = mine
+    return out
+
+
+def _sees(user: Any, district: str) -> bool:
+    return not user.districts or district in user.districts
 
 
 def agenda(
