@@ -15,9 +15,10 @@ advance makes.
 What a review or discussion freezes is the decision the case is heading for: its event, the
 proposal's basis, term and conduct date, the prior notice's content (facts, evidence), and
 whether the hearing has been recorded. ``proposal_key`` (set by the proposal) fingerprints
-the first four and the proposal's step; :func:`current_key` adds the hearing. A review or discussion whose key is not
-the case's current key is *stale*: it was made before the facts, the basis or the term
-changed (a new proposal) or before the hearing was recorded, and no longer counts.
+the first four and the proposal's step; :func:`current_key` adds the hearing. A review or
+discussion whose key is not the case's current key is *stale*: it was made before the facts,
+the basis or the term changed (a new proposal) or before the hearing was recorded, and no
+longer counts.
 """
 
 from __future__ import annotations
@@ -90,6 +91,11 @@ INVESTIGATION_EVENTS: frozenset[str] = frozenset(
         "reschedule_hearing",
         "record_hearing",
     }
+)
+
+#: The rules of this module a refusal names (an advance refused by one is audited).
+FOUR_EYES_RULES: frozenset[str] = frozenset(
+    {"legal_review", "collective_discussion", "discussion_conclusion", "hearing_chair"}
 )
 
 #: The statuses ``case next`` and ``case show`` give a review or a discussion.
@@ -230,15 +236,19 @@ class Scrutiny:
         }
 
     def lines(self) -> list[str]:
-        """How ``case show`` and ``case next`` say it."""
+        """How ``case show`` says it: what the decision ahead needs or has (nothing, when it
+        needs nothing and nothing was made)."""
         if self.decision is None:
             return []
-        out = [f"legal review (法制审核) of {self.decision}: {self.review}"]
-        discussion = f"collective discussion (集体讨论) of {self.decision}: {self.discussion}"
-        if self.conclusion is not None:
-            term = f" ({self.years} years)" if self.years is not None else ""
-            discussion += f", concluded {self.conclusion}{term}"
-        out.append(discussion)
+        out = []
+        if self.review != NOT_NEEDED:
+            out.append(f"legal review (法制审核) of {self.decision}: {self.review}")
+        if self.discussion != NOT_NEEDED or self.conclusion is not None:
+            discussion = f"collective discussion (集体讨论) of {self.decision}: {self.discussion}"
+            if self.conclusion is not None:
+                term = f" ({self.years} years)" if self.years is not None else ""
+                discussion += f", concluded {self.conclusion}{term}"
+            out.append(discussion)
         return out
 
 
@@ -295,9 +305,13 @@ def decision_refusal(
         if refusal is not None:
             return refusal
         if settings.needs(DISCUSSION, decision) and status.discussion in (PENDING, STALE):
-            made = "" if status.discussion == PENDING else (
-                "the discussion was held before the proposal or the hearing record changed, "
-                "so it no longer counts; "
+            made = (
+                ""
+                if status.discussion == PENDING
+                else (
+                    "the discussion was held before the proposal or the hearing record changed, "
+                    "so it no longer counts; "
+                )
             )
             return GuardRefused(
                 f"{event} refused: {made}the bureau's heads must decide it collectively "

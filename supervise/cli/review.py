@@ -109,4 +109,3 @@ def discuss(
     )
     for line in result.scrutiny.lines():
         echo(f"  {line}")
-

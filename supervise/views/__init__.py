@@ -28,6 +28,7 @@ from supervise.views.cases import (
     DeadlineView,
     HistoryView,
     NextEvent,
+    ScrutinyResult,
 )
 from supervise.views.notices import (
     NoticeView,
@@ -80,6 +81,7 @@ __all__ = [
     "LinkView",
     "MessageView",
     "NextEvent",
+    "ScrutinyResult",
     "NoticeView",
     "OrgAdvanceResult",
     "OrgEventView",

@@ -7,7 +7,7 @@ Each refusal is checked to change nothing but the audit trail, and to be written
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from supervise.config import load_settings
 from supervise.errors import ConfigError, GuardRefused, InvalidInput, NotAllowed
 from supervise.office import Office
 from supervise.states import CaseState
-from supervise.story import REVIEWER, clear_ban, scrutinize
+from supervise.story import REVIEWER, clear_ban, scrutinize, serve_all
 from tests.conftest import MakeOffice
 from tests.fuzz import contract
 from tests.integration.helpers import advance, case_in
@@ -118,10 +118,10 @@ def test_a_ban_needs_a_passed_review_and_a_discussion(office: Office) -> None:
 def test_a_reviewer_who_investigated_is_refused(office: Office) -> None:
     case_id = heard(office)
     # zhang proposed the ban and recorded the hearing.
-    error = refused_unchanged(
-        office, lambda: office.review(case_id, approve=True, opinion="同意")
+    error = refused_unchanged(office, lambda: office.review(case_id, approve=True, opinion="同意"))
+    assert (
+        error.details["rule"] == "reviewer_independence" and "zhang investigated" in error.message
     )
-    assert error.details["rule"] == "reviewer_independence" and "zhang investigated" in error.message
     assert (audit_rows(office)[-1]["action"], audit_rows(office)[-1]["case_id"]) == (
         "review",
         case_id,
@@ -143,21 +143,21 @@ def test_a_rejected_review_refuses_the_decision(office: Office) -> None:
 
 def test_a_new_proposal_makes_the_review_stale(office: Office) -> None:
     case_id = case_in(office, S.BAN_PROPOSED)
-    clear_ban(office, case_id)
+    scrutinize(office, case_id, "review")
+    scrutinize(office, case_id, "discuss", {"decision": "drop_ban"})
     assert scrutiny(office, case_id)["review"] == "passed"
     advance(office, case_id, "drop_ban", reason="事实需补充调查")
     changed = {"facts": "挪用定向捐赠款项", "evidence": "审计报告"}
     office.advance(case_id, "propose_ban", details=changed, years=2, conduct_date=date(2025, 10, 9))
     status = scrutiny(office, case_id)
     assert (status["review"], status["discussion"]) == ("stale", "stale")
-    serve = office.at(office.runtime.clock.now())
-    from supervise.story import serve_all
-
-    serve_all(serve, case_id, date(2026, 11, 27))
-    later = office.at(office.runtime.clock.now().replace(day=30, month=12))
+    serve_all(office, case_id, date(2026, 11, 27))
+    later = office.at(datetime.fromisoformat("2026-12-07T09:00:00+08:00"))
     error = refused_unchanged(later, lambda: advance(later, case_id, "impose_ban", years=2))
     assert "no longer counts" in error.message
     clear_ban(later, case_id)
+    frozen = later.case(case_id).history[-2].data["frozen"]
+    assert (frozen["facts"], frozen["term"]) == ("挪用定向捐赠款项", 2)
     assert advance(later, case_id, "impose_ban", years=2).to_state is S.BANNED
 
 
@@ -203,9 +203,7 @@ def test_review_and_discussion_refuse_a_case_with_nothing_proposed(office: Offic
         ({"decision": "drop_ban", "years": 2}, "--years goes with --decision impose_ban"),
     ],
 )
-def test_discussion_input_is_checked(
-    office: Office, inputs: dict[str, Any], message: str
-) -> None:
+def test_discussion_input_is_checked(office: Office, inputs: dict[str, Any], message: str) -> None:
     case_id = heard(office)
     engine = create_engine(office.runtime.db_url)
     before = contract.dump(engine)
@@ -219,9 +217,7 @@ def test_a_discussion_may_not_conclude_more_than_proposed_or_predate_the_case(
     office: Office,
 ) -> None:
     case_id = heard(office)
-    error = refused_unchanged(
-        office, lambda: scrutinize(office, case_id, "discuss", {"years": 4})
-    )
+    error = refused_unchanged(office, lambda: scrutinize(office, case_id, "discuss", {"years": 4}))
     assert error.details["rule"] == "measure"
     error = refused_unchanged(
         office, lambda: scrutinize(office, case_id, "discuss", {"on": date(2026, 11, 26)})
@@ -235,13 +231,21 @@ def test_the_hearing_chair_did_not_investigate(office: Office) -> None:
     error = refused_unchanged(
         office,
         lambda: office.advance(
-            case_id, "request_hearing", date=date(2026, 12, 15), details={**place, "chair": "zhang"}
+            case_id,
+            "request_hearing",
+            date=date(2026, 12, 15),
+            time=time(9, 30),
+            details={**place, "chair": "zhang"},
         ),
     )
     assert error.details["rule"] == "hearing_chair" and "第六十四条第（四）项" in error.message
     # A chair who took no step of the case (a user or not) is recorded as given.
     result = office.advance(
-        case_id, "request_hearing", date=date(2026, 12, 15), details={**place, "chair": "赵六"}
+        case_id,
+        "request_hearing",
+        date=date(2026, 12, 15),
+        time=time(9, 30),
+        details={**place, "chair": "赵六"},
     )
     assert result.to_state is S.HEARING_SCHEDULED
     error = refused_unchanged(
@@ -250,6 +254,7 @@ def test_the_hearing_chair_did_not_investigate(office: Office) -> None:
             case_id,
             "reschedule_hearing",
             date=date(2026, 12, 16),
+            time=time(9, 30),
             details={**place, "chair": "zhang"},
         ),
     )

@@ -136,7 +136,9 @@ def test_a_ban_needs_the_review_then_the_discussion_and_follows_it() -> None:
 def test_a_rejected_or_stale_review_refuses_the_decision() -> None:
     row = discussed(reviewed(Row(), "rejected"))
     refused = decision_refusal("impose_ban", row, 7, LAW)
-    assert refused is not None and "did not pass" in refused.message and "drop_ban" in refused.message
+    assert (
+        refused is not None and "did not pass" in refused.message and "drop_ban" in refused.message
+    )
     stale = replace(discussed(reviewed(Row())), proposal_key="k2")
     refused = decision_refusal("impose_ban", stale, 7, LAW)
     assert refused is not None and "no longer counts" in refused.message

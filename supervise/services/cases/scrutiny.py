@@ -10,27 +10,20 @@ themselves are in ``supervise/scrutiny.py``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-
 from supervise import model
 from supervise.adapters.database import UnitOfWork
-from supervise.adapters.orm import history as history_table
-from supervise.adapters.orm import notices as notices_table
-from supervise.errors import GuardRefused, InvalidInput, NotAllowed, SuperviseError
+from supervise.errors import GuardRefused, InvalidInput, NotAllowed
 from supervise.inputs import PERSON_NAME, REASON, text
-from supervise.law import MEASURE_RULE, PROPOSAL_EVENTS
+from supervise.law import MEASURE_RULE
 from supervise.permissions import Actor, districts_of
 from supervise.runtime import Runtime
 from supervise.scrutiny import (
     DROPPING,
-    INVESTIGATION_EVENTS,
     QUALIFICATION_RULE,
     REVIEW_RULE,
-    Scrutiny,
     attendees_refusal,
     current_key,
     heading_for,
@@ -39,33 +32,10 @@ from supervise.scrutiny import (
 from supervise.services.admin import access
 from supervise.services.admin.store import user_named
 from supervise.services.cases import store
+from supervise.views import ScrutinyResult
 
 
-@dataclass(frozen=True)
-class ScrutinyResult:
-    """What ``review`` and ``discuss`` recorded: the step, what it froze, where things stand."""
-
-    case_id: int
-    step: str  # review | discuss
-    seq: int
-    outcome: str  # approved | rejected (a review); the decision concluded (a discussion)
-    frozen: dict[str, Any]
-    scrutiny: Scrutiny
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "case": self.case_id,
-            "step": self.step,
-            "seq": self.seq,
-            "outcome": self.outcome,
-            "frozen": self.frozen,
-            "scrutiny": self.scrutiny.as_json(),
-        }
-
-
-def review(
-    rt: Runtime, actor: str, case_id: int, approve: bool, opinion: str
-) -> ScrutinyResult:
+def review(rt: Runtime, actor: str, case_id: int, approve: bool, opinion: str) -> ScrutinyResult:
     """Record the legal review of the decision the case is heading for.
 
     Raises:
@@ -75,7 +45,9 @@ def review(
             without the legal qualification on record.
     """
     opinion = text(opinion, "--opinion", REASON, multiline=True)
-    return _audited(rt, actor, "review", case_id, lambda: _review(rt, actor, case_id, approve, opinion))
+    return _audited(
+        rt, actor, "review", case_id, lambda: _review(rt, actor, case_id, approve, opinion)
+    )
 
 
 def discuss(
@@ -139,14 +111,12 @@ def _open_decision(case: model.Case, step: str) -> str:
     return decision
 
 
-def _review(
-    rt: Runtime, actor: str, case_id: int, approve: bool, opinion: str
-) -> ScrutinyResult:
+def _review(rt: Runtime, actor: str, case_id: int, approve: bool, opinion: str) -> ScrutinyResult:
     now = rt.clock.now()
     with rt.uow() as uow:
         case, _, _ = store.load_case(uow, case_id, districts_of(actor))
         decision = _open_decision(case, "review")
-        if _investigated(uow, case, actor):
+        if store.investigated(uow, case, actor):
             raise GuardRefused(
                 f"review refused: {actor} investigated case {case_id} (took a step of it or "
                 "supervises it); its legal review is made by a reviewer who did not "
@@ -245,19 +215,6 @@ def _discuss(
     return ScrutinyResult(case_id, "discuss", seq, decision, frozen, status)
 
 
-def _investigated(uow: UnitOfWork, case: model.Case, name: str) -> bool:
-    """Whether ``name`` took a step of the investigation or supervises the case."""
-    if case.supervisor == name:
-        return True
-    h = history_table.c
-    found = uow.session.scalar(
-        select(h.id)
-        .where(h.case_id == case.id, h.by == name, h.event.in_(INVESTIGATION_EVENTS))
-        .limit(1)
-    )
-    return found is not None
-
-
 def _qualification(uow: UnitOfWork, actor: str) -> str | None:
     """The reviewer's 法律职业资格 on record; refused for a first review without one."""
     if not isinstance(actor, Actor) or actor.role is None:
@@ -266,11 +223,7 @@ def _qualification(uow: UnitOfWork, actor: str) -> str | None:
     qualification = None if user is None else user.qualification
     if qualification:
         return qualification
-    h = history_table.c
-    reviewed = uow.session.scalar(
-        select(h.id).where(h.event == "review", h.by == str(actor)).limit(1)
-    )
-    if reviewed is None:
+    if not store.has_reviewed(uow, str(actor)):
         raise GuardRefused(
             f"review refused: {actor} has made no legal review before and has no legal "
             "qualification (法律职业资格) on record; an admin records it with `supervise user "
@@ -283,31 +236,15 @@ def _qualification(uow: UnitOfWork, actor: str) -> str | None:
 
 def _frozen(uow: UnitOfWork, case: model.Case, decision: str) -> dict[str, Any]:
     """The decision as it stands: event, basis, term, conduct date, the prior notice's facts."""
-    h = history_table.c
-    proposal = uow.session.execute(
-        select(h.seq, h.event, h.at)
-        .where(h.case_id == case.id, h.event.in_(PROPOSAL_EVENTS))
-        .order_by(h.seq.desc())
-        .limit(1)
-    ).first()
-    facts: Any = None
-    if proposal is not None:
-        n = notices_table.c
-        snapshot = uow.session.scalar(
-            select(n.snapshot)
-            .where(n.case_id == case.id, n.history_seq == proposal.seq)
-            .order_by(n.id)
-            .limit(1)
-        )
-        if isinstance(snapshot, dict):
-            facts = snapshot.get("facts") or (snapshot.get("details") or {}).get("facts")
+    proposal = store.latest_proposal(uow, case.id)
+    facts = None if proposal is None else proposal[1]
     return {
         "decision": decision,
         "basis": case.proceeding_basis,
         "term": case.proposed_measure,
         "conduct_date": None if case.conduct_date is None else case.conduct_date.isoformat(),
         "facts": facts,
-        "proposal_seq": None if proposal is None else proposal.seq,
+        "proposal_seq": None if proposal is None else proposal[0],
         "hearing_recorded": case.hearing_recorded,
         "key": current_key(case),
     }

@@ -20,6 +20,7 @@ from sqlalchemy import (
     cast,
     distinct,
     func,
+    or_,
     select,
 )
 
@@ -29,11 +30,14 @@ from supervise.adapters.orm import bans as bans_table
 from supervise.adapters.orm import cases as cases_table
 from supervise.adapters.orm import deadlines as deadlines_table
 from supervise.adapters.orm import history as history_table
+from supervise.adapters.orm import notices as notices_table
 from supervise.adapters.orm import organizations as orgs_table
 from supervise.adapters.orm import persons as persons_table
 from supervise.chain import GENESIS, history_hash
 from supervise.clock import wall_clock
 from supervise.errors import NotFound
+from supervise.law import PROPOSAL_EVENTS
+from supervise.scrutiny import INVESTIGATION_EVENTS
 from supervise.states import NON_FINAL_STATES, CaseState
 
 CaseRow = tuple[model.Case, model.Organization, model.Person]
@@ -54,16 +58,37 @@ def load_case(uow: UnitOfWork, case_id: int, districts: Sequence[str] | None = N
 
 
 def load_case_to_advance(
-    uow: UnitOfWork, case_id: int, districts: Sequence[str] | None = None
-) -> tuple[model.Case, model.Organization, model.Person, list[model.Deadline]]:
+    uow: UnitOfWork,
+    case_id: int,
+    districts: Sequence[str] | None = None,
+    chair: str | None = None,
+) -> tuple[model.Case, model.Organization, model.Person, list[model.Deadline], bool]:
     """The case, its organization and person and its running deadlines, in one statement:
     what an advance's guards need (an outer join repeats the case once per running
-    deadline, usually none to three)."""
+    deadline, usually none to three).
+
+    ``chair``: a hearing's chair; the last value then says whether they investigated the
+    case (supervise it, or took a step of the investigation), asked in the same statement
+    (行政处罚法 Art. 64(四)). False when no chair is given.
+    """
     running = and_(
         deadlines_table.c.case_id == cases_table.c.id, deadlines_table.c.status.in_(RUNNING)
     )
+    columns: list[Any] = [model.Case, model.Organization, model.Person, model.Deadline]
+    if chair is not None:
+        h = history_table.c
+        took_a_step = (
+            select(h.id)
+            .where(
+                h.case_id == cases_table.c.id,
+                h.by == chair,
+                h.event.in_(sorted(INVESTIGATION_EVENTS)),
+            )
+            .exists()
+        )
+        columns.append(or_(cases_table.c.supervisor == chair, took_a_step).label("investigated"))
     query = (
-        select(model.Case, model.Organization, model.Person, model.Deadline)
+        select(*columns)
         .join(orgs_table, orgs_table.c.id == cases_table.c.organization_id)
         .join(persons_table, persons_table.c.id == cases_table.c.person_id)
         .outerjoin(deadlines_table, running)
@@ -75,8 +100,9 @@ def load_case_to_advance(
     rows = uow.session.execute(query).all()
     if not rows:
         raise NotFound(f"no case with id {case_id}; see `supervise case list`")
-    case, org, person, _ = rows[0]
-    return case, org, person, [row[3] for row in rows if row[3] is not None]
+    case, org, person = rows[0][:3]
+    investigated = chair is not None and bool(rows[0][4])
+    return case, org, person, [row[3] for row in rows if row[3] is not None], investigated
 
 
 def still_running(case_id: int, deadlines: Sequence[model.Deadline]) -> list[model.Deadline]:
@@ -308,3 +334,46 @@ def append_history(
     uow.flush()
     uow.session.add(model.HistoryEntry(**fields, prev_hash=prev, hash=case.chain_head))
     return case.seq
+
+
+# --- the law's four eyes (法制审核, 集体讨论) ---------------------------------------------------
+
+
+def investigated(uow: UnitOfWork, case: model.Case, name: str) -> bool:
+    """Whether ``name`` supervises the case or took a step of its investigation."""
+    if case.supervisor == name:
+        return True
+    h = history_table.c
+    found = uow.session.scalar(
+        select(h.id)
+        .where(h.case_id == case.id, h.by == name, h.event.in_(sorted(INVESTIGATION_EVENTS)))
+        .limit(1)
+    )
+    return found is not None
+
+
+def has_reviewed(uow: UnitOfWork, name: str) -> bool:
+    """Whether ``name`` has made a legal review before (of any case)."""
+    h = history_table.c
+    return (
+        uow.session.scalar(select(h.id).where(h.event == "review", h.by == name).limit(1))
+        is not None
+    )
+
+
+def latest_proposal(uow: UnitOfWork, case_id: int) -> tuple[int, Any] | None:
+    """The step of the case's latest proposal and the facts its prior notice states."""
+    h, n = history_table.c, notices_table.c
+    seq = uow.session.scalar(
+        select(h.seq)
+        .where(h.case_id == case_id, h.event.in_(sorted(PROPOSAL_EVENTS)))
+        .order_by(h.seq.desc())
+        .limit(1)
+    )
+    if seq is None:
+        return None
+    snapshot = uow.session.scalar(
+        select(n.snapshot).where(n.case_id == case_id, n.history_seq == seq).order_by(n.id).limit(1)
+    )
+    details = snapshot.get("details") if isinstance(snapshot, dict) else None
+    return seq, (details or {}).get("facts") if isinstance(details, dict) else None

@@ -91,7 +91,7 @@ def queue_digests(rt: Runtime) -> QueueReport:
             "days": days,
             "due": [ctx(r) for r in items if r.due >= today],
             "overdue": [ctx(r) for r in items if r.overdue_on(today)],
-            "waiting": waiting.get(name, {}),
+            "waiting": waiting.get(name, {REVIEW: [], DISCUSSION: []}),
         }
         subject, text, html = rt.mail_renderer().render(DIGEST, context)
         messages.append(
@@ -113,9 +113,7 @@ def queue_digests(rt: Runtime) -> QueueReport:
     return report
 
 
-def _waiting(
-    rt: Runtime, awaiting: list[Any], directory: Any
-) -> dict[str, dict[str, list[int]]]:
+def _waiting(rt: Runtime, awaiting: list[Any], directory: Any) -> dict[str, dict[str, list[int]]]:
     """Per enabled legal reviewer and director with an e-mail address: the cases (ids) whose
     decision waits for a legal review (``review``) and, for directors, a discussion."""
     settings = rt.settings.decisions
