@@ -72,6 +72,8 @@ DROPPING: dict[str, str] = {
     "impose_ban": "drop_ban",
 }
 DECISIONS: tuple[str, ...] = tuple(DROPPING)
+#: What a collective discussion may conclude: a decision, or dropping it.
+CONCLUSIONS: tuple[str, ...] = (*DECISIONS, *DROPPING.values())
 
 #: The steps of an investigation (承办): whoever took one on a case may neither review its
 #: decision nor chair its hearing.

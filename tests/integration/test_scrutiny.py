@@ -199,7 +199,7 @@ def test_review_and_discussion_refuse_a_case_with_nothing_proposed(office: Offic
         ({"attendees": ATTENDEES[:2]}, "at least 3 of the bureau's heads"),
         ({"attendees": [*ATTENDEES[:2], ATTENDEES[0]]}, "listed twice"),
         ({"on": date(2026, 11, 28)}, "in the future"),
-        ({"decision": "issue_warning"}, "concludes impose_ban or drop_ban"),
+        ({"decision": "propose_ban"}, "is not a decision"),
         ({"decision": "drop_ban", "years": 2}, "--years goes with --decision impose_ban"),
     ],
 )
@@ -223,6 +223,12 @@ def test_a_discussion_may_not_conclude_more_than_proposed_or_predate_the_case(
         office, lambda: scrutinize(office, case_id, "discuss", {"on": date(2026, 11, 26)})
     )
     assert "before the case's latest step" in error.message
+    error = refused_unchanged(
+        office,
+        lambda: scrutinize(office, case_id, "discuss", {"decision": "issue_warning"}),
+        NotAllowed,
+    )
+    assert "concludes impose_ban or drop_ban, not issue_warning" in error.message
 
 
 def test_the_hearing_chair_did_not_investigate(office: Office) -> None:
@@ -350,3 +356,17 @@ def test_the_cli(office: Office, db_url: str) -> None:
         cli, [*as_director, "case", "advance", str(case_id), "impose_ban", "--years", "2"], env=env
     )
     assert refused.exit_code == 1 and "Error: impose_ban refused" in refused.stderr
+
+
+def test_the_guard_reads_nothing_beyond_the_one_case_read(office: Office) -> None:
+    from tests.integration.test_advance_reads import statements
+
+    case_id = heard(office)
+    sent = statements(
+        lambda: pytest.raises(GuardRefused, advance, office, case_id, "impose_ban", years=3)
+    )
+    # The acting user's read and the case's read; then the refusal's audit row (its own
+    # transaction: the audit chain's head, the INSERT).
+    before_audit = [s for s in sent if "audit" not in s]
+    assert [s.split()[0] for s in before_audit] == ["SELECT", "SELECT"], sent
+    assert "FROM users" in before_audit[0] and "FROM cases" in before_audit[1], sent

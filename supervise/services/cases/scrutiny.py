@@ -9,7 +9,7 @@ themselves are in ``supervise/scrutiny.py``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -21,6 +21,7 @@ from supervise.law import MEASURE_RULE
 from supervise.permissions import Actor, districts_of
 from supervise.runtime import Runtime
 from supervise.scrutiny import (
+    CONCLUSIONS,
     DROPPING,
     QUALIFICATION_RULE,
     REVIEW_RULE,
@@ -80,6 +81,12 @@ def discuss(
             f"--on {on.isoformat()} is in the future (today is {today.isoformat()}); record a "
             "discussion once it has been held"
         )
+    if decision not in CONCLUSIONS:
+        raise InvalidInput(
+            f"--decision {decision!r} is not a decision; use one of {', '.join(CONCLUSIONS)}"
+        )
+    if years is not None and decision != "impose_ban":
+        raise InvalidInput(f"--years goes with --decision impose_ban, not {decision}")
     if years is not None and years < 1:
         raise InvalidInput(f"--years must be 1 or more, not {years}")
     return _audited(
@@ -91,9 +98,12 @@ def discuss(
     )
 
 
-def _audited(rt: Runtime, actor: str, action: str, case_id: int, run: Any) -> ScrutinyResult:
+def _audited(
+    rt: Runtime, actor: str, action: str, case_id: int, run: Callable[[], ScrutinyResult]
+) -> ScrutinyResult:
+    """Run ``run``; a refusal (not bad input) is written to the audit trail."""
     try:
-        result: ScrutinyResult = run()
+        result = run()
     except (GuardRefused, NotAllowed) as refusal:
         access.record(rt, actor, action, "refused", refusal.message, case_id=case_id)
         raise
@@ -166,13 +176,11 @@ def _discuss(
         heading = _open_decision(case, "discuss")
         choices = (heading, DROPPING[heading])
         if decision not in choices:
-            raise InvalidInput(
-                f"--decision {decision!r}: case {case_id} is heading for {heading}; the "
-                f"discussion concludes {' or '.join(choices)}"
+            raise NotAllowed(
+                f"discuss refused: case {case_id} is heading for {heading}; the discussion "
+                f"concludes {' or '.join(choices)}, not {decision}"
             )
         if years is not None:
-            if decision != "impose_ban":
-                raise InvalidInput(f"--years goes with --decision impose_ban, not {decision}")
             proposed = case.proposed_measure
             if proposed is not None and years > proposed:
                 raise GuardRefused(
