@@ -37,7 +37,7 @@ class Case(_Record):
     #: When the conduct the open proceeding is about happened (行政处罚法 Art. 37).
     conduct_date: date | None = None
     chain_head: str | None
-    #: 法制审核 and 集体讨论 (revision 0009; supervise/scrutiny.py): the open proposal's
+    #: 法制审核 and 集体讨论 (revision 0010; supervise/scrutiny.py): the open proposal's
     #: fingerprint, and what the latest review and discussion froze and concluded. On the
     #: case row so that a decision's guard reads them with the case, in one read.
     proposal_key: str | None = None
@@ -71,7 +71,7 @@ class Case(_Record):
         rest, _, frame = self.stack.rpartition(",")
         # Frames written before revision 0004 have three parts.
         _, basis, flags, *more = frame.split("|")
-        # Frames written before revision 0009 have no proposal key.
+        # Frames written before revision 0010 have no proposal key.
         measure, conduct, key = (more + ["", "", ""])[:3]
         self.stack = rest
         self.proceeding_basis = basis or None

@@ -6,8 +6,8 @@ and outcome of the latest legal review, and the key, conclusion and term of the 
 collective discussion. The reviews and discussions themselves are history rows (hash
 chained, like every step).
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-11-30 06:10:00.000000
 """
 
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
