@@ -22,6 +22,7 @@ from supervise.evaluation import check_settings
 from supervise.law import DEADLINE_KINDS, ORG_KINDS, PENALTIES, Period, Periods
 from supervise.notices.numbering import validate_pattern
 from supervise.notices.types import NOTICE_TYPES
+from supervise.report_coverage import check_report_settings
 from supervise.scrutiny import check_settings as check_decisions
 
 
@@ -75,6 +76,7 @@ def _check(settings: Settings) -> None:
     _check_dates(settings.dates)
     _check_areas(settings.areas, settings.organizations)
     check_settings(settings.evaluation)
+    check_report_settings(settings.reports)
     check_decisions(settings.decisions)
 
 

@@ -4,8 +4,9 @@ A supervisor's digest lists everything of theirs that falls due within
 ``reminders.digest.days`` and everything overdue, in one e-mail, once a working day: its
 outbox key is (recipient, day). It is due from the first time the ``reminders.digest.cron``
 schedule fires on a working day (by the office's calendar, 调休 included); a supervisor with
-nothing due or overdue gets none. A digest missed on an earlier day is not sent late: the
-next one says everything that is still true.
+nothing due or overdue gets none (a director does when the digest carries the coverage
+report, ``directors.py``). A digest missed on an earlier day is not sent late: the next one
+says everything that is still true.
 
 Legal reviewers and directors also learn which cases wait for them (行政处罚法 Arts. 57,
 58): a reviewer's digest lists the cases whose decision waits for 法制审核, a director's
@@ -32,7 +33,7 @@ from supervise.reminder_plan import (
 )
 from supervise.runtime import Runtime
 from supervise.scrutiny import DISCUSSION, PENDING, REVIEW, STALE, scrutiny_of
-from supervise.services.reminders import store
+from supervise.services.reminders import directors, store
 from supervise.services.reminders.outbox import queue
 from supervise.services.reminders.store import NewMessage
 from supervise.views import AgendaItem, QueueReport
@@ -65,33 +66,42 @@ def queue_digests(rt: Runtime) -> QueueReport:
     for row in rows:
         if row.supervisor is not None and (row.due >= today or row.overdue_on(today)):
             per_supervisor[row.supervisor].append(row)
-    waiting = _waiting(rt, awaiting, directory)
-    for name in waiting:
-        per_supervisor.setdefault(name, [])
 
     def ctx(row: DeadlineRow) -> dict[str, Any]:
         return item_context(rt.settings, row, today=today, next_events=resolving_events(row))
 
-    messages: list[NewMessage] = []
-    for name, items in per_supervisor.items():
+    addressed: dict[str, tuple[Recipient, list[DeadlineRow]]] = {}
+    for items in per_supervisor.values():
         try:
-            recipient = (
-                supervisor_of(items[0], directory)
-                if items
-                else Recipient(f"user:{name}", name, directory.by_name[name].email or "")
-            )
+            recipient = supervisor_of(items[0], directory)
         except Unaddressable as exc:
             report.problem(str(exc))
             continue
-        if recipient.key in done:
+        addressed[recipient.key] = (recipient, items)
+    bosses = {f"user:{u.name}": u for u in directors.directors(rt, directory)}
+    for key, user in bosses.items():
+        addressed.setdefault(key, (directors.recipient(user), []))
+    waiting = _waiting(rt, awaiting, directory)
+    for name in waiting:
+        user = directory.by_name[name]
+        addressed.setdefault(f"user:{name}", (directors.recipient(user), []))
+
+    messages: list[NewMessage] = []
+    for key, (recipient, items) in addressed.items():
+        if key in done:
             continue
+        coverage = None
+        if key in bosses:
+            with rt.uow() as uow:
+                coverage = directors.summary(uow, rt, bosses[key])
         context = {
             "recipient": recipient_context(recipient),
             "now": now,
             "days": days,
             "due": [ctx(r) for r in items if r.due >= today],
             "overdue": [ctx(r) for r in items if r.overdue_on(today)],
-            "waiting": waiting.get(name, {REVIEW: [], DISCUSSION: []}),
+            "coverage": coverage,
+            "waiting": waiting.get(recipient.name, {REVIEW: [], DISCUSSION: []}),
         }
         subject, text, html = rt.mail_renderer().render(DIGEST, context)
         messages.append(

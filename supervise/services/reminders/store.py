@@ -208,6 +208,10 @@ def cases_awaiting_decision(uow: UnitOfWork) -> list[Any]:
     )
 
 
+def user_named(uow: UnitOfWork, name: str) -> model.User | None:
+    return uow.session.scalar(select(model.User).where(model.User.name == name))  # type: ignore[arg-type]
+
+
 def digests_sent(uow: UnitOfWork, day: date) -> set[str]:
     o = outbox_table.c
     return set(uow.session.scalars(select(o.recipient).where(o.kind == "digest", o.day == day)))
