@@ -27,7 +27,9 @@ _SCHEDULED = frozenset(
 OPTION_EVENTS: dict[str, frozenset[str]] = {
     "date": _SCHEDULED,
     "time": _SCHEDULED,
-    "until": BAN_EVENTS,
+    # A decided ban runs from the service of its decision: its last day is not known when it
+    # is decided, so impose_ban takes the term in years (item 12); a court's ban has dates.
+    "until": frozenset({"record_court_ban"}),
     "years": frozenset({"propose_ban", "impose_ban"}),
     "court": frozenset({"record_court_ban"}),
     "conduct_date": PROPOSAL_EVENTS,
@@ -53,6 +55,11 @@ def clean_params(event: str, params: Params, dates: DateRange, today: date) -> P
         InvalidInput: an option the event does not use, a blank or overlong text, control
             characters, or an implausible date.
     """
+    if event == "impose_ban" and params.until is not None:
+        raise InvalidInput(
+            "impose_ban takes --years N (or --lifelong), not --until: the ban runs from the day "
+            "its decision is served (行政处罚法 Art. 61), so its last day is known only then"
+        )
     unused = [
         flag(name)
         for name, events in OPTION_EVENTS.items()
@@ -89,12 +96,16 @@ def clean_params(event: str, params: Params, dates: DateRange, today: date) -> P
         if isinstance(years, bool) or not isinstance(years, int) or not 1 <= years <= MAX_YEARS:
             raise InvalidInput(f"--years must be a whole number of years from 1 to {MAX_YEARS}")
         if event == "impose_ban":
-            if until is not None or params.lifelong:
-                raise InvalidInput(
-                    "give either --years N or --until DATE (or --lifelong), not both"
-                )
-            # A term of N years from today ends the day before the same date N years on.
+            if params.lifelong:
+                raise InvalidInput("give either --years N or --lifelong, not both")
+            # Provisional until the decision is served: N years from today end the day before
+            # the same date N years on; service moves the term to start on its day.
             until = add_years(today, years) - timedelta(days=1)
+    elif event == "impose_ban" and not params.lifelong:
+        raise InvalidInput(
+            "impose_ban needs --years N (the term, at most the one proposed; it runs from the "
+            "day the decision is served) or --lifelong"
+        )
     return dataclasses.replace(
         params,
         date=day,

@@ -303,6 +303,8 @@ def time_guard(event: str, facts: CaseFacts, law: Rulebook, at: datetime) -> Ref
                 periods.hearing_request.basis,
             )
     if event == "lift_ban":
+        if facts.waiting("ban_end"):
+            return _unserved_decision()
         if not facts.ban_ends or any(end is None for end in facts.ban_ends):
             return Refusal(
                 "a lifelong ban has no end; revoke_ban if it was set aside",
@@ -316,6 +318,15 @@ def time_guard(event: str, facts: CaseFacts, law: Rulebook, at: datetime) -> Ref
                 start_of_day(last + timedelta(days=1), law.zone),
             )
     return None
+
+
+def _unserved_decision() -> Refusal:
+    return Refusal(
+        "the ban decision has not been served, so its term has not started (it runs from "
+        "service); serve it first (`supervise notice list --case N`, then `supervise notice "
+        "serve`)",
+        "《行政处罚法》第六十一条",
+    )
 
 
 def _unserved(window: str, basis: str) -> Refusal:
@@ -429,8 +440,8 @@ def _check_ban_term(
     if not params.lifelong and params.until is None:
         if event == "impose_ban":
             raise InvalidInput(
-                f"{event} needs --years N (the term, at most the one proposed) or "
-                "--until YYYY-MM-DD (the last day of the ban)"
+                f"{event} needs --years N (the term, at most the one proposed; it runs from the "
+                "day the decision is served) or --lifelong"
             )
         raise InvalidInput(f"{event} needs --until YYYY-MM-DD (the last day of the ban)")
     key = params.basis if event == "record_court_ban" else facts.proceeding_basis
@@ -444,7 +455,8 @@ def _check_ban_term(
         if not term.lifelong:
             raise GuardRefused(
                 f"{event} refused: basis {key} ({basis.citation}) allows no lifelong ban; "
-                f"give --until within {term.min_years}-{term.max_years} years",
+                f"give {'--years N' if event == 'impose_ban' else '--until'} within "
+                f"{term.min_years}-{term.max_years} years",
                 rule="term",
             )
         return
@@ -453,6 +465,13 @@ def _check_ban_term(
     shortest = add_years(start, term.min_years) - timedelta(days=1)
     longest = add_years(start, term.max_years)
     if not shortest <= params.until <= longest:
+        if event == "impose_ban":
+            raise GuardRefused(
+                f"{event} refused: a ban of more than {term.max_years} or fewer than "
+                f"{term.min_years} years is outside what {key} ({basis.citation}) allows; "
+                f"give --years N within {term.min_years}-{term.max_years}",
+                rule="term",
+            )
         raise GuardRefused(
             f"{event} refused: a ban from {start.isoformat()} until {params.until.isoformat()} "
             f"is outside the {term.min_years}-{term.max_years} years that {key} "

@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from supervise import model
+from supervise.banterm import term_years
 from supervise.evaluation import GRADE_KEYS
 from supervise.law import DEADLINE_KINDS, ORG_KINDS
 from supervise.states import EVENTS, ORG_EVENTS, ORG_STATE_NAMES, STATE_NAMES, CaseState, OrgState
@@ -472,12 +473,13 @@ class BanView:
     basis: str
     judgment: str | None
     scope: str
-    start: date
+    start: date | None  # None while pending: the term starts on service of the decision
     until: date | None
     lifelong: bool
     status: str
     court: str | None = None
     end_reference: str | None = None
+    years: int | None = None  # the term in whole years, where it is one
 
     @classmethod
     def of(cls, ban: model.Ban, person: model.Person, today: date) -> BanView:
@@ -487,9 +489,12 @@ class BanView:
         status = ban.status
         if status == "active" and not ban.active_on(today):
             status = "upcoming" if today < ban.start else "ended"
+        # A pending ban (decided, not served) has no term dates yet: service sets them.
+        pending = status == "pending"
         return cls(
             ban.id, ban.case_id, PersonView.of(person), ban.basis, ban.judgment, ban.scope,
-            ban.start, ban.until, ban.lifelong, status, ban.court, ban.end_reference,
+            None if pending else ban.start, None if pending else ban.until, ban.lifelong,
+            status, ban.court, ban.end_reference, term_years(ban.start, ban.until),
         )  # fmt: skip
 
     def as_json(self) -> dict[str, Any]:
@@ -502,9 +507,12 @@ class BanView:
         return {
             "case": self.case,
             "basis": self.basis,
-            "from": self.start.isoformat(),
+            "from": day(self.start),
             "until": day(self.until),
             "lifelong": self.lifelong,
+            # pending: decided and already barring posts, its term starting on service
+            "status": self.status,
+            "years": self.years,
         }
 
 

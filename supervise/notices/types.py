@@ -258,6 +258,8 @@ NOTICE_TYPES: dict[str, NoticeType] = {
             events=("impose_ban",),
             code="禁决",
             needs=("basis", "person", "ban", "remedies"),
+            # The ban takes effect on service: its term (and its end) starts then.
+            starts="ban_end",
             serve_always=True,
             penalty="ban",
         ),

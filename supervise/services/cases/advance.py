@@ -14,6 +14,7 @@ from typing import Any
 
 from supervise import model
 from supervise.adapters.database import UnitOfWork
+from supervise.banterm import PENDING
 from supervise.deadlines import deadlines_opened
 from supervise.errors import Banned, Conflict, GuardRefused, InvalidInput, NotAllowed
 from supervise.law import (
@@ -480,7 +481,9 @@ def _impose(
         start=start,
         until=None if params.lifelong else params.until,
         lifelong=params.lifelong,
-        status="active",
+        # The bureau's ban takes effect when its decision is served (banterm); a court's ban
+        # runs from the judgment's date.
+        status="active" if params.judgment else PENDING,
         created_at=rt.clock.now(),
         ended_at=None,
     )

@@ -14,12 +14,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from supervise import model
 from supervise.adapters.database import UnitOfWork
+from supervise.banterm import PENDING, term_years
 from supervise.deadlines import period_due
 from supervise.errors import InvalidInput
 from supervise.law import (
@@ -37,7 +38,7 @@ from supervise.notices.types import NOTICE_TYPES, notices_of_event, validate_det
 from supervise.numerals import cn_date, cn_period, cn_time
 from supervise.numerals import cn_num as cn_number
 from supervise.redact import quoted
-from supervise.rules import Params, Rulebook, add_years
+from supervise.rules import Params, Rulebook
 from supervise.runtime import Runtime
 from supervise.services.cases.store import running_deadlines
 from supervise.services.notices import store
@@ -219,9 +220,12 @@ def _supersede(uow: UnitOfWork, case_id: int, notice_type: str, seq: int) -> Non
 def _ban_view(ban: model.Ban | None, scope: str, years: int | None) -> dict[str, Any]:
     """The ban as its documents state it: scope and term in the statute's words, and for a
     court's ban the court and the judgment (the bureau never calls it its own decision)."""
+    # A decided ban not yet served has no dates: its term starts on service (banterm).
+    pending = ban is not None and ban.status == PENDING
     return {
-        "from_cn": None if ban is None else cn_date(ban.start),
-        "until_cn": None if ban is None or ban.until is None else cn_date(ban.until),
+        "pending": pending,
+        "from_cn": None if ban is None or pending else cn_date(ban.start),
+        "until_cn": None if ban is None or pending or ban.until is None else cn_date(ban.until),
         "lifelong": False if ban is None else ban.lifelong,
         "scope_zh": BAN_SCOPES.get(scope, scope),
         "years": years,
@@ -234,12 +238,7 @@ def _ban_view(ban: model.Ban | None, scope: str, years: int | None) -> dict[str,
 
 def _years_of(ban: model.Ban) -> int | None:
     """The ban's term in whole years, when its dates make one (N years end the day before)."""
-    if ban.lifelong or ban.until is None:
-        return None
-    for years in range(1, 101):
-        if add_years(ban.start, years) - timedelta(days=1) == ban.until:
-            return years
-    return None
+    return None if ban.lifelong else term_years(ban.start, ban.until)
 
 
 #: The decision an ending or a setting aside refers to, per event.
