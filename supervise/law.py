@@ -109,6 +109,13 @@ class Basis:
     #: before it, so that it applies to earlier conduct too (行政处罚法 Art. 37, 从旧兼从轻).
     effective: str | None = None
     lighter: bool = False
+    #: Penalties under this basis whose prior notice offers a hearing (行政处罚法 Art. 63:
+    #: "其他较重的行政处罚"), beyond a ban (限制从业), which always has one. Whether 责令撤换
+    #: is heavier in this sense is the office's reading: a setting per basis.
+    hearing: tuple[str, ...] = ()
+
+    def grants_hearing(self, penalty: str) -> bool:
+        return penalty == "ban" or penalty in self.hearing
 
 
 @dataclass(frozen=True)

@@ -279,6 +279,13 @@ def time_guard(event: str, facts: CaseFacts, law: Rulebook, at: datetime) -> Ref
                 periods.defence_window.basis,
                 start_of_day(window.due + timedelta(days=1), law.zone),
             )
+    if event == "order_replacement":
+        refusal = _replacement_hearing(facts, law, today)
+        if refusal is not None:
+            return refusal
+    if event in ("reschedule_hearing", "record_hearing") and facts.state is S.REPLACEMENT_PROPOSED:
+        if facts.deadline("hearing") is None:
+            return Refusal("no hearing was requested; request_hearing first", HEARING_RULE)
     if event == "impose_ban":
         if facts.state is S.BAN_PROPOSED:
             window = facts.deadline("hearing_request")
@@ -296,6 +303,19 @@ def time_guard(event: str, facts: CaseFacts, law: Rulebook, at: datetime) -> Ref
                 "《行政处罚法》第六十五条：根据听证笔录作出决定",
             )
     if event == "request_hearing":
+        if facts.state is S.REPLACEMENT_PROPOSED:
+            if facts.deadline("hearing") is not None:
+                return Refusal(
+                    "a hearing is scheduled already; reschedule_hearing moves it", HEARING_RULE
+                )
+            if facts.deadline("hearing_request") is None:
+                return Refusal(
+                    "the prior notice offered no hearing: basis "
+                    f"{facts.proceeding_basis} grants none for replacement (add replacement to "
+                    f"bases.{facts.proceeding_basis}.hearing in the configuration for later "
+                    "proposals)",
+                    HEARING_RULE,
+                )
         window = facts.deadline("hearing_request")
         if window is not None and not window.waiting and today > window.due:
             return Refusal(
@@ -317,6 +337,37 @@ def time_guard(event: str, facts: CaseFacts, law: Rulebook, at: datetime) -> Ref
                 "从业禁止期限",
                 start_of_day(last + timedelta(days=1), law.zone),
             )
+    return None
+
+
+#: Who may ask for a hearing, and that the decision rests on its record.
+HEARING_RULE = "《行政处罚法》第六十三条、第六十四条、第六十五条"
+
+
+def _replacement_hearing(facts: CaseFacts, law: Rulebook, today: date) -> Refusal | None:
+    """A 责令撤换 whose prior notice offered a hearing (``bases.*.hearing``) is decided after
+    the hearing's record, or once the request window closed unheard, or on the party's
+    express waiver of its statement, defence and hearing."""
+    if facts.deadline("hearing") is not None:
+        if not facts.hearing_recorded:
+            return Refusal(
+                "the hearing has not been recorded; record_hearing first (or --absent)",
+                "《行政处罚法》第六十五条：根据听证笔录作出决定",
+            )
+        return None
+    window = facts.deadline("hearing_request")
+    if window is None or facts.statement_waived:
+        return None
+    basis = law.periods.hearing_request.basis
+    if window.waiting:
+        return _unserved("hearing-request", basis)
+    if today <= window.due:
+        return Refusal(
+            f"the hearing-request window is open until {window.due.isoformat()}; wait for it "
+            "to close or record the party's express waiver (record_statement --waiver)",
+            basis,
+            start_of_day(window.due + timedelta(days=1), law.zone),
+        )
     return None
 
 

@@ -22,7 +22,14 @@ from supervise.states import CaseState, user_triggers_from
 from supervise.story import PATHS, serve_all
 from tests.integration.helpers import advance, case_in, kinds
 from tests.unit.test_rules import GOOD
-from tests.unit.test_states import ALL_STATES, BAN_PROPOSABLE, FINAL, NON_FINAL, TABLE
+from tests.unit.test_states import (
+    ALL_STATES,
+    BAN_PROPOSABLE,
+    FINAL,
+    NON_FINAL,
+    TABLE,
+    target_of,
+)
 
 S = CaseState
 
@@ -121,7 +128,7 @@ def test_allowed(office: Office, event: str, state: CaseState) -> None:
         given.pop("until")
         given["years"] = 2
     result = advance(office, case_id, event, **given)
-    target = TABLE[event][1]
+    target = target_of(event, state)
     if target is None:
         target = state if event == "record_statement" else CAME_FROM[state]
     assert result.from_state is state

@@ -782,6 +782,13 @@ CHOSEN_BASIS = {
     "record_court_ban": "xingfa-37-1",
 }
 ROWS = [(e, s) for e, (sources, _) in TABLE.items() for s in sources]
+# A 责令撤换's hearing (item 6) is asked for in the window its prior notice opened, and
+# moved or recorded once it is scheduled.
+READY_DEADLINES = {
+    ("request_hearing", S.REPLACEMENT_PROPOSED): (window("hearing_request", date(2026, 12, 4)),),
+    ("reschedule_hearing", S.REPLACEMENT_PROPOSED): (window("hearing", date(2026, 12, 15)),),
+    ("record_hearing", S.REPLACEMENT_PROPOSED): (window("hearing", date(2026, 12, 15)),),
+}
 
 
 @pytest.mark.parametrize(("event", "state"), ROWS, ids=[f"{e}-from-{s.value}" for e, s in ROWS])
@@ -789,7 +796,14 @@ def test_every_row_of_the_table_passes_its_guards_with_good_inputs(
     event: str, state: CaseState
 ) -> None:
     basis = PROCEEDING_BASIS.get(state)
-    ready = facts(state, basis=basis, waived=True, heard=True, ban_ends=(date(2026, 11, 20),))
+    ready = facts(
+        state,
+        basis=basis,
+        waived=True,
+        heard=True,
+        ban_ends=(date(2026, 11, 20),),
+        deadlines=READY_DEADLINES.get((event, state), ()),
+    )
     assert time_guard(event, ready, LAW, NOW) is None
     check_params(event, ready, LAW, NOW, GOOD[event])
     decides = event in ("issue_warning", "order_replacement", "impose_ban")

@@ -353,7 +353,14 @@ def _apply(
         basis=basis,
         data=_data(params),
     )
-    moved = _move_deadlines(uow, law, case, event, before, after, when, params, seq, running)
+    penalty = PENALTY_OF_EVENT.get(event, "")
+    # A proposal whose basis grants a hearing opens the hearing-request window too.
+    hearing = (
+        event in PROPOSAL_EVENTS and basis is not None and law.bases[basis].grants_hearing(penalty)
+    )
+    moved = _move_deadlines(
+        uow, law, case, event, before, after, when, params, seq, running, hearing
+    )
     return before, after, moved
 
 
@@ -389,6 +396,7 @@ def _move_deadlines(
     params: Params,
     seq: int,
     running: list[model.Deadline],
+    hearing: bool = False,
 ) -> list[model.Deadline]:
     """Close, move, reopen and open the case's deadlines for this step.
 
@@ -420,6 +428,7 @@ def _move_deadlines(
         day0=when.astimezone(law.zone).date(),
         date_given=params.date,
         until=params.until,
+        hearing=hearing,
     )
     added = [
         model.Deadline(

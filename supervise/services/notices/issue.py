@@ -42,6 +42,7 @@ from supervise.rules import Params, Rulebook
 from supervise.runtime import Runtime
 from supervise.services.cases.store import running_deadlines
 from supervise.services.notices import store
+from supervise.states import CaseState
 from supervise.validation import mask_id_number
 
 
@@ -152,7 +153,7 @@ def issue(uow: UnitOfWork, rt: Runtime, ctx: IssueContext) -> list[model.Notice]
     created: list[model.Notice] = []
     # Every window this event's notices start counts from service, in all its documents
     # (the 约谈记录 states the rectification period the 整改通知书 starts).
-    starting = frozenset(NOTICE_TYPES[t].starts for t in types) - {None}
+    starting = frozenset(kind for t in types for kind in NOTICE_TYPES[t].starts)
     for notice_type in types:
         nt = NOTICE_TYPES[notice_type]
         if nt.replaces_earlier:
@@ -184,7 +185,7 @@ def issue(uow: UnitOfWork, rt: Runtime, ctx: IssueContext) -> list[model.Notice]
         created.append(notice)
         if nt.starts:
             for deadline in deadlines:
-                if deadline.kind == nt.starts and deadline.opened_seq == ctx.seq:
+                if deadline.kind in nt.starts and deadline.opened_seq == ctx.seq:
                     deadline.status, deadline.notice_id = "waiting", notice.id
         if nt.served:
             rule, amount, due = period_due(ctx.law.calendar, day, rt.settings.periods.service)
@@ -285,9 +286,12 @@ def _context(
     basis_view = None
     if basis is not None:
         kind = nt.penalty or REVOKED_PENALTY.get(ctx.event, "")
+        if notice_type == "hearing_notice" and ctx.case.state is CaseState.REPLACEMENT_PROPOSED:
+            kind = "replacement"  # a hearing on a 责令撤换 (bases.*.hearing): to the organization
         basis_view = {
             "key": ctx.basis,
             "citation": basis.citation,
+            "penalty": kind,
             "penalty_zh": PENALTY_ZH.get(kind, ""),
         }
     deadline_views: dict[str, Any] = {}
