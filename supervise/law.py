@@ -3,8 +3,8 @@
 Everything here is a fact of law or of the office's procedure that more than one part of
 the program reads: the kinds of organization, the penalties, the shape of a legal basis and
 of a legal period, the kinds of deadline and how each is counted and met, which events
-propose and which decide a penalty, how notices are served. ``config.py`` loads the
-office's settings into these types, ``rules.py`` reasons with them, and the notice types
+propose and which decide a penalty, how notices are served. ``config`` loads the
+office's settings into these types, ``rules`` reasons with them, and the notice types
 (``notices/types.py``) and the reminder plan (``reminder_plan.py``) refer to them by key.
 
 Sources are in ``../shared/DOMAIN.md``; where it marks a fact UNVERIFIED, the fact is a

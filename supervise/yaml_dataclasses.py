@@ -1,6 +1,6 @@
 """Frozen dataclasses from parsed YAML, and back (domain-adjacent; standard library only).
 
-``config.py`` describes the settings as nested frozen dataclasses; this module builds them
+``config`` describes the settings as nested frozen dataclasses; this module builds them
 from the mapping PyYAML parsed, refusing unknown keys and values of the wrong type with a
 message naming the key, and turns them back into plain data for ``config show``.
 """

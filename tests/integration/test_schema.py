@@ -5,7 +5,7 @@ been migrated to head by the packaged Alembic scripts. Alembic's autogenerate co
 (``compare_metadata``, with column types and server defaults compared) against
 ``supervise.adapters.orm.metadata`` must then find nothing to do for any table: no table,
 column, index, unique or foreign key constraint missing or extra, no type or nullability
-that differs. A difference means a migration and ``adapters/orm.py`` disagree.
+that differs. A difference means a migration and ``adapters/orm`` disagree.
 
 ``supervise.db.KNOWN_REVISIONS`` (which ordinary commands read instead of importing
 Alembic) must list the revision scripts in ``supervise/db/versions`` in order.
@@ -98,7 +98,7 @@ def test_the_orm_has_the_tables_we_expect() -> None:
 
 @pytest.mark.parametrize("table", TABLES)
 def test_migrated_table_matches_the_orm(diff: dict[str, list[Any]], table: str) -> None:
-    assert diff.get(table, []) == [], f"migrations and adapters/orm.py disagree on {table}"
+    assert diff.get(table, []) == [], f"migrations and adapters/orm disagree on {table}"
 
 
 def test_migrations_create_no_table_beyond_the_orm(db_url: str, diff: dict[str, list[Any]]) -> None:

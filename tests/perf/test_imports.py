@@ -143,25 +143,26 @@ def run_importtime(args: list[str], cwd: Path) -> list[Imported]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "command",
+    ("command", "service"),
     [
-        ["case", "show", "1"],
-        ["case", "show", "1", "--json"],
-        ["case", "list"],
-        ["case", "list", "--state", "appointed"],
-        ["case", "list", "--overdue", "--json"],
-        ["case", "next", "1"],
-        ["bans", "check", "--id-number", "11010519491231002X"],
+        (["case", "show", "1"], "cases.queries"),
+        (["case", "show", "1", "--json"], "cases.queries"),
+        (["case", "list"], "cases.queries"),
+        (["case", "list", "--state", "appointed"], "cases.queries"),
+        (["case", "list", "--overdue", "--json"], "cases.queries"),
+        (["case", "next", "1"], "cases.queries"),
+        (["bans", "check", "--id-number", "11010519491231002X"], "registry.bans"),
     ],
-    ids=lambda c: " ".join(c),
+    ids=lambda c: " ".join(c) if isinstance(c, list) else c,
 )
 def test_reading_commands_import_nothing_heavy(
-    command: list[str], small_db: str, tmp_path: Path
+    command: list[str], service: str, small_db: str, tmp_path: Path
 ) -> None:
     # PyYAML too, once the settings were parsed (supervise.parse_cache): the first run parses.
     run_importtime(["--db", small_db, *command], tmp_path)
     modules = run_importtime(["--db", small_db, *command], tmp_path)
-    assert any(m.name == "supervise.services.cases.queries" for m in modules)
+    # The command ran its use case (an import list of a refusal would prove nothing).
+    assert any(m.name == f"supervise.services.{service}" for m in modules)
     heavy = heavy_imports(modules)
     explained = "; ".join(f"{pkg} <- {' <- '.join(chain[1:])}" for pkg, chain in heavy.items())
     assert not heavy, f"`supervise {' '.join(command)}` imports {explained}"

@@ -1,4 +1,4 @@
-"""Migration 0002 creates exactly the users and outbox tables of adapters/orm.py."""
+"""Migration 0002 creates exactly the users and outbox tables of adapters/orm."""
 
 from __future__ import annotations
 

@@ -19,6 +19,7 @@ from supervise.law import DEADLINE_KINDS
 from supervise.runtime import Runtime
 from supervise.services.admin import store
 from supervise.services.cases.store import append_history
+from supervise.services.registry.store import add_edit
 from supervise.userfiles import read_yaml_file
 from supervise.views import Recomputed, YearView
 from supervise.workdays import WorkCalendar, YearSchedule, parse_year_schedule
@@ -64,21 +65,19 @@ def load(
             "loaded_by": actor,
         }
         if changed:
-            uow.session.add(
-                model.Edit(
-                    entity="calendar",
-                    entity_id=schedule.year,
-                    at=now,
-                    recorded_at=wall_clock(),
-                    by=actor,
-                    changes={
-                        "working_days": {
-                            "old": [d.isoformat() for d in changed if before.is_workday(d)],
-                            "new": [d.isoformat() for d in changed if calendar.is_workday(d)],
-                        },
-                        "source": {"old": row.source if row else None, "new": schedule.source},
+            add_edit(
+                uow,
+                now,
+                actor,
+                "calendar",
+                schedule.year,
+                {
+                    "working_days": {
+                        "old": [d.isoformat() for d in changed if before.is_workday(d)],
+                        "new": [d.isoformat() for d in changed if calendar.is_workday(d)],
                     },
-                )
+                    "source": {"old": row.source if row else None, "new": schedule.source},
+                },
             )
         if row is None:
             uow.session.add(model.CalendarYear(year=schedule.year, **values))

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from supervise import model
-from supervise.clock import wall_clock
 from supervise.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from supervise.inputs import DISTRICT, QUALIFICATION, REASON, USER_NAME, optional_text, text
 from supervise.law import OFFICE_ROLES
@@ -23,6 +22,7 @@ from supervise.redact import quoted
 from supervise.runtime import Runtime
 from supervise.services.admin import store
 from supervise.services.cases.store import append_history, case_in_districts
+from supervise.services.registry.store import add_edit
 from supervise.services.reminders.store import load_directory
 from supervise.states import FINAL_STATES
 from supervise.validation import validate_email
@@ -157,16 +157,7 @@ def first_admin(rt: Runtime, actor: str, name: str) -> UserView:
             changes = {"role": {"old": user.role, "new": ADMIN}}
             user.role, user.disabled = ADMIN, False
         uow.flush()
-        uow.session.add(
-            model.Edit(
-                entity="user",
-                entity_id=user.id,
-                at=rt.clock.now(),
-                recorded_at=wall_clock(),
-                by=actor,
-                changes=changes,
-            )
-        )
+        add_edit(uow, rt.clock.now(), actor, "user", user.id, changes)
         uow.commit()
         return _view(user, store.users_by_id(uow))
 
@@ -191,15 +182,13 @@ def set_disabled(rt: Runtime, actor: str, name: str, disabled: bool) -> UserView
                     f"{clean} is the last enabled admin; add another admin before disabling them"
                 )
         user.disabled = disabled
-        uow.session.add(
-            model.Edit(
-                entity="user",
-                entity_id=user.id,
-                at=rt.clock.now(),
-                recorded_at=wall_clock(),
-                by=actor,
-                changes={"disabled": {"old": not disabled, "new": disabled}},
-            )
+        add_edit(
+            uow,
+            rt.clock.now(),
+            actor,
+            "user",
+            user.id,
+            {"disabled": {"old": not disabled, "new": disabled}},
         )
         uow.commit()
         return _view(user, everyone)
@@ -278,16 +267,7 @@ def edit_user(
             changes[label] = {"old": shown_old, "new": shown_new}
             setattr(user, key, value)
         if changes:
-            uow.session.add(
-                model.Edit(
-                    entity="user",
-                    entity_id=user.id,
-                    at=rt.clock.now(),
-                    recorded_at=wall_clock(),
-                    by=actor,
-                    changes=changes,
-                )
-            )
+            add_edit(uow, rt.clock.now(), actor, "user", user.id, changes)
         uow.commit()
         return _view(user, everyone)
 

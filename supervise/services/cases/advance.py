@@ -9,30 +9,22 @@ Who acts is an argument: it goes into the history row and the notices.
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, datetime, time
-from typing import Any
+from datetime import datetime
 
 from supervise import model
-from supervise.adapters.database import UnitOfWork
-from supervise.banterm import PENDING
-from supervise.deadlines import deadlines_opened
 from supervise.errors import Banned, Conflict, GuardRefused, InvalidInput, NotAllowed
 from supervise.law import (
     BAN_ENDINGS,
     BAN_EVENTS,
     DECISION_EVENTS,
-    FROM_SERVICE,
     PARTY_RULE,
     PENALTY_OF_EVENT,
-    PROPOSAL_EVENTS,
-    RESCHEDULING_EVENTS,
 )
 from supervise.params import clean_params
 from supervise.permissions import districts_of
 from supervise.redact import quoted
 from supervise.rules import (
     Params,
-    Rulebook,
     case_facts,
     check_law_in_force,
     check_measure,
@@ -43,16 +35,16 @@ from supervise.rules import (
 )
 from supervise.runtime import Runtime
 from supervise.services.cases import store
+from supervise.services.cases.cascade import ban_is_over, impose_ban
 from supervise.services.cases.queries import case_view
+from supervise.services.cases.writes import (
+    apply_event,
+)
 from supervise.services.notices import issue as notices
 from supervise.services.registry.store import get_org
 from supervise.states import (
-    CASCADE_SOURCES,
     EVENTS,
     INTERNAL_EVENTS,
-    PROCEEDING_OPENERS,
-    RESTING_STATES,
-    RETURNING_EVENTS,
     CaseState,
     fire,
     triggers_from,
@@ -179,13 +171,13 @@ def advance(
         # The notice's content is checked last: a legal refusal says more than a missing field.
         details = notices.prepare(event, params, when, rt.settings.zone)
         try:
-            before, after, moved = _apply(
+            before, after, moved = apply_event(
                 uow, law, case, event, params, when, actor, basis, running, measure
             )
             reached: list[tuple[model.Case, model.Organization]] = []
             ban: model.Ban | None = None
             if event in BAN_EVENTS:
-                reached, ban = _impose(uow, rt, law, case, person, params, when, actor, basis)
+                reached, ban = impose_ban(uow, rt, law, case, person, params, when, actor, basis)
             elif event in BAN_ENDINGS:
                 for ban in bans:
                     ban.status, ban.ended_at = BAN_ENDINGS[event], when
@@ -293,233 +285,3 @@ def _require_party_address(event: str, org: model.Organization, person: model.Pe
             rule="party",
             basis=PARTY_RULE,
         )
-
-
-def ban_is_over(ban: model.Ban, today: date) -> bool:
-    """Whether the ban's term ended before ``today`` (a lifelong ban never does)."""
-    return not ban.lifelong and ban.until is not None and ban.until < today
-
-
-def _apply(
-    uow: UnitOfWork,
-    law: Rulebook,
-    case: model.Case,
-    event: str,
-    params: Params,
-    when: datetime,
-    actor: str,
-    basis: str | None,
-    running: list[model.Deadline],
-    measure: int | None = None,
-) -> tuple[CaseState, CaseState, list[model.Deadline]]:
-    """Move the case and keep its stack, proceeding facts, history and deadlines in step.
-
-    Returns:
-        The states before and after, and the deadlines opened or reopened.
-    """
-    before = case.state
-    if event in PROCEEDING_OPENERS:
-        case.push_return(before)
-    _, after = fire(case, event)
-    if event in RETURNING_EVENTS:
-        case.pop_return()
-    elif event not in PROCEEDING_OPENERS and after in RESTING_STATES:
-        case.stack = ""
-    if event in PROPOSAL_EVENTS:
-        case.proceeding_basis = basis
-        case.statement_waived = False
-        case.hearing_recorded = False
-        # Kept on the case so the decision's guard reads it with the case, in one read.
-        case.proposed_measure = measure
-        case.conduct_date = params.conduct_date
-    elif event not in RETURNING_EVENTS and after in RESTING_STATES:
-        case.proposed_measure = None
-        case.conduct_date = None
-    if event == "record_statement" and params.waiver:
-        case.statement_waived = True
-    if event == "record_hearing":
-        case.hearing_recorded = True
-    case.last_event_at = when
-    # append_history flushes the version-checked UPDATE first: a concurrent advance of the
-    # same case fails there, before anything else is written.
-    seq = store.append_history(
-        uow,
-        case,
-        event,
-        at=when,
-        by=actor,
-        before=before,
-        reason=params.reason,
-        basis=basis,
-        data=_data(params),
-    )
-    penalty = PENALTY_OF_EVENT.get(event, "")
-    # A proposal whose basis grants a hearing opens the hearing-request window too.
-    hearing = (
-        event in PROPOSAL_EVENTS and basis is not None and law.bases[basis].grants_hearing(penalty)
-    )
-    moved = _move_deadlines(
-        uow, law, case, event, before, after, when, params, seq, running, hearing
-    )
-    return before, after, moved
-
-
-def _data(params: Params) -> dict[str, Any]:
-    data: dict[str, Any] = {}
-    for key in (
-        "date", "time", "until", "years", "start", "judgment", "court", "reference",
-        "conduct_date",
-    ):  # fmt: skip
-        value = getattr(params, key)
-        if value is not None:
-            data["from" if key == "start" else key] = (
-                value.isoformat(timespec="minutes")
-                if isinstance(value, time)
-                else value.isoformat()
-                if isinstance(value, date)
-                else value
-            )
-    for flag in ("lifelong", "waiver", "absent"):
-        if getattr(params, flag):
-            data[flag] = True
-    return data
-
-
-def _move_deadlines(
-    uow: UnitOfWork,
-    law: Rulebook,
-    case: model.Case,
-    event: str,
-    before: CaseState,
-    after: CaseState,
-    when: datetime,
-    params: Params,
-    seq: int,
-    running: list[model.Deadline],
-    hearing: bool = False,
-) -> list[model.Deadline]:
-    """Close, move, reopen and open the case's deadlines for this step.
-
-    Returns:
-        The deadlines reopened or opened (the result's view lists them without a read).
-    """
-    moved_kind = RESCHEDULING_EVENTS.get(event)
-    for deadline in running:
-        if moved_kind == deadline.kind:
-            deadline.status, deadline.closed_seq = "moved", seq
-        elif before is not after and deadline.owned_by(before) and not deadline.owned_by(after):
-            deadline.status, deadline.closed_seq = "closed", seq
-    if event in RETURNING_EVENTS:
-        # Back where the proceeding was opened: reopen what the case had when it left.
-        left_at = store.step_that_left(uow, case.id, after)
-        reopened: list[model.Deadline] = []
-        if left_at is not None:
-            for deadline in store.deadlines_closed_at(uow, case.id, left_at):
-                if deadline.owned_by(after):
-                    deadline.status, deadline.closed_seq = _reopened_status(uow, deadline), None
-                    reopened.append(deadline)
-        return reopened
-    opened = deadlines_opened(
-        event,
-        before,
-        after,
-        periods=law.periods,
-        calendar=law.calendar,
-        day0=when.astimezone(law.zone).date(),
-        date_given=params.date,
-        until=params.until,
-        hearing=hearing,
-    )
-    added = [
-        model.Deadline(
-            case_id=case.id,
-            kind=new.kind,
-            nature=new.nature,
-            owner=",".join(s.value for s in new.owner),
-            start=new.start,
-            rule=new.rule,
-            amount=new.amount,
-            due=new.due.day,
-            provisional=new.due.provisional,
-            status="open",
-            opened_seq=seq,
-            closed_seq=None,
-        )
-        for new in opened
-    ]
-    uow.session.add_all(added)
-    return added
-
-
-def _reopened_status(uow: UnitOfWork, deadline: model.Deadline) -> str:
-    """A window reopens waiting if its notice has still not been served."""
-    if deadline.notice_id is None or deadline.kind not in FROM_SERVICE:
-        return "open"
-    return "waiting" if store.notice_unserved(uow, deadline.notice_id) else "open"
-
-
-def _impose(
-    uow: UnitOfWork,
-    rt: Runtime,
-    law: Rulebook,
-    case: model.Case,
-    person: model.Person,
-    params: Params,
-    when: datetime,
-    actor: str,
-    basis: str | None,
-) -> tuple[list[tuple[model.Case, model.Organization]], model.Ban]:
-    """Enter the ban in the registry and cascade it to the person's other posts in scope.
-
-    Returns:
-        The other cases the ban reached, with their organizations, and the ban.
-    """
-    assert basis is not None
-    rule = law.bases[basis].ban
-    assert rule is not None
-    store.lock_person(uow, person.id)
-    start = params.start if params.start is not None else when.astimezone(law.zone).date()
-    ban = model.Ban(
-        person_id=person.id,
-        case_id=case.id,
-        basis=basis,
-        judgment=params.judgment,
-        court=params.court,
-        end_reference=None,
-        scope=rule.scope,
-        start=start,
-        until=None if params.lifelong else params.until,
-        lifelong=params.lifelong,
-        # The bureau's ban takes effect when its decision is served (banterm); a court's ban
-        # runs from the judgment's date.
-        status="active" if params.judgment else PENDING,
-        created_at=rt.clock.now(),
-        ended_at=None,
-    )
-    uow.session.add(ban)
-    cascaded: list[tuple[model.Case, model.Organization]] = []
-    if ban_is_over(ban, when.astimezone(law.zone).date()):
-        return cascaded, ban  # only a ban in force (or still to come) bars other posts
-    for other, org in store.other_cases_of_person(uow, person.id, case.id, CASCADE_SOURCES):
-        if not ban.covers(org):
-            continue
-        # No penalty on the organization: the post must end because the person may not hold
-        # it (the ban's own terms, or 未成年人保护法 Art. 62 for a court's ban on work with
-        # minors); the notice says why.
-        cascade = Params(
-            reason=f"ban in case {case.id} ({basis}): a banned person may not serve; the post "
-            "must end (no penalty on the organization)"
-        )
-        _apply(
-            uow,
-            law,
-            other,
-            "ban_cascade",
-            cascade,
-            when,
-            actor,
-            basis,
-            store.running_deadlines(uow, other.id),
-        )
-        cascaded.append((other, org))
-    return cascaded, ban

@@ -15,7 +15,7 @@ from supervise.inputs import PERSON_NAME, text
 from supervise.params import clean_params
 from supervise.rules import Params, court_ban_without_post
 from supervise.runtime import Runtime
-from supervise.services.cases.advance import ban_is_over
+from supervise.services.cases.cascade import ban_is_over
 from supervise.services.cases.store import active_bans, open_cases_of_person
 from supervise.services.registry import store
 from supervise.validation import validate_id_number

@@ -228,16 +228,7 @@ def _apply_edit(
     for key, value in clean.items():
         setattr(record, key, value)
     if changes:
-        uow.session.add(
-            model.Edit(
-                entity=entity,
-                entity_id=record.id,
-                at=rt.clock.now(),
-                recorded_at=wall_clock(),
-                by=actor,
-                changes=changes,
-            )
-        )
+        store.add_edit(uow, rt.clock.now(), actor, entity, record.id, changes)
 
 
 ORG_EDIT_OPTIONS = (

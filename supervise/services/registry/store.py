@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, func, insert, select
 
@@ -17,8 +19,31 @@ from supervise.adapters.orm import org_history as org_history_table
 from supervise.adapters.orm import org_townships as org_townships_table
 from supervise.adapters.orm import organizations as orgs_table
 from supervise.adapters.orm import persons as persons_table
+from supervise.clock import wall_clock
 from supervise.errors import NotFound
 from supervise.states import NON_FINAL_STATES, OrgState
+
+
+def add_edit(
+    uow: UnitOfWork,
+    at: datetime,
+    actor: str,
+    entity: str,
+    entity_id: int,
+    changes: dict[str, Any],
+) -> None:
+    """Keep a change to a record (organization, person, user, calendar year) with its old and
+    new values in the ``edits`` table."""
+    uow.session.add(
+        model.Edit(
+            entity=entity,
+            entity_id=entity_id,
+            at=at,
+            recorded_at=wall_clock(),
+            by=actor,
+            changes=changes,
+        )
+    )
 
 
 def get_org(

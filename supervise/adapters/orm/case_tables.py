@@ -1,68 +1,26 @@
-"""Database tables and the imperative mapping of the domain classes (adapter layer).
-
-The Alembic migrations in ``supervise/db`` create exactly these tables; a test compares
-the two so they cannot drift.
+"""The tables of organizations, persons, cases, their history, deadlines, bans, notices, users, the
+audit and the outbox.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
-
 from sqlalchemy import (
     JSON,
-    BigInteger,
     Boolean,
     Column,
     Date,
-    DateTime,
-    Dialect,
     Enum,
     ForeignKey,
     Index,
     Integer,
-    MetaData,
-    Numeric,
     String,
     Table,
     Text,
-    TypeDecorator,
     UniqueConstraint,
 )
-from sqlalchemy.orm import registry
 
-from supervise import model
+from supervise.adapters.orm.column_types import UtcDateTime, metadata
 from supervise.states import CaseState, OrgState
-
-
-class UtcDateTime(TypeDecorator[datetime]):
-    """Aware datetimes stored as naive UTC, so SQLite and PostgreSQL agree to the microsecond."""
-
-    impl = DateTime(timezone=False)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to the database; times must carry a zone")
-        return value.astimezone(UTC).replace(tzinfo=None)
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        assert isinstance(value, datetime)
-        return value.replace(tzinfo=UTC)
-
-
-metadata = MetaData(
-    naming_convention={
-        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
-)
 
 org_state = Enum(
     OrgState,
@@ -352,150 +310,3 @@ number_sequences = Table(
     Column("year", Integer, primary_key=True, autoincrement=False),
     Column("last", Integer, nullable=False),
 )
-
-# -- the bureau's view (issue 12) ---------------------------------------------------------
-
-areas = Table(
-    "areas",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("district", String(100), nullable=False, index=True),
-    Column("township", String(100), nullable=False),
-    Column("kind", String(4), nullable=False),
-    Column("code", String(12), nullable=False, unique=True),
-    Column("loaded_at", UtcDateTime, nullable=False),
-    Column("loaded_by", String(100), nullable=False),
-    UniqueConstraint("district", "township"),
-)
-
-org_townships = Table(
-    "org_townships",
-    metadata,
-    Column("organization_id", ForeignKey("organizations.id"), primary_key=True),
-    Column("area_id", ForeignKey("areas.id"), primary_key=True, index=True),
-)
-
-institution_links = Table(
-    "institution_links",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("organization_id", ForeignKey("organizations.id"), nullable=False, index=True),
-    Column("institution", String(200), nullable=False),
-    Column("district", String(100), nullable=False, index=True),
-    Column("since", Date, nullable=False),
-    Column("until", Date),
-    Column("linked_by", String(100), nullable=False),
-    Column("linked_at", UtcDateTime, nullable=False),
-    Column("unlinked_by", String(100)),
-    Column("unlinked_at", UtcDateTime),
-)
-
-org_history = Table(
-    "org_history",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("organization_id", ForeignKey("organizations.id"), nullable=False),
-    Column("seq", Integer, nullable=False),
-    Column("event", String(40), nullable=False),
-    Column("from_state", String(20)),
-    Column("to_state", String(20), nullable=False),
-    Column("at", UtcDateTime, nullable=False),
-    Column("recorded_at", UtcDateTime, nullable=False),
-    Column("by", String(100), nullable=False),
-    Column("reason", Text),
-    Column("data", JSON, nullable=False),
-    # One row per (organization, seq): a second writer of the same step fails.
-    UniqueConstraint("organization_id", "seq"),
-)
-
-contracts = Table(
-    "contracts",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("organization_id", ForeignKey("organizations.id"), nullable=False, index=True),
-    Column("title", String(200), nullable=False),
-    # Money in fen (分): whole numbers, never a float.
-    Column("amount_fen", BigInteger, nullable=False),
-    Column("start", Date, nullable=False),
-    Column("end", Date, nullable=False),
-    Column("status", String(12), nullable=False, index=True),
-    Column("end_reason", Text),
-    # The current evaluation (no foreign key: evaluations refer to contracts).
-    Column("evaluation_id", Integer),
-    Column("created_at", UtcDateTime, nullable=False),
-    Column("created_by", String(100), nullable=False),
-    Column("version", Integer, nullable=False),
-)
-
-contract_townships = Table(
-    "contract_townships",
-    metadata,
-    Column("contract_id", ForeignKey("contracts.id"), primary_key=True),
-    Column("area_id", ForeignKey("areas.id"), primary_key=True, index=True),
-)
-
-evaluations = Table(
-    "evaluations",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("contract_id", ForeignKey("contracts.id"), nullable=False, index=True),
-    Column("organization_id", ForeignKey("organizations.id"), nullable=False, index=True),
-    Column("score", Numeric(5, 2), nullable=False),
-    Column("grade", String(4), nullable=False),
-    Column("groups", JSON, nullable=False),
-    Column("scores", JSON, nullable=False),
-    Column("note", Text),
-    Column("evaluated_on", Date, nullable=False),
-    Column("by", String(100), nullable=False),
-    Column("recorded_at", UtcDateTime, nullable=False),
-    # A correction supersedes exactly one evaluation, and each is superseded at most once.
-    Column("supersedes_id", ForeignKey("evaluations.id"), unique=True),
-    Column("reason", Text),
-    Column("status", String(12), nullable=False),
-)
-#: How many cases each organization has in each state, kept by triggers in the database
-#: (revision 0005): ``report cases`` sums these rows instead of counting every case.
-case_tallies = Table(
-    "case_tallies",
-    metadata,
-    Column("organization_id", ForeignKey("organizations.id"), primary_key=True),
-    Column("state", String(32), primary_key=True),
-    Column("n", Integer, nullable=False),
-)
-
-#: Tables the database keeps itself (triggers): copies and restores leave them out, the
-#: triggers rebuild them from the rows copied.
-DERIVED_TABLES: frozenset[str] = frozenset({"case_tallies"})
-
-mapper_registry = registry(metadata=metadata)
-_mapped = False
-
-
-def start_mappers() -> None:
-    """Map the domain classes once per process (idempotent)."""
-    global _mapped
-    if _mapped:
-        return
-    mapper_registry.map_imperatively(
-        model.Organization, organizations, version_id_col=organizations.c.version
-    )
-    mapper_registry.map_imperatively(model.Person, persons, version_id_col=persons.c.version)
-    mapper_registry.map_imperatively(model.Edit, edits)
-    mapper_registry.map_imperatively(model.Case, cases, version_id_col=cases.c.version)
-    mapper_registry.map_imperatively(model.HistoryEntry, history)
-    mapper_registry.map_imperatively(model.Deadline, deadlines)
-    mapper_registry.map_imperatively(model.Ban, bans)
-    mapper_registry.map_imperatively(model.CalendarYear, calendar_years)
-    mapper_registry.map_imperatively(model.Notice, notices)
-    mapper_registry.map_imperatively(model.NoticeService, notice_services)
-    mapper_registry.map_imperatively(model.User, users, version_id_col=users.c.version)
-    mapper_registry.map_imperatively(model.OutboxMessage, outbox)
-    mapper_registry.map_imperatively(model.Area, areas)
-    mapper_registry.map_imperatively(model.OrgTownship, org_townships)
-    mapper_registry.map_imperatively(model.InstitutionLink, institution_links)
-    mapper_registry.map_imperatively(model.OrgHistoryEntry, org_history)
-    mapper_registry.map_imperatively(model.Contract, contracts, version_id_col=contracts.c.version)
-    mapper_registry.map_imperatively(model.ContractTownship, contract_townships)
-    mapper_registry.map_imperatively(model.Evaluation, evaluations)
-    mapper_registry.map_imperatively(model.AuditEntry, audit)
-    _mapped = True

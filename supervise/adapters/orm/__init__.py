@@ -1,0 +1,77 @@
+"""Database tables and the imperative mapping of the domain classes (adapter layer).
+
+The Alembic migrations in ``supervise/db`` create exactly these tables; a test compares
+the two so they cannot drift.
+"""
+
+from __future__ import annotations
+
+from supervise.adapters.orm.bureau_tables import (
+    DERIVED_TABLES,
+    areas,
+    case_tallies,
+    contract_townships,
+    contracts,
+    evaluations,
+    institution_links,
+    org_history,
+    org_townships,
+)
+from supervise.adapters.orm.case_tables import (
+    audit,
+    bans,
+    calendar_years,
+    case_state,
+    cases,
+    deadlines,
+    edits,
+    history,
+    notice_services,
+    notices,
+    number_sequences,
+    org_state,
+    organizations,
+    outbox,
+    persons,
+    users,
+)
+from supervise.adapters.orm.column_types import (
+    UtcDateTime,
+    metadata,
+)
+from supervise.adapters.orm.mapping import (
+    mapper_registry,
+    start_mappers,
+)
+
+__all__ = [
+    "DERIVED_TABLES",
+    "UtcDateTime",
+    "areas",
+    "audit",
+    "bans",
+    "calendar_years",
+    "case_state",
+    "case_tallies",
+    "cases",
+    "contract_townships",
+    "contracts",
+    "deadlines",
+    "edits",
+    "evaluations",
+    "history",
+    "institution_links",
+    "mapper_registry",
+    "metadata",
+    "notice_services",
+    "notices",
+    "number_sequences",
+    "org_history",
+    "org_state",
+    "org_townships",
+    "organizations",
+    "outbox",
+    "persons",
+    "start_mappers",
+    "users",
+]

@@ -1,0 +1,139 @@
+"""Views of cases: deadlines, history, the next events, the result of an advance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from supervise.law import DEADLINE_KINDS
+from supervise.states import EVENTS, STATE_NAMES, CaseState
+from supervise.views.base import _json
+from supervise.views.registry import OrgView, PersonView
+
+
+@dataclass(frozen=True)
+class DeadlineView:
+    kind: str
+    due: date
+    provisional: bool
+    nature: str
+    status: str = "open"
+    notice: int | None = None
+
+    @property
+    def label(self) -> str:
+        return DEADLINE_KINDS[self.kind].zh
+
+    @property
+    def waiting(self) -> bool:
+        """A window that starts only when its notice is served."""
+        return self.status == "waiting"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "due": None if self.waiting else self.due.isoformat(),
+            "provisional": self.provisional,
+            "nature": self.nature,
+            "waiting_for_service": self.waiting,
+            "notice": self.notice,
+        }
+
+
+@dataclass(frozen=True)
+class HistoryView:
+    seq: int
+    event: str
+    from_state: str | None
+    to_state: str
+    at: datetime
+    recorded_at: datetime
+    by: str
+    reason: str | None
+    basis: str | None
+    data: dict[str, Any]
+
+    def as_json(self, zone: ZoneInfo) -> dict[str, Any]:
+        data: dict[str, Any] = _json(self, zone, keys={"from_state": "from", "to_state": "to"})
+        del data["seq"]
+        if not self.data:
+            del data["data"]
+        return data
+
+
+@dataclass(frozen=True)
+class CaseView:
+    id: int
+    state: CaseState
+    organization: OrgView
+    person: PersonView
+    role: str
+    supervisor: str | None
+    deadlines: list[DeadlineView] = field(default_factory=list)
+    history: list[HistoryView] = field(default_factory=list)
+
+    @property
+    def state_zh(self) -> str:
+        return STATE_NAMES[self.state][0]
+
+    def as_json(self, zone: ZoneInfo, detail: bool = False) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "state": self.state.value,
+            "state_zh": self.state_zh,
+            "organization": {"id": self.organization.id, "name": self.organization.name},
+            "person": self.person.brief(),
+            "role": self.role,
+            "supervisor": self.supervisor,
+        }
+        if detail:
+            data["deadlines"] = [d.as_json() for d in self.deadlines]
+            data["history"] = [h.as_json(zone) for h in self.history]
+        return data
+
+
+@dataclass(frozen=True)
+class NextEvent:
+    event: str
+    allowed: bool
+    reason: str | None
+    earliest: datetime | None
+    bases: list[str]
+    needs: tuple[str, ...] = ()
+
+    @property
+    def zh(self) -> str:
+        return EVENTS[self.event].zh
+
+    def as_json(self, zone: ZoneInfo) -> dict[str, Any]:
+        data: dict[str, Any] = _json(self, zone)
+        del data["needs"]
+        return data
+
+
+@dataclass(frozen=True)
+class AdvanceResult:
+    case: CaseView
+    event: str
+    from_state: CaseState
+    to_state: CaseState
+    cascaded: list[int]
+    next_events: list[str]
+    notices: list[tuple[int, str, str]] = field(default_factory=list)
+
+    def as_json(self, zone: ZoneInfo) -> dict[str, Any]:
+        data = self.case.as_json(zone, detail=True)
+        data.pop("history")  # `case show` has it; an advance answers with what changed
+        data.update(
+            {
+                "event": self.event,
+                "from": self.from_state.value,
+                "to": self.to_state.value,
+                "cascaded": self.cascaded,
+                "next": self.next_events,
+                "notices": [{"id": i, "type": t, "number": n} for i, t, n in self.notices],
+            }
+        )
+        return data
