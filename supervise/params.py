@@ -40,6 +40,7 @@ OPTION_EVENTS: dict[str, frozenset[str]] = {
     "absent": frozenset({"record_hearing"}),
     "reference": frozenset({"revoke_warning", "revoke_ban"}),
     "basis": PROPOSAL_EVENTS | {"record_court_ban"},
+    "breach": PROPOSAL_EVENTS,
 }
 _FLAGS = {"start": "--from", "conduct_date": "--conduct-date"}
 
@@ -117,4 +118,5 @@ def clean_params(event: str, params: Params, dates: DateRange, today: date) -> P
         court=clean(params.court, "--court", COURT),
         reference=clean(params.reference, "--reference", REFERENCE),
         basis=clean(params.basis, "--basis", BASIS_KEY),
+        breach=clean(params.breach, "--breach", BASIS_KEY),
     )

@@ -49,7 +49,7 @@ KINDS = ["social-group", "service-org", "foundation"]
 KIND_ZH = {"social-group": "社会团体", "service-org": "社会服务机构", "foundation": "基金会"}
 ALL_BASES = ["shetuan-30", "minfei-25", "jijinhui-42", "cishan-112", "xingfa-37-1", "fafa-2022-32"]
 CITATION = {
-    "shetuan-30": "《社会团体登记管理条例》第三十条",
+    "shetuan-30": "《社会团体登记管理条例》第三十条第一款",
     "cishan-112": "《中华人民共和国慈善法》第一百一十二条",
     "xingfa-37-1": "《中华人民共和国刑法》第三十七条之一",
 }
@@ -176,7 +176,7 @@ def test_a_basis_given_must_exist_and_fit() -> None:
     with pytest.raises(GuardRefused) as refused:
         choose_basis("propose_warning", foundation, LAW, Params(basis="shetuan-30"))
     assert refused.value.message == (
-        "propose_warning refused: basis shetuan-30 (《社会团体登记管理条例》第三十条) does not "
+        "propose_warning refused: basis shetuan-30 (《社会团体登记管理条例》第三十条第一款) does not "
         "allow warning for a foundation (基金会) that is a charity"
     )
     assert refused.value.details == {"rule": "basis"}

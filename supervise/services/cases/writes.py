@@ -97,7 +97,7 @@ def event_data(params: Params) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for key in (
         "date", "time", "until", "years", "start", "judgment", "court", "reference",
-        "conduct_date",
+        "conduct_date", "breach",
     ):  # fmt: skip
         value = getattr(params, key)
         if value is not None:

@@ -26,6 +26,7 @@ from supervise.errors import InvalidInput
 from supervise.law import (
     BAN_SCOPES,
     CASCADE_BASIS,
+    DECISION_EVENTS,
     FROM_SERVICE,
     LAWSUIT_MONTHS,
     ORG_KINDS,
@@ -129,6 +130,7 @@ class IssueContext:
     basis: str | None
     details: Mapping[str, Mapping[str, Any]]
     ban: model.Ban | None = None
+    breach: str | None = None  # a proposal's breached provision (its citation)
 
 
 def pattern_of(rt: Runtime, notice_type: str) -> str:
@@ -242,6 +244,26 @@ def _years_of(ban: model.Ban) -> int | None:
     return None if ban.lifelong else term_years(ban.start, ban.until)
 
 
+#: The prior notice of each penalty: what its decision was proposed in.
+_PRIOR_NOTICE: dict[str, str] = {
+    "warning": "warning_prior_notice",
+    "replacement": "replacement_prior_notice",
+    "ban": "ban_prior_notice",
+}
+
+
+def _proposed_breach(uow: UnitOfWork, ctx: IssueContext, penalty: str | None) -> str | None:
+    """A decision cites the provision breached as its prior notice told the party (the
+    notice's snapshot is the record of what was notified, Arts. 44, 45)."""
+    if ctx.event not in DECISION_EVENTS or penalty not in _PRIOR_NOTICE:
+        return None
+    prior = store.latest_notice(uow, ctx.case.id, (_PRIOR_NOTICE[penalty],))
+    if prior is None:
+        return None
+    found = (prior.snapshot.get("basis") or {}).get("breach")
+    return found if isinstance(found, str) else None
+
+
 #: The decision an ending or a setting aside refers to, per event.
 _ORIGINAL_OF: dict[str, tuple[str, ...]] = {
     "lift_ban": ("ban_decision",),
@@ -293,6 +315,8 @@ def _context(
             "citation": basis.citation,
             "penalty": kind,
             "penalty_zh": PENALTY_ZH.get(kind, ""),
+            # The provision breached, apart from the one that penalizes (item 7).
+            "breach": ctx.breach or _proposed_breach(uow, ctx, nt.penalty),
         }
     deadline_views: dict[str, Any] = {}
     for d in deadlines:
