@@ -78,6 +78,35 @@ def notice_render(office: Office, notice_id: int, fmt: str, output: Path, public
     echo(f"{output}: {rendered.notice.number} ({len(rendered.data)} bytes)")
 
 
+@notice.command("receipt-form")
+@click.argument("notice_id", metavar="NOTICE_ID", type=int)
+@click.option(
+    "--format", "fmt", type=click.Choice(["pdf", "html"]), default="pdf", show_default=True
+)
+@click.option(
+    "-o",
+    "--output",
+    type=FilePath(path_type=Path, dir_okay=False),
+    required=True,
+    help="File to write.",
+)
+@pass_office
+def notice_receipt_form(office: Office, notice_id: int, fmt: str, output: Path) -> None:
+    """Write the notice's 送达回证 (receipt of service), printed from the record.
+
+    Blank for the server to fill in and the recipient to sign; once service is recorded it
+    shows the method and the day. Its signed scan goes to `notice serve --receipt`.
+
+    \b
+    Example:
+        supervise notice receipt-form 3 -o 送达回证-3.pdf
+    """
+    _writable(output)
+    rendered = office.receipt_form(notice_id, fmt)
+    _write(output, rendered.data)
+    echo(f"{output}: 送达回证 of {rendered.notice.number} ({len(rendered.data)} bytes)")
+
+
 def _writable(path: Path) -> None:
     """Refuse, before anything is rendered or recorded, a file that cannot be written."""
     folder = path.parent
