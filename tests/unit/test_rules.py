@@ -176,8 +176,8 @@ def test_a_basis_given_must_exist_and_fit() -> None:
     with pytest.raises(GuardRefused) as refused:
         choose_basis("propose_warning", foundation, LAW, Params(basis="shetuan-30"))
     assert refused.value.message == (
-        "propose_warning refused: basis shetuan-30 (《社会团体登记管理条例》第三十条第一款) does not "
-        "allow warning for a foundation (基金会) that is a charity"
+        "propose_warning refused: basis shetuan-30 (《社会团体登记管理条例》第三十条第一款) "
+        "does not allow warning for a foundation (基金会) that is a charity"
     )
     assert refused.value.details == {"rule": "basis"}
     with pytest.raises(InvalidInput) as unknown:
