@@ -138,3 +138,7 @@ def test_the_command_line_writes_the_form(db_url: str, tmp_path: Path) -> None:
         assert result.exit_code == code, (args, result.stderr)
         assert said in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "x.pdf").exists() and not (tmp_path / "y.pdf").exists()
+    # A name too long for the file system is bad input, not a crash (found by the fuzzer).
+    for command in ("receipt-form", "render"):
+        result = runner.invoke(cli, ["notice", command, str(notice), "-o", "x" * 300], env=env)
+        assert result.exit_code == 2 and "cannot write" in result.stderr, result.stderr
