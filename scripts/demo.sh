@@ -86,9 +86,13 @@ run --as wang case advance 2 impose_ban --years 3 --facts "挪用定向捐赠款
 say "The ban reached case 1 too: a banned person may not manage a charity"
 run case show 1
 
-say "The pre-appointment check (入职查询) finds the ban; appointing is refused"
+say "The pre-appointment check (入职查询) finds the ban, pending until its decision is served; appointing is refused"
 run bans check --id-number 500103198001010016
 run appoint --org 1 --person 1 --role 理事 || true
+
+say "The decision is served by mail: the three years run from that day"
+run notice serve 8 --method mail --on 2027-01-25
+run bans check --id-number 500103198001010016
 
 say "Print the ban decision as PDF, and check a file against the record"
 if run notice render 8 --format pdf -o ban-decision.pdf; then

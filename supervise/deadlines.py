@@ -61,10 +61,12 @@ def deadlines_opened(
     day0: date,
     date_given: date | None = None,
     until: date | None = None,
+    hearing: bool = False,
 ) -> list[NewDeadline]:
     """The deadlines an event opens on ``day0``; ``date_given`` is the interview or hearing
-    date the user gave, ``until`` the last day of a ban. Returning events open none: they
-    reopen old ones."""
+    date the user gave, ``until`` the last day of a ban, ``hearing`` whether a proposal's
+    basis grants a hearing (a ban's always does). Returning events open none: they reopen
+    old ones."""
     cal = calendar
     p = periods
     out: list[NewDeadline] = []
@@ -81,13 +83,15 @@ def deadlines_opened(
     if event in ("schedule_interview", "reschedule_interview") and date_given:
         fixed("interview", (S.INTERVIEW_SCHEDULED,), date_given)
     elif event in ("request_hearing", "reschedule_hearing") and date_given:
-        fixed("hearing", (S.HEARING_SCHEDULED,), date_given)
+        fixed("hearing", (after,), date_given)
     elif event == "record_interview":
         period("rectification", (S.RECTIFYING,), p.rectification)
     elif event == "issue_warning":
         period("rectification", (S.WARNED,), p.rectification)
     elif event in ("propose_warning", "propose_replacement"):
         period("defence_window", (after,), p.defence_window)
+        if hearing:
+            period("hearing_request", (after,), p.hearing_request)
         period("decision", (after,), p.decision)
     elif event == "propose_ban":
         period("hearing_request", (S.BAN_PROPOSED,), p.hearing_request)

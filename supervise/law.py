@@ -13,7 +13,7 @@ setting (``config.yaml``), not a constant here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 # --- organizations -----------------------------------------------------------------------
@@ -96,6 +96,14 @@ class BanTerm:
 
 
 @dataclass(frozen=True)
+class Provision:
+    """A provision a party may have breached: its citation to the item, and its conduct."""
+
+    cite: str  # 《社会团体登记管理条例》第三十条第一款第（三）项
+    conduct: str = ""  # 拒不接受或者不按照规定接受监督检查
+
+
+@dataclass(frozen=True)
 class Basis:
     """A legal basis for a penalty: a law, regulation or rule (行政处罚法 Art. 16)."""
 
@@ -109,6 +117,17 @@ class Basis:
     #: before it, so that it applies to earlier conduct too (行政处罚法 Art. 37, 从旧兼从轻).
     effective: str | None = None
     lighter: bool = False
+    #: Penalties under this basis whose prior notice offers a hearing (行政处罚法 Art. 63:
+    #: "其他较重的行政处罚"), beyond a ban (限制从业), which always has one. Whether 责令撤换
+    #: is heavier in this sense is the office's reading: a setting per basis.
+    hearing: tuple[str, ...] = ()
+    #: The provisions whose breach this basis penalizes, by key (``--breach KEY``): each the
+    #: 条、款、项 with the law's name, and what conduct it covers. The documents say which
+    #: was breached apart from ``citation``, the provision that imposes the penalty.
+    provisions: dict[str, Provision] = field(default_factory=dict)
+
+    def grants_hearing(self, penalty: str) -> bool:
+        return penalty == "ban" or penalty in self.hearing
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,9 @@ _SCHEDULED = frozenset(
 OPTION_EVENTS: dict[str, frozenset[str]] = {
     "date": _SCHEDULED,
     "time": _SCHEDULED,
-    "until": BAN_EVENTS,
+    # A decided ban runs from the service of its decision: its last day is not known when it
+    # is decided, so impose_ban takes the term in years (item 12); a court's ban has dates.
+    "until": frozenset({"record_court_ban"}),
     "years": frozenset({"propose_ban", "impose_ban"}),
     "court": frozenset({"record_court_ban"}),
     "conduct_date": PROPOSAL_EVENTS,
@@ -38,6 +40,7 @@ OPTION_EVENTS: dict[str, frozenset[str]] = {
     "absent": frozenset({"record_hearing"}),
     "reference": frozenset({"revoke_warning", "revoke_ban"}),
     "basis": PROPOSAL_EVENTS | {"record_court_ban"},
+    "breach": PROPOSAL_EVENTS,
 }
 _FLAGS = {"start": "--from", "conduct_date": "--conduct-date"}
 
@@ -53,6 +56,11 @@ def clean_params(event: str, params: Params, dates: DateRange, today: date) -> P
         InvalidInput: an option the event does not use, a blank or overlong text, control
             characters, or an implausible date.
     """
+    if event == "impose_ban" and params.until is not None:
+        raise InvalidInput(
+            "impose_ban takes --years N (or --lifelong), not --until: the ban runs from the day "
+            "its decision is served (行政处罚法 Art. 61), so its last day is known only then"
+        )
     unused = [
         flag(name)
         for name, events in OPTION_EVENTS.items()
@@ -89,12 +97,12 @@ def clean_params(event: str, params: Params, dates: DateRange, today: date) -> P
         if isinstance(years, bool) or not isinstance(years, int) or not 1 <= years <= MAX_YEARS:
             raise InvalidInput(f"--years must be a whole number of years from 1 to {MAX_YEARS}")
         if event == "impose_ban":
-            if until is not None or params.lifelong:
-                raise InvalidInput(
-                    "give either --years N or --until DATE (or --lifelong), not both"
-                )
-            # A term of N years from today ends the day before the same date N years on.
+            if params.lifelong:
+                raise InvalidInput("give either --years N or --lifelong, not both")
+            # Provisional until the decision is served: N years from today end the day before
+            # the same date N years on; service moves the term to start on its day.
             until = add_years(today, years) - timedelta(days=1)
+
     return dataclasses.replace(
         params,
         date=day,
@@ -106,4 +114,5 @@ def clean_params(event: str, params: Params, dates: DateRange, today: date) -> P
         court=clean(params.court, "--court", COURT),
         reference=clean(params.reference, "--reference", REFERENCE),
         basis=clean(params.basis, "--basis", BASIS_KEY),
+        breach=clean(params.breach, "--breach", BASIS_KEY),
     )

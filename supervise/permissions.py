@@ -105,6 +105,7 @@ PERMISSIONS: dict[str, Permission] = {
             "bans.list",
             "notice.list",
             "notice.render",
+            "notice.receipt_form",
             "notice.verify",
             "calendar.show",
             "agenda",

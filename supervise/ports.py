@@ -20,6 +20,10 @@ class NoticeRenderer(Protocol):
 
     def render_html(self, notice_type: str, context: Mapping[str, Any]) -> str: ...
 
+    def render_form(self, name: str, context: Mapping[str, Any]) -> str:
+        """A form printed from the record that is no notice of its own (the 送达回证)."""
+        ...
+
     def template_version(self, notice_type: str) -> str: ...
 
 

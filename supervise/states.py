@@ -210,6 +210,11 @@ TRANSITIONS: list[dict[str, Any]] = [
     _t("request_hearing", S.BAN_PROPOSED, S.HEARING_SCHEDULED),
     _t("reschedule_hearing", S.HEARING_SCHEDULED, S.HEARING_SCHEDULED),
     _t("record_hearing", S.HEARING_SCHEDULED, S.HEARING_SCHEDULED),
+    # A 责令撤换 whose basis grants a hearing (``bases.*.hearing``) holds it within the
+    # proposal: the rules refuse these where the prior notice offered none.
+    _t("request_hearing", S.REPLACEMENT_PROPOSED, S.REPLACEMENT_PROPOSED),
+    _t("reschedule_hearing", S.REPLACEMENT_PROPOSED, S.REPLACEMENT_PROPOSED),
+    _t("record_hearing", S.REPLACEMENT_PROPOSED, S.REPLACEMENT_PROPOSED),
     _t("impose_ban", (S.BAN_PROPOSED, S.HEARING_SCHEDULED), S.BANNED),
     _t("record_court_ban", NON_FINAL_STATES, S.BANNED),
     *_returning("drop_ban", [S.BAN_PROPOSED, S.HEARING_SCHEDULED], _BAN_PROPOSABLE),

@@ -12,6 +12,12 @@ from supervise.views import BanView
 
 def _print_ban(view: BanView) -> None:
     end = "lifelong" if view.lifelong else f"until {view.until.isoformat() if view.until else '-'}"
+    if view.start is not None:
+        term = f"from {view.start.isoformat()} {end}"
+    else:
+        # Pending: decided, barring posts already; the term starts when it is served.
+        years = "lifelong" if view.lifelong else f"{view.years} years"
+        term = f"{years} from the service of the decision (not served yet)"
     source = f"case {view.case}" if view.case else ""
     if view.judgment:
         # A court's ban is the court's: it shows the court and the judgment's number.
@@ -19,7 +25,7 @@ def _print_ban(view: BanView) -> None:
     ended = f"  by {view.end_reference}" if view.end_reference else ""
     echo(
         f"{view.id:>5}  {view.person.name} ({view.person.id_number_masked})  {view.basis}  "
-        f"{source}  from {view.start.isoformat()} {end}  scope {view.scope}  {view.status}"
+        f"{source}  {term}  scope {view.scope}  {view.status}"
         f"{ended}"
     )
 

@@ -124,6 +124,9 @@ def case() -> None:
 @click.option("--absent", is_flag=True, help="The party was absent from the hearing.")
 @click.option("--reason", metavar="TEXT", help="Why; the statement or record text.")
 @click.option("--basis", metavar="KEY", help="Legal basis key (see `config show`).")
+@click.option(
+    "--breach", metavar="KEY", help="The provision breached: a key of the basis's provisions."
+)
 @click.option("--reference", metavar="REF", help="Review decision or judgment setting aside.")
 @click.option("--facts", metavar="TEXT", help="The facts, for the event's notice.")
 @click.option("--place", metavar="TEXT", help="The place of an interview or hearing.")
@@ -154,6 +157,7 @@ def advance(
     absent: bool,
     reason: str | None,
     basis: str | None,
+    breach: str | None,
     reference: str | None,
     facts: str | None,
     place: str | None,
@@ -170,7 +174,7 @@ def advance(
     Example:
         supervise case advance 1 schedule_interview --date 2026-12-10 \\
             --facts 未按期报送年度工作报告 --place 区民政局301室 --details interview.yaml
-        supervise case advance 2 propose_ban --years 3 --details ban.yaml
+        supervise case advance 2 propose_ban --years 3 --breach 109 --details ban.yaml
         supervise case advance 2 request_hearing --date 2026-05-06T09:30 --place 听证室
         supervise case advance 2 impose_ban --years 3 --details ban.yaml
     """
@@ -200,6 +204,7 @@ def advance(
         absent=absent,
         reason=reason,
         basis=basis,
+        breach=breach,
         reference=reference,
     )
     if as_json:

@@ -78,17 +78,49 @@ def notice_render(office: Office, notice_id: int, fmt: str, output: Path, public
     echo(f"{output}: {rendered.notice.number} ({len(rendered.data)} bytes)")
 
 
+@notice.command("receipt-form")
+@click.argument("notice_id", metavar="NOTICE_ID", type=int)
+@click.option(
+    "--format", "fmt", type=click.Choice(["pdf", "html"]), default="pdf", show_default=True
+)
+@click.option(
+    "-o",
+    "--output",
+    type=FilePath(path_type=Path, dir_okay=False),
+    required=True,
+    help="File to write.",
+)
+@pass_office
+def notice_receipt_form(office: Office, notice_id: int, fmt: str, output: Path) -> None:
+    """Write the notice's 送达回证 (receipt of service), printed from the record.
+
+    Blank for the server to fill in and the recipient to sign; once service is recorded it
+    shows the method and the day. Its signed scan goes to `notice serve --receipt`.
+
+    \b
+    Example:
+        supervise notice receipt-form 3 -o 送达回证-3.pdf
+    """
+    _writable(output)
+    rendered = office.receipt_form(notice_id, fmt)
+    _write(output, rendered.data)
+    echo(f"{output}: 送达回证 of {rendered.notice.number} ({len(rendered.data)} bytes)")
+
+
 def _writable(path: Path) -> None:
     """Refuse, before anything is rendered or recorded, a file that cannot be written."""
     folder = path.parent
-    if not folder.is_dir():
-        raise InvalidInput(f"cannot write {path}: no folder {folder}; create it first")
-    if (
-        path.is_dir()
-        or not os.access(folder, os.W_OK)
-        or (path.exists() and not os.access(path, os.W_OK))
-    ):
-        raise InvalidInput(f"cannot write {path}: permission denied or not a file")
+    try:
+        if not folder.is_dir():
+            raise InvalidInput(f"cannot write {path}: no folder {folder}; create it first")
+        if (
+            path.is_dir()
+            or not os.access(folder, os.W_OK)
+            or (path.exists() and not os.access(path, os.W_OK))
+        ):
+            raise InvalidInput(f"cannot write {path}: permission denied or not a file")
+    except OSError as exc:  # a name too long for the file system
+        raise InvalidInput(f"cannot write {path}: {exc.strerror}") from exc
 
 
 def _write(path: Path, data: bytes) -> None:

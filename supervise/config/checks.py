@@ -56,6 +56,13 @@ def _check(settings: Settings) -> None:
                     f"config key bases.{key}.kinds: unknown organization kind {kind!r}; "
                     f"use {', '.join(ORG_KINDS)}"
                 )
+        for penalty in basis.hearing:
+            if penalty not in basis.allows:
+                raise ConfigError(
+                    f"config key bases.{key}.hearing: {penalty!r} is not a penalty this basis "
+                    f"allows ({', '.join(basis.allows)}); list only those whose prior notice "
+                    "offers a hearing"
+                )
         if ("ban" in basis.allows or "court_ban" in basis.allows) and basis.ban is None:
             raise ConfigError(f"config key bases.{key}.ban: a basis allowing bans needs a term")
         if basis.ban is not None and not 0 <= basis.ban.min_years <= basis.ban.max_years:

@@ -90,5 +90,8 @@ class Ban(_Record):
             if self.lifelong
             else f"until {self.until.isoformat() if self.until else '?'}"
         )
+        if self.status == "pending":
+            # Decided, not yet served: the term's dates are set by the service (banterm).
+            end = "pending: decided, its term runs from the service of the decision"
         source = f"case {self.case_id}" if self.case_id else f"judgment {self.judgment}"
         return f"ban {self.id} ({self.basis}, {source}, scope {self.scope}) {end}"

@@ -175,7 +175,14 @@ class NoticeRenderer:
         full = dict(context)
         # Absent optional fields become None so templates can test them under StrictUndefined.
         full["details"] = {name: details.get(name) for name in nt.allowed_fields}
-        name = nt.template_name
+        return self._render(nt.template_name, full, nt.key)
+
+    def render_form(self, name: str, context: Mapping[str, Any]) -> str:
+        """Render a form printed from the record that is no notice of its own (the 送达回证,
+        ``receipt_form.html``): the same layout and checks, no numbered document."""
+        return self._render(name, dict(context), name)
+
+    def _render(self, name: str, full: dict[str, Any], what: str) -> str:
         try:
             template = self._env.get_template(name)
             return template.render(full)
@@ -183,7 +190,7 @@ class NoticeRenderer:
             raise
         except jinja2.TemplateNotFound as exc:
             raise SuperviseError(
-                f"notice template {exc.name!r} (needed for {nt.key}) was not found in "
+                f"notice template {exc.name!r} (needed for {what}) was not found in "
                 f"{self._dirs_text()}; restore it or remove the override that refers to it"
             ) from exc
         except jinja2.TemplateSyntaxError as exc:

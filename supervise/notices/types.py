@@ -67,8 +67,8 @@ class NoticeType:
     (which fields exist and what they mean); the content hash of the template files actually
     used is the renderer's ``template_version``. ``needs`` lists context entries that must
     not be None for this type ("deadlines.x" means ``context["deadlines"]["x"]``);
-    ``choices`` restricts some fields to fixed values. ``starts`` is the deadline kind whose
-    window the notice's service starts; ``served`` is False for a record signed on the spot;
+    ``choices`` restricts some fields to fixed values. ``starts`` are the deadline kinds whose
+    windows the notice's service starts; ``served`` is False for a record signed on the spot;
     ``serve_always`` keeps the duty to serve it whatever later happens to the case (the
     others matter only while their step is pending); ``replaces_earlier`` means a later
     notice of the type on the same case supersedes the earlier one (a rescheduled date).
@@ -84,7 +84,7 @@ class NoticeType:
     template_version: str = "1"
     needs: tuple[str, ...] = ()
     choices: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    starts: str | None = None
+    starts: tuple[str, ...] = ()
     served: bool = True
     serve_always: bool = False
     replaces_earlier: bool = False
@@ -114,7 +114,7 @@ def _nt(
     code: str,
     needs: Sequence[str] = (),
     choices: Sequence[tuple[str, tuple[str, ...]]] = (),
-    starts: str | None = None,
+    starts: str | tuple[str, ...] = (),
     served: bool = True,
     serve_always: bool = False,
     replaces_earlier: bool = False,
@@ -131,7 +131,7 @@ def _nt(
         pattern=f"渝民社{code}〔{{year}}〕{{seq}}号",
         needs=tuple(needs),
         choices=tuple(choices),
-        starts=starts,
+        starts=(starts,) if isinstance(starts, str) else starts,
         served=served,
         serve_always=serve_always,
         replaces_earlier=replaces_earlier,
@@ -207,14 +207,15 @@ NOTICE_TYPES: dict[str, NoticeType] = {
             events=("propose_replacement",),
             code="撤告",
             needs=("basis", "person", "deadlines.defence_window"),
-            starts="defence_window",
+            # With a hearing granted (bases.*.hearing), the hearing-request window too.
+            starts=("defence_window", "hearing_request"),
             penalty="replacement",
         ),
         _nt(
             "replacement_order",
             "行政处罚决定书",
             ("facts", "evidence"),
-            _DECISION_OPTIONAL + ("report_method",),
+            _DECISION_OPTIONAL + ("report_method", "hearing_summary"),
             events=("order_replacement",),
             code="撤换",
             needs=("basis", "person", "deadlines.replacement", "remedies"),
@@ -258,6 +259,8 @@ NOTICE_TYPES: dict[str, NoticeType] = {
             events=("impose_ban",),
             code="禁决",
             needs=("basis", "person", "ban", "remedies"),
+            # The ban takes effect on service: its term (and its end) starts then.
+            starts="ban_end",
             serve_always=True,
             penalty="ban",
         ),

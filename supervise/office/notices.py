@@ -56,6 +56,20 @@ class NoticeDesk(OfficeBase):
             public,
         )
 
+    def receipt_form(
+        self, notice_id: int, fmt: str = "pdf", *, actor: str | None = None
+    ) -> Rendered:
+        """The notice's 送达回证 (receipt of service) as PDF or HTML, from the record: blank
+        for the server to fill in, or with the method and day once service is recorded."""
+        from supervise.services.notices import receipts
+
+        return receipts.receipt_form(
+            self.runtime,
+            self._act("notice.receipt_form", actor),
+            record_id(notice_id, "notice"),
+            fmt,
+        )
+
     def serve_notice(
         self,
         notice_id: int,

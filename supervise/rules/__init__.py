@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from supervise.rules.bases import (
     basis_fits,
+    breached,
     choose_basis,
     fitting_bases,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "Rulebook",
     "S",
     "add_years",
+    "breached",
     "basis_fits",
     "case_facts",
     "check_law_in_force",

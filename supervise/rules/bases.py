@@ -7,8 +7,10 @@ from supervise.law import (
     DECISION_EVENTS,
     ORG_KINDS,
     PENALTY_OF_EVENT,
+    PROPOSAL_EVENTS,
     Basis,
 )
+from supervise.redact import quoted
 from supervise.rules.facts import (
     CaseFacts,
     Params,
@@ -92,3 +94,27 @@ def _describe_org(facts: CaseFacts) -> str:
         return "a person who holds no post"
     kind = f"a {facts.org_kind} ({ORG_KINDS.get(facts.org_kind, facts.org_kind)})"
     return f"{kind}{' that is a charity' if facts.org_charity else ''}"
+
+
+def breached(event: str, law: Rulebook, basis_key: str | None, params: Params) -> str | None:
+    """The citation of the provision a proposal says was breached (``--breach KEY``, one of
+    its basis's ``provisions``), or None when none is given or the event proposes nothing.
+
+    Raises:
+        InvalidInput: the key is not one of the basis's provisions.
+    """
+    if params.breach is None or event not in PROPOSAL_EVENTS:
+        return None
+    basis = law.bases.get(basis_key or "")
+    provisions = basis.provisions if basis is not None else {}
+    found = provisions.get(params.breach)
+    if found is None:
+        listed = "; ".join(
+            f"{key} {p.cite}{f' ({p.conduct})' if p.conduct else ''}"
+            for key, p in provisions.items()
+        )
+        raise InvalidInput(
+            f"--breach {quoted(params.breach, 20)}: basis {basis_key} lists "
+            + (f"these provisions: {listed}" if listed else "no provisions (see `config show`)")
+        )
+    return found.cite

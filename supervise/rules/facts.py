@@ -38,6 +38,7 @@ class Params:
     absent: bool = False
     reason: str | None = None
     basis: str | None = None
+    breach: str | None = None  # a proposal's breached provision: a key of its basis's provisions
     reference: str | None = None
     details: Mapping[str, Any] = field(default_factory=dict)  # for the event's notices
 

@@ -39,6 +39,13 @@ def time_guard(event: str, facts: CaseFacts, law: Rulebook, at: datetime) -> Ref
                 periods.defence_window.basis,
                 start_of_day(window.due + timedelta(days=1), law.zone),
             )
+    if event == "order_replacement":
+        refusal = _replacement_hearing(facts, law, today)
+        if refusal is not None:
+            return refusal
+    if event in ("reschedule_hearing", "record_hearing") and facts.state is S.REPLACEMENT_PROPOSED:
+        if facts.deadline("hearing") is None:
+            return Refusal("no hearing was requested; request_hearing first", HEARING_RULE)
     if event == "impose_ban":
         if facts.state is S.BAN_PROPOSED:
             window = facts.deadline("hearing_request")
@@ -56,6 +63,19 @@ def time_guard(event: str, facts: CaseFacts, law: Rulebook, at: datetime) -> Ref
                 "《行政处罚法》第六十五条：根据听证笔录作出决定",
             )
     if event == "request_hearing":
+        if facts.state is S.REPLACEMENT_PROPOSED:
+            if facts.deadline("hearing") is not None:
+                return Refusal(
+                    "a hearing is scheduled already; reschedule_hearing moves it", HEARING_RULE
+                )
+            if facts.deadline("hearing_request") is None:
+                return Refusal(
+                    "the prior notice offered no hearing: basis "
+                    f"{facts.proceeding_basis} grants none for replacement (add replacement to "
+                    f"bases.{facts.proceeding_basis}.hearing in the configuration for later "
+                    "proposals)",
+                    HEARING_RULE,
+                )
         window = facts.deadline("hearing_request")
         if window is not None and not window.waiting and today > window.due:
             return Refusal(
@@ -63,6 +83,8 @@ def time_guard(event: str, facts: CaseFacts, law: Rulebook, at: datetime) -> Ref
                 periods.hearing_request.basis,
             )
     if event == "lift_ban":
+        if facts.waiting("ban_end"):
+            return _unserved_decision()
         if not facts.ban_ends or any(end is None for end in facts.ban_ends):
             return Refusal(
                 "a lifelong ban has no end; revoke_ban if it was set aside",
@@ -76,6 +98,46 @@ def time_guard(event: str, facts: CaseFacts, law: Rulebook, at: datetime) -> Ref
                 start_of_day(last + timedelta(days=1), law.zone),
             )
     return None
+
+
+#: Who may ask for a hearing, and that the decision rests on its record.
+HEARING_RULE = "《行政处罚法》第六十三条、第六十四条、第六十五条"
+
+
+def _replacement_hearing(facts: CaseFacts, law: Rulebook, today: date) -> Refusal | None:
+    """A 责令撤换 whose prior notice offered a hearing (``bases.*.hearing``) is decided after
+    the hearing's record, or once the request window closed unheard, or on the party's
+    express waiver of its statement, defence and hearing."""
+    if facts.deadline("hearing") is not None:
+        if not facts.hearing_recorded:
+            return Refusal(
+                "the hearing has not been recorded; record_hearing first (or --absent)",
+                "《行政处罚法》第六十五条：根据听证笔录作出决定",
+            )
+        return None
+    window = facts.deadline("hearing_request")
+    if window is None or facts.statement_waived:
+        return None
+    basis = law.periods.hearing_request.basis
+    if window.waiting:
+        return _unserved("hearing-request", basis)
+    if today <= window.due:
+        return Refusal(
+            f"the hearing-request window is open until {window.due.isoformat()}; wait for it "
+            "to close or record the party's express waiver (record_statement --waiver)",
+            basis,
+            start_of_day(window.due + timedelta(days=1), law.zone),
+        )
+    return None
+
+
+def _unserved_decision() -> Refusal:
+    return Refusal(
+        "the ban decision has not been served, so its term has not started (it runs from "
+        "service); serve it first (`supervise notice list --case N`, then `supervise notice "
+        "serve`)",
+        "《行政处罚法》第六十一条",
+    )
 
 
 def _unserved(window: str, basis: str) -> Refusal:
@@ -189,8 +251,8 @@ def _check_ban_term(
     if not params.lifelong and params.until is None:
         if event == "impose_ban":
             raise InvalidInput(
-                f"{event} needs --years N (the term, at most the one proposed) or "
-                "--until YYYY-MM-DD (the last day of the ban)"
+                f"{event} needs --years N (the term, at most the one proposed; it runs from the "
+                "day the decision is served) or --lifelong"
             )
         raise InvalidInput(f"{event} needs --until YYYY-MM-DD (the last day of the ban)")
     key = params.basis if event == "record_court_ban" else facts.proceeding_basis
@@ -204,7 +266,8 @@ def _check_ban_term(
         if not term.lifelong:
             raise GuardRefused(
                 f"{event} refused: basis {key} ({basis.citation}) allows no lifelong ban; "
-                f"give --until within {term.min_years}-{term.max_years} years",
+                f"give {'--years N' if event == 'impose_ban' else '--until'} within "
+                f"{term.min_years}-{term.max_years} years",
                 rule="term",
             )
         return
@@ -213,6 +276,13 @@ def _check_ban_term(
     shortest = add_years(start, term.min_years) - timedelta(days=1)
     longest = add_years(start, term.max_years)
     if not shortest <= params.until <= longest:
+        if event == "impose_ban":
+            raise GuardRefused(
+                f"{event} refused: a ban of more than {term.max_years} or fewer than "
+                f"{term.min_years} years is outside what {key} ({basis.citation}) allows; "
+                f"give --years N within {term.min_years}-{term.max_years}",
+                rule="term",
+            )
         raise GuardRefused(
             f"{event} refused: a ban from {start.isoformat()} until {params.until.isoformat()} "
             f"is outside the {term.min_years}-{term.max_years} years that {key} "

@@ -108,9 +108,14 @@ DETAILS: dict[str, dict[str, Any]] = {
 }
 
 #: Options an event needs that a step may leave out: the term a ban proposal states
-#: (行政处罚法 Art. 44) and the hour of a hearing. Used where a step gives none.
+#: (行政处罚法 Art. 44), the provision breached and the hour of a hearing. Used where a
+#: step gives none.
 INPUTS: dict[str, dict[str, Any]] = {
-    "propose_ban": {"years": 3, "conduct_date": date(2025, 10, 9)},
+    # The provision breached (item (三) of the registration regulations: 监督检查; the
+    # foundation regulation's item (三) is 变更登记; 慈善法 Art. 109 for a ban).
+    "propose_warning": {"breach": "3"},
+    "propose_replacement": {"breach": "3"},
+    "propose_ban": {"years": 3, "conduct_date": date(2025, 10, 9), "breach": "109"},
     "request_hearing": {"time": time(9, 30)},
     "reschedule_hearing": {"time": time(9, 30)},
 }

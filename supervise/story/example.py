@@ -160,6 +160,7 @@ TIMELINE: list[Step] = [
         "youth",
         "propose_warning",
         dict(
+            breach="3",  # 拒不接受或者不按照规定接受监督检查 (the annual inspection)
             details={
                 "facts": _YOUTH_FACTS,
                 "evidence": _YOUTH_EVIDENCE,
@@ -200,6 +201,7 @@ TIMELINE: list[Step] = [
         "care",
         "propose_warning",
         dict(
+            breach="2",  # 超出其章程规定的宗旨和业务范围进行活动
             details={
                 "facts": "你单位在2025年度未按照登记的业务范围开展活动，"
                 "以“康养体验营”名义向社会公众收取会员费共计23.6万元。",
@@ -242,6 +244,7 @@ TIMELINE: list[Step] = [
         "youth",
         "propose_replacement",
         dict(
+            breach="7",  # 挪用社会团体资产或者所接受的捐赠、资助
             details={
                 "facts": "你单位秘书长刘建华在本机关作出警告决定后，仍未按要求归还被挪用的"
                 "募集资金，且拒不向会员公开2025年度财务收支情况；",

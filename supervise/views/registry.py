@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from supervise import model
+from supervise.banterm import term_years
 from supervise.law import ORG_KINDS
 from supervise.states import ORG_EVENTS, ORG_STATE_NAMES, OrgState
 from supervise.validation import mask_id_number
@@ -240,12 +241,13 @@ class BanView:
     basis: str
     judgment: str | None
     scope: str
-    start: date
+    start: date | None  # None while pending: the term starts on service of the decision
     until: date | None
     lifelong: bool
     status: str
     court: str | None = None
     end_reference: str | None = None
+    years: int | None = None  # the term in whole years, where it is one
 
     @classmethod
     def of(cls, ban: model.Ban, person: model.Person, today: date) -> BanView:
@@ -255,9 +257,12 @@ class BanView:
         status = ban.status
         if status == "active" and not ban.active_on(today):
             status = "upcoming" if today < ban.start else "ended"
+        # A pending ban (decided, not served) has no term dates yet: service sets them.
+        pending = status == "pending"
         return cls(
             ban.id, ban.case_id, PersonView.of(person), ban.basis, ban.judgment, ban.scope,
-            ban.start, ban.until, ban.lifelong, status, ban.court, ban.end_reference,
+            None if pending else ban.start, None if pending else ban.until, ban.lifelong,
+            status, ban.court, ban.end_reference, term_years(ban.start, ban.until),
         )  # fmt: skip
 
     def as_json(self) -> dict[str, Any]:
@@ -270,7 +275,10 @@ class BanView:
         return {
             "case": self.case,
             "basis": self.basis,
-            "from": self.start.isoformat(),
+            "from": day(self.start),
             "until": day(self.until),
             "lifelong": self.lifelong,
+            # pending: decided and already barring posts, its term starting on service
+            "status": self.status,
+            "years": self.years,
         }

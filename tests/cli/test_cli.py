@@ -200,6 +200,8 @@ def test_bans_check_json(run: Run, world: dict[str, int | str]) -> None:
                 "from": "2026-11-01",
                 "until": "2030-10-31",
                 "lifelong": False,
+                "status": "active",
+                "years": 4,
             }
         ],
     }

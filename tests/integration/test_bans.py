@@ -18,15 +18,20 @@ from tests.integration.helpers import advance
 S = CaseState
 
 
-def _banned_by_charity_law(office: Office, person: int) -> int:
-    """Impose a 慈善法 Art. 112 ban (scope: charities) through a hearing on a charity post."""
+def _banned_by_charity_law(office: Office, person: int, serve: bool = True) -> int:
+    """Impose a two-year 慈善法 Art. 112 ban (scope: charities) through a hearing on a charity
+    post, its decision served the same day (2026-11-27) unless ``serve`` is False."""
     case_id = open_case(office, kind="foundation", charity=True, person_id=person)
     advance(office, case_id, "propose_ban")
     advance(office, case_id, "request_hearing", date=date(2026, 12, 15))
     advance(office, case_id, "record_hearing", reason="听证笔录")
     clear_ban(office, case_id)
-    result = advance(office, case_id, "impose_ban", until=date(2028, 11, 30))
+    result = advance(office, case_id, "impose_ban", years=2)
     assert result.to_state is S.BANNED
+    if serve:
+        for notice in office.notices(case=case_id):
+            if notice.type == "ban_decision":
+                office.serve_notice(notice.id, method="mail", on=date(2026, 11, 27))
     return case_id
 
 
@@ -81,7 +86,7 @@ def test_appointing_a_banned_person_is_refused_within_scope(office: Office) -> N
     charity = new_org(office, kind="service-org", charity=True)
     with pytest.raises(Banned) as refused:
         office.appoint(org=charity, person=person, role="院长")
-    assert "until 2028-11-30" in refused.value.message and "cishan-112" in refused.value.message
+    assert "until 2028-11-26" in refused.value.message and "cishan-112" in refused.value.message
     assert list(office.cases(org=charity)) == []
     # 慈善法 Art. 112 bars managing charities; a plain association may still appoint.
     plain = new_org(office, kind="social-group", charity=False)
@@ -110,6 +115,8 @@ def test_court_ban_on_someone_without_a_post(office: Office) -> None:
             "from": "2026-06-01",
             "until": "2030-05-31",
             "lifelong": False,
+            "status": "active",
+            "years": 4,
         }
     ]
     org = new_org(office, kind="social-group", charity=False)
@@ -173,9 +180,9 @@ def test_revoked_and_ended_bans_stop_blocking(office: Office) -> None:
 def test_lift_ban_only_after_the_term(office: Office) -> None:
     person = new_person(office)
     case_id = _banned_by_charity_law(office, person)
-    with pytest.raises(GuardRefused, match="runs until 2028-11-30"):
+    with pytest.raises(GuardRefused, match="runs until 2028-11-26"):
         advance(office, case_id, "lift_ban")
-    later = office.at(datetime.fromisoformat("2028-12-01T08:00:00+08:00"))
+    later = office.at(datetime.fromisoformat("2028-11-27T08:00:00+08:00"))
     assert advance(later, case_id, "lift_ban").to_state is S.BAN_ENDED
     assert later.bans(active=True) == []
 

@@ -149,29 +149,30 @@ def test_hearing_request_window(office: Office) -> None:
 def test_ban_decision_waits_for_window_or_hearing(office: Office) -> None:
     proposed = case_in(office, S.BAN_PROPOSED)
     with pytest.raises(GuardRefused, match="has not been served"):
-        advance(office, proposed, "impose_ban", until=date(2028, 11, 30))
+        advance(office, proposed, "impose_ban", years=2)
     serve_all(office, proposed, date(2026, 11, 27))
     with pytest.raises(GuardRefused, match="hearing-request window is open until 2026-12-04"):
-        advance(office, proposed, "impose_ban", until=date(2028, 11, 30))
+        advance(office, proposed, "impose_ban", years=2)
     heard = case_in(office, S.HEARING_SCHEDULED)
     with pytest.raises(GuardRefused, match="record_hearing first"):
-        advance(office, heard, "impose_ban", until=date(2028, 11, 30))
+        advance(office, heard, "impose_ban", years=2)
     advance(office, heard, "record_hearing", reason="听证笔录")
     clear_ban(office, heard)  # 法制审核 and 集体讨论 (issue 11)
-    assert advance(office, heard, "impose_ban", until=date(2028, 11, 30)).to_state is S.BANNED
+    assert advance(office, heard, "impose_ban", years=2).to_state is S.BANNED
     later = at(office, "2026-12-05T09:00:00+08:00")
     clear_ban(later, proposed)
-    assert advance(later, proposed, "impose_ban", until=date(2028, 12, 4)).to_state is S.BANNED
+    assert advance(later, proposed, "impose_ban", years=3).to_state is S.BANNED
 
 
 @pytest.mark.parametrize(
     ("inputs", "message"),
     [
-        ({"until": date(2027, 6, 30)}, "outside the 1-5 years"),
-        ({"until": date(2032, 12, 31)}, "outside the 1-5 years"),
+        # A decided ban runs from service: its last day is not the user's to give.
+        ({"until": date(2028, 6, 30)}, "not --until"),
+        ({"years": 0}, "whole number of years"),
         ({"lifelong": True}, "allows no lifelong ban"),
         ({}, "needs --years N"),
-        ({"until": date(2028, 1, 1), "lifelong": True}, "not both"),
+        ({"years": 2, "lifelong": True}, "not both"),
     ],
 )
 def test_ban_term_must_fit_the_basis(office: Office, inputs: dict[str, Any], message: str) -> None:

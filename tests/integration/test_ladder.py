@@ -10,7 +10,7 @@ owns, and what only the service decides (internal events, the order of the check
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -22,7 +22,14 @@ from supervise.states import CaseState, user_triggers_from
 from supervise.story import PATHS, clear_ban, scrutinize, serve_all
 from tests.integration.helpers import advance, case_in, kinds
 from tests.unit.test_rules import GOOD
-from tests.unit.test_states import ALL_STATES, BAN_PROPOSABLE, FINAL, NON_FINAL, TABLE
+from tests.unit.test_states import (
+    ALL_STATES,
+    BAN_PROPOSABLE,
+    FINAL,
+    NON_FINAL,
+    TABLE,
+    target_of,
+)
 
 S = CaseState
 
@@ -122,9 +129,11 @@ def test_allowed(office: Office, event: str, state: CaseState) -> None:
     office, case_id = _prepared(office, event, state)
     given = inputs(event)
     if event == "impose_ban":
-        given["until"] = date(office.runtime.clock.today().year + 2, 11, 30)
+        # A decided ban is given in years (it runs from the service of its decision).
+        given.pop("until")
+        given["years"] = 2
     result = advance(office, case_id, event, **given)
-    target = TABLE[event][1]
+    target = target_of(event, state)
     if target is None:
         target = state if event == "record_statement" else CAME_FROM[state]
     assert result.from_state is state

@@ -77,6 +77,7 @@ CALLS: dict[str, Callable[[Office, str], object]] = {
     ),
     "notice.list": lambda o, a: o.notices(actor=a),
     "notice.render": lambda o, a: o.render_notice(999, "html", actor=a),
+    "notice.receipt_form": lambda o, a: o.receipt_form(999, "html", actor=a),
     "notice.verify": lambda o, a: o.verify_notice(999, README, actor=a),
     "notice.serve": lambda o, a: o.serve_notice(
         999, method="direct", on=date(2026, 11, 27), actor=a

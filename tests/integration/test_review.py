@@ -144,19 +144,22 @@ def _heard(office: Office, years: int) -> int:
 
 def test_a_heavier_ban_than_proposed_is_refused(office: Office) -> None:
     case_id = _heard(office, 3)
-    for heavier in ({"years": 4}, {"until": date(2029, 11, 27)}):
-        with pytest.raises(GuardRefused) as refused:
-            advance(office, case_id, "impose_ban", **heavier)
-        assert refused.value.kind == "guard"
-        assert refused.value.details["rule"] == "measure"
-        assert "第四十四条、第四十五条、第六十二条" in str(refused.value)
-        assert "drop_ban, then propose_ban" in str(refused.value)
+    with pytest.raises(GuardRefused) as refused:
+        advance(office, case_id, "impose_ban", years=4)
+    assert refused.value.kind == "guard"
+    assert refused.value.details["rule"] == "measure"
+    assert "第四十四条、第四十五条、第六十二条" in str(refused.value)
+    assert "drop_ban, then propose_ban" in str(refused.value)
     assert office.case(case_id).state is S.HEARING_SCHEDULED
-    # The proposed term or less is allowed; the term's last day follows from the years.
+    # The proposed term or less is allowed; the term's days follow from the years and the
+    # day the decision is served.
     result = advance(office, case_id, "impose_ban", years=2)
     assert result.to_state is S.BANNED
     [ban] = [b for b in office.bans() if b.case == case_id]
-    assert ban.until == date(2028, 11, 26)
+    assert (ban.status, ban.years, ban.until) == ("pending", 2, None)
+    serve_all(office, case_id, date(2026, 11, 27))
+    [ban] = [b for b in office.bans() if b.case == case_id]
+    assert (ban.status, ban.start, ban.until) == ("active", date(2026, 11, 27), date(2028, 11, 26))
     assert get_case(office, case_id).proposed_measure is None
 
 
@@ -460,6 +463,7 @@ def test_endings_cite_the_decision_from_the_record(make_office: MakeOffice, tmp_
     case_id = _heard(office, 1)
     advance(office, case_id, "impose_ban", years=1)
     decision = [n for n in office.notices(case=case_id) if n.type == "ban_decision"][-1]
+    office.serve_notice(decision.id, method="mail", on=date(2026, 11, 27))  # the term starts
     later = make_office(now="2027-12-01T09:00:00+08:00")
     later.advance(case_id, "lift_ban")
     lifted = notice_of(later, case_id, "ban_lifted")

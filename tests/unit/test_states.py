@@ -85,9 +85,9 @@ TABLE: dict[str, tuple[list[CaseState], CaseState | None]] = {
     "drop_replacement": ([S.REPLACEMENT_PROPOSED], None),
     "confirm_replacement": ([S.REPLACEMENT_ORDERED], S.REPLACED),
     "propose_ban": (BAN_PROPOSABLE, S.BAN_PROPOSED),
-    "request_hearing": ([S.BAN_PROPOSED], S.HEARING_SCHEDULED),
-    "reschedule_hearing": ([S.HEARING_SCHEDULED], S.HEARING_SCHEDULED),
-    "record_hearing": ([S.HEARING_SCHEDULED], S.HEARING_SCHEDULED),
+    "request_hearing": ([S.BAN_PROPOSED, S.REPLACEMENT_PROPOSED], S.HEARING_SCHEDULED),
+    "reschedule_hearing": ([S.HEARING_SCHEDULED, S.REPLACEMENT_PROPOSED], S.HEARING_SCHEDULED),
+    "record_hearing": ([S.HEARING_SCHEDULED, S.REPLACEMENT_PROPOSED], S.HEARING_SCHEDULED),
     "impose_ban": ([S.BAN_PROPOSED, S.HEARING_SCHEDULED], S.BANNED),
     "record_court_ban": (NON_FINAL, S.BANNED),
     "drop_ban": ([S.BAN_PROPOSED, S.HEARING_SCHEDULED], None),
@@ -96,6 +96,18 @@ TABLE: dict[str, tuple[list[CaseState], CaseState | None]] = {
     "revoke_ban": ([S.BANNED], S.BAN_REVOKED),
     "leave": ([S.APPOINTED, S.INTERVIEW_SCHEDULED, S.RECTIFYING, S.WARNED], S.LEFT),
 }
+# A 责令撤换 whose basis grants a hearing (issue 10, item 6) holds it within the proposal:
+# these events stay in the state (the rules refuse them where no hearing was offered).
+WITHIN: dict[CaseState, tuple[str, ...]] = {
+    S.REPLACEMENT_PROPOSED: ("request_hearing", "reschedule_hearing", "record_hearing"),
+}
+
+
+def target_of(event: str, state: CaseState) -> CaseState | None:
+    """Where ``event`` takes a case in ``state`` per the table (None: see TABLE)."""
+    return state if event in WITHIN.get(state, ()) else TABLE[event][1]
+
+
 # The proceedings a cancel/drop abandons: opener, returning event, and where the proceeding
 # can have been opened from (so where the returning event may go back to).
 PROCEEDINGS: list[tuple[str, str, list[CaseState]]] = [
@@ -164,7 +176,7 @@ def test_the_return_stack_events_are_the_issue_proceedings() -> None:
 )
 def test_allowed(event: str, state: CaseState) -> None:
     case = StandIn(state)
-    target = TABLE[event][1]
+    target = target_of(event, state)
     if target is None:
         target = state  # record_statement stays where it is
     assert fire(case, event) == (state, target)

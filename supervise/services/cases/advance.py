@@ -26,6 +26,7 @@ from supervise.permissions import Claim, districts_of, event_action
 from supervise.redact import quoted
 from supervise.rules import (
     Params,
+    breached,
     case_facts,
     check_law_in_force,
     check_measure,
@@ -197,6 +198,7 @@ def _advance(
         basis = choose_basis(event, facts, law, params)
         measure = check_measure(event, facts, law, basis, params, day0)
         check_law_in_force(event, law, basis, params, day0)
+        breach = breached(event, law, basis, params)
         _require_party_address(event, org, person)
         # The notice's content is checked last: a legal refusal says more than a missing field.
         details = notices.prepare(event, params, when, rt.settings.zone)
@@ -231,6 +233,7 @@ def _advance(
                     basis=basis or (ban.basis if ban else None) or case.proceeding_basis,
                     details=details,
                     ban=ban,
+                    breach=breach,
                 ),
             )
             # Each organization the ban reaches gets its own notice, after the decision it

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from supervise import model
 from supervise.adapters.database import UnitOfWork
+from supervise.banterm import PENDING
 from supervise.rules import (
     Params,
     Rulebook,
@@ -57,7 +58,9 @@ def impose_ban(
         start=start,
         until=None if params.lifelong else params.until,
         lifelong=params.lifelong,
-        status="active",
+        # The bureau's ban takes effect when its decision is served (banterm); a court's ban
+        # runs from the judgment's date.
+        status="active" if params.judgment else PENDING,
         created_at=rt.clock.now(),
         ended_at=None,
     )

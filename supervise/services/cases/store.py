@@ -38,6 +38,7 @@ from supervise.adapters.orm import notices as notices_table
 from supervise.adapters.orm import organizations as orgs_table
 from supervise.adapters.orm import persons as persons_table
 from supervise.adapters.orm import users as users_table
+from supervise.banterm import IN_FORCE, bars
 from supervise.chain import GENESIS, history_hash
 from supervise.clock import wall_clock
 from supervise.errors import NotFound
@@ -313,23 +314,24 @@ def notice_unserved(uow: UnitOfWork, notice_id: int) -> bool:
 
 
 def case_bans(uow: UnitOfWork, case_id: int) -> list[model.Ban]:
-    """The case's bans still active in the registry."""
+    """The case's bans still in force in the registry (a decided, unserved ban: pending)."""
     return list(
         uow.session.scalars(
             select(model.Ban).where(
-                bans_table.c.case_id == case_id, bans_table.c.status == "active"
+                bans_table.c.case_id == case_id, bans_table.c.status.in_(IN_FORCE)
             )
         )
     )
 
 
 def active_bans(uow: UnitOfWork, person_id: int, on: date) -> list[model.Ban]:
+    """The person's bans that bar a post on ``on``, a pending one included."""
     rows = uow.session.scalars(
         select(model.Ban).where(
-            bans_table.c.person_id == person_id, bans_table.c.status == "active"
+            bans_table.c.person_id == person_id, bans_table.c.status.in_(IN_FORCE)
         )
     )
-    return [b for b in rows if b.active_on(on)]
+    return [b for b in rows if bars(b, on)]
 
 
 def history_of(uow: UnitOfWork, case_ids: Sequence[int]) -> list[model.HistoryEntry]:

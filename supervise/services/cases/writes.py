@@ -10,6 +10,7 @@ from supervise.adapters.database import UnitOfWork
 from supervise.deadlines import deadlines_opened
 from supervise.law import (
     FROM_SERVICE,
+    PENALTY_OF_EVENT,
     PROPOSAL_EVENTS,
     RESCHEDULING_EVENTS,
 )
@@ -87,7 +88,15 @@ def apply_event(
         basis=basis,
         data=event_data(params),
     )
-    moved = move_deadlines(uow, law, case, event, before, after, when, params, seq, running)
+    # A proposal whose basis grants a hearing opens the hearing-request window too.
+    hearing = (
+        event in PROPOSAL_EVENTS
+        and basis is not None
+        and law.bases[basis].grants_hearing(PENALTY_OF_EVENT.get(event, ""))
+    )
+    moved = move_deadlines(
+        uow, law, case, event, before, after, when, params, seq, running, hearing
+    )
     return before, after, moved
 
 
@@ -95,7 +104,7 @@ def event_data(params: Params) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for key in (
         "date", "time", "until", "years", "start", "judgment", "court", "reference",
-        "conduct_date",
+        "conduct_date", "breach",
     ):  # fmt: skip
         value = getattr(params, key)
         if value is not None:
@@ -123,6 +132,7 @@ def move_deadlines(
     params: Params,
     seq: int,
     running: list[model.Deadline],
+    hearing: bool = False,
 ) -> list[model.Deadline]:
     """Close, move, reopen and open the case's deadlines for this step.
 
@@ -154,6 +164,7 @@ def move_deadlines(
         day0=when.astimezone(law.zone).date(),
         date_given=params.date,
         until=params.until,
+        hearing=hearing,
     )
     added = [
         model.Deadline(

@@ -14,17 +14,19 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from supervise import model
 from supervise.adapters.database import UnitOfWork
+from supervise.banterm import PENDING, term_years
 from supervise.deadlines import period_due
 from supervise.errors import InvalidInput
 from supervise.law import (
     BAN_SCOPES,
     CASCADE_BASIS,
+    DECISION_EVENTS,
     FROM_SERVICE,
     LAWSUIT_MONTHS,
     ORG_KINDS,
@@ -37,10 +39,11 @@ from supervise.notices.types import NOTICE_TYPES, notices_of_event, validate_det
 from supervise.numerals import cn_date, cn_period, cn_time
 from supervise.numerals import cn_num as cn_number
 from supervise.redact import quoted
-from supervise.rules import Params, Rulebook, add_years
+from supervise.rules import Params, Rulebook
 from supervise.runtime import Runtime
 from supervise.services.cases.store import running_deadlines
 from supervise.services.notices import store
+from supervise.states import CaseState
 from supervise.validation import mask_id_number
 
 
@@ -127,6 +130,7 @@ class IssueContext:
     basis: str | None
     details: Mapping[str, Mapping[str, Any]]
     ban: model.Ban | None = None
+    breach: str | None = None  # a proposal's breached provision (its citation)
 
 
 def pattern_of(rt: Runtime, notice_type: str) -> str:
@@ -151,7 +155,7 @@ def issue(uow: UnitOfWork, rt: Runtime, ctx: IssueContext) -> list[model.Notice]
     created: list[model.Notice] = []
     # Every window this event's notices start counts from service, in all its documents
     # (the 约谈记录 states the rectification period the 整改通知书 starts).
-    starting = frozenset(NOTICE_TYPES[t].starts for t in types) - {None}
+    starting = frozenset(kind for t in types for kind in NOTICE_TYPES[t].starts)
     for notice_type in types:
         nt = NOTICE_TYPES[notice_type]
         if nt.replaces_earlier:
@@ -183,7 +187,7 @@ def issue(uow: UnitOfWork, rt: Runtime, ctx: IssueContext) -> list[model.Notice]
         created.append(notice)
         if nt.starts:
             for deadline in deadlines:
-                if deadline.kind == nt.starts and deadline.opened_seq == ctx.seq:
+                if deadline.kind in nt.starts and deadline.opened_seq == ctx.seq:
                     deadline.status, deadline.notice_id = "waiting", notice.id
         if nt.served:
             rule, amount, due = period_due(ctx.law.calendar, day, rt.settings.periods.service)
@@ -219,9 +223,12 @@ def _supersede(uow: UnitOfWork, case_id: int, notice_type: str, seq: int) -> Non
 def _ban_view(ban: model.Ban | None, scope: str, years: int | None) -> dict[str, Any]:
     """The ban as its documents state it: scope and term in the statute's words, and for a
     court's ban the court and the judgment (the bureau never calls it its own decision)."""
+    # A decided ban not yet served has no dates: its term starts on service (banterm).
+    pending = ban is not None and ban.status == PENDING
     return {
-        "from_cn": None if ban is None else cn_date(ban.start),
-        "until_cn": None if ban is None or ban.until is None else cn_date(ban.until),
+        "pending": pending,
+        "from_cn": None if ban is None or pending else cn_date(ban.start),
+        "until_cn": None if ban is None or pending or ban.until is None else cn_date(ban.until),
         "lifelong": False if ban is None else ban.lifelong,
         "scope_zh": BAN_SCOPES.get(scope, scope),
         "years": years,
@@ -234,12 +241,27 @@ def _ban_view(ban: model.Ban | None, scope: str, years: int | None) -> dict[str,
 
 def _years_of(ban: model.Ban) -> int | None:
     """The ban's term in whole years, when its dates make one (N years end the day before)."""
-    if ban.lifelong or ban.until is None:
+    return None if ban.lifelong else term_years(ban.start, ban.until)
+
+
+#: The prior notice of each penalty: what its decision was proposed in.
+_PRIOR_NOTICE: dict[str, str] = {
+    "warning": "warning_prior_notice",
+    "replacement": "replacement_prior_notice",
+    "ban": "ban_prior_notice",
+}
+
+
+def _proposed_breach(uow: UnitOfWork, ctx: IssueContext, penalty: str | None) -> str | None:
+    """A decision cites the provision breached as its prior notice told the party (the
+    notice's snapshot is the record of what was notified, Arts. 44, 45)."""
+    if ctx.event not in DECISION_EVENTS or penalty not in _PRIOR_NOTICE:
         return None
-    for years in range(1, 101):
-        if add_years(ban.start, years) - timedelta(days=1) == ban.until:
-            return years
-    return None
+    prior = store.latest_notice(uow, ctx.case.id, (_PRIOR_NOTICE[penalty],))
+    if prior is None:
+        return None
+    found = (prior.snapshot.get("basis") or {}).get("breach")
+    return found if isinstance(found, str) else None
 
 
 #: The decision an ending or a setting aside refers to, per event.
@@ -286,10 +308,15 @@ def _context(
     basis_view = None
     if basis is not None:
         kind = nt.penalty or REVOKED_PENALTY.get(ctx.event, "")
+        if notice_type == "hearing_notice" and ctx.case.state is CaseState.REPLACEMENT_PROPOSED:
+            kind = "replacement"  # a hearing on a 责令撤换 (bases.*.hearing): to the organization
         basis_view = {
             "key": ctx.basis,
             "citation": basis.citation,
+            "penalty": kind,
             "penalty_zh": PENALTY_ZH.get(kind, ""),
+            # The provision breached, apart from the one that penalizes (item 7).
+            "breach": ctx.breach or _proposed_breach(uow, ctx, nt.penalty),
         }
     deadline_views: dict[str, Any] = {}
     for d in deadlines:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from supervise import model
 from supervise.adapters.database import UnitOfWork
+from supervise.banterm import served_term
 from supervise.clock import wall_clock
 from supervise.deadlines import period_due
 from supervise.errors import GuardRefused, InvalidInput, NotAllowed, SuperviseError
@@ -31,7 +32,7 @@ from supervise.permissions import districts_of
 from supervise.redact import quoted
 from supervise.rules import Rulebook, hearing_notice_refusal
 from supervise.runtime import Runtime
-from supervise.services.cases.store import append_history, case_in_districts
+from supervise.services.cases.store import append_history, case_bans, case_in_districts
 from supervise.services.notices import store
 from supervise.userfiles import sha256_of
 from supervise.validation import mask_id_number
@@ -196,9 +197,16 @@ def serve(
         previous = notice.served_on
         notice.served_on, notice.service_method = effective, method
         step = case.seq + 1  # the history row appended below
+        ban_end = _start_ban(uow, case.id, effective) if notice.type == "ban_decision" else None
         for deadline in store.deadlines_of_notice(uow, notice_id):
             if deadline.kind == "service" and deadline.status == "open":
                 deadline.status, deadline.closed_seq = "closed", step
+            elif deadline.kind == "ban_end" and deadline.status in ("waiting", "open"):
+                if ban_end is None:
+                    continue
+                deadline.start, deadline.due, deadline.status = effective, ban_end, "open"
+                deadline.provisional = not law.calendar.is_official(ban_end.year)
+                started.append((deadline.kind, ban_end))
             elif deadline.kind in FROM_SERVICE and deadline.status in ("waiting", "open"):
                 period = getattr(rt.settings.periods, deadline.kind)
                 rule, amount, due = period_due(law.calendar, effective, period)
@@ -246,6 +254,23 @@ def serve(
         )
         uow.commit()
         return Served(NoticeView.of(notice), started)
+
+
+def _start_ban(uow: UnitOfWork, case_id: int, served: date) -> date | None:
+    """The term of the case's ban starts on the service of its decision (行政处罚法 Art. 61):
+    a pending ban becomes active from ``served``; served again, it counts from the new day.
+
+    Returns:
+        The ban's last day (None: lifelong, or no ban of the bureau in force on the case).
+    """
+    last: date | None = None
+    for ban in case_bans(uow, case_id):
+        if ban.by_court:
+            continue
+        ban.start, ban.until = served_term(ban, served)
+        ban.status = "active"
+        last = ban.until
+    return last
 
 
 def _hearing_in_time(uow: UnitOfWork, law: Rulebook, notice: model.Notice, served: date) -> None:

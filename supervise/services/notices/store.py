@@ -128,3 +128,13 @@ def party_id_number(uow: UnitOfWork, notice: model.Notice) -> str:
     person = uow.session.get(model.Person, case.person_id)
     assert person is not None
     return person.id_number
+
+
+def latest_service(uow: UnitOfWork, notice_id: int) -> model.NoticeService | None:
+    """The notice's latest recorded service (a returned first attempt is followed by another)."""
+    return uow.session.scalar(
+        select(model.NoticeService)
+        .where(notice_services.c.notice_id == notice_id)
+        .order_by(notice_services.c.id.desc())
+        .limit(1)
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from supervise import model
+from supervise.banterm import bars
 from supervise.errors import NotAllowed
 from supervise.inputs import PERSON_NAME, text
 from supervise.params import clean_params
@@ -110,5 +111,5 @@ def list_bans(
         return [
             BanView.of(ban, person, today)
             for ban, person in store.bans_with_persons(uow, limit)
-            if not active_only or ban.active_on(today)
+            if not active_only or bars(ban, today)
         ]
