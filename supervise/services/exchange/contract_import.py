@@ -29,8 +29,7 @@ from supervise.services.exchange.outcome import (
     BadRow,
     ImportReport,
     Progress,
-    reject_path,
-    write_rejects,
+    write_checked,
 )
 from supervise.services.exchange.rows import check_row, header_map
 
@@ -114,20 +113,17 @@ def import_contracts(
                     )
                 else:
                     report.unchanged += 1
-        report.bad.sort(key=lambda b: b.line)
-        if report.bad and not skip_bad:
+        if not write_checked(
+            report,
+            path,
+            table,
+            new,
+            skip_bad,
+            lambda part: store.insert_contracts(uow, part, actor, now),
+            tick,
+        ):
             return report
-        if report.bad:
-            target = reject_path(path)
-            write_rejects(target, table, report.bad)
-            report.reject_file = str(target)
-        for start in range(0, len(new), CHUNK):
-            part = new[start : start + CHUNK]
-            store.insert_contracts(uow, part, actor, now)
-            tick("writing", len(part), len(new))
         uow.commit()
-    report.inserted = len(new)
-    report.written = True
     return report
 
 

@@ -32,7 +32,7 @@ from supervise.services.exchange.outcome import (
     ImportReport,
     Progress,
     reject_path,
-    write_rejects,
+    write_checked,
 )
 from supervise.services.exchange.rows import KINDS, Kind, check_row, header_map
 from supervise.validation import mask_id_number
@@ -141,18 +141,15 @@ def import_file(
                     )
                 else:
                     report.unchanged += 1
-        report.bad.sort(key=lambda b: b.line)
-        if report.bad and not skip_bad:
+        if not write_checked(
+            report,
+            path,
+            table,
+            new,
+            skip_bad,
+            lambda part: store.insert_rows(uow, kind.name, part, now),
+            tick,
+        ):
             return report
-        if report.bad:
-            target = reject_path(path)
-            write_rejects(target, table, report.bad)
-            report.reject_file = str(target)
-        for start in range(0, len(new), CHUNK):
-            part = new[start : start + CHUNK]
-            store.insert_rows(uow, kind.name, part, now)
-            tick("writing", len(part), len(new))
         uow.commit()
-    report.inserted = len(new)
-    report.written = True
     return report

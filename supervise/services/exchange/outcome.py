@@ -69,3 +69,31 @@ def write_rejects(path: Path, table: Table, bad: list[BadRow]) -> None:
         raise InvalidInput(
             f"cannot write the reject file {clip(str(path))}: {exc.strerror}; nothing imported"
         ) from exc
+
+
+def write_checked(
+    report: ImportReport,
+    source: Path,
+    table: Table,
+    new: list[Any],
+    skip_bad: bool,
+    insert: Callable[[list[Any]], None],
+    tick: Progress,
+) -> bool:
+    """The end every import shares, inside the caller's transaction: with bad rows and no
+    ``--skip-bad`` nothing is written (False); otherwise the bad rows go to the reject file
+    beside the input and the new rows are inserted in chunks (True: the caller commits)."""
+    report.bad.sort(key=lambda b: b.line)
+    if report.bad and not skip_bad:
+        return False
+    if report.bad:
+        target = reject_path(source)
+        write_rejects(target, table, report.bad)
+        report.reject_file = str(target)
+    for start in range(0, len(new), CHUNK):
+        part = new[start : start + CHUNK]
+        insert(part)
+        tick("writing", len(part), len(new))
+    report.inserted = len(new)
+    report.written = True
+    return True
