@@ -24,6 +24,7 @@ from bench import dataset
 from bench.base import sqlite_file
 from bench.bench_advance import service_op
 from bench.common import Row, Scratch, compare, interleaved, make_office, per_op, scratch
+from bench.dataset import DEV_CIPHER
 from supervise.permissions import Actor
 from supervise.services.admin import access
 from supervise.services.cases import store as case_store
@@ -146,13 +147,15 @@ def person_number(p: int) -> str:
 
 
 def _persons(url: str, n: int) -> None:
+    fingerprint = DEV_CIPHER.current.fingerprint
     con = sqlite3.connect(sqlite_file(url), isolation_level=None)
     con.execute("PRAGMA synchronous=OFF")
     con.execute("BEGIN")
+    con.execute("INSERT INTO data_keys (fingerprint) VALUES (?)", (fingerprint,))
     con.executemany(
-        "INSERT INTO persons (id, name, id_number, email, created_at, version) "
-        "VALUES (?, ?, ?, NULL, '2025-01-01 00:00:00.000000', 1)",
-        ((p, f"负责人{p}", person_number(p)) for p in range(1, n + 1)),
+        "INSERT INTO persons (id, name, id_number_enc, id_number_hmac, email, created_at, "
+        "version) VALUES (?, ?, ?, ?, NULL, '2025-01-01 00:00:00.000000', 1)",
+        ((p, f"负责人{p}", *DEV_CIPHER.seal(person_number(p))) for p in range(1, n + 1)),
     )
     con.execute("COMMIT")
     con.close()

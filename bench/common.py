@@ -28,8 +28,11 @@ import supervise
 from bench import dataset
 from bench.base import NOW, PG_SERVER, sqlite_file
 from supervise.adapters.database import make_engine
+from supervise.adapters.personal_data import DEVELOPMENT_KEY, KEY_ENV
 from supervise.office import Office
 
+#: The PUBLIC development key (README): sample data only.
+DEV_ENV = {KEY_ENV: DEVELOPMENT_KEY}
 
 @dataclass
 class Row:
@@ -255,7 +258,7 @@ def pg_available() -> bool:
 
 def make_office(url: str, now: datetime = NOW, user: str = "bench") -> Office:
     """The office on ``url`` at a fixed moment, opened the way the tests open theirs."""
-    return supervise.open(url, actor=user, now=now, environ={})
+    return supervise.open(url, actor=user, now=now, environ=DEV_ENV)
 
 
 # --- the table ---------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from bench.base import NOW, psycopg_conninfo, sqlite_file
+from supervise.adapters.personal_data import DEVELOPMENT_KEY, Cipher, parse_ring
 from supervise.chain import GENESIS, history_hash
 
 STATE = "warning_proposed"  # the state `case list --state` asks for
@@ -42,7 +43,8 @@ ORG_COLS = (
     "id name credit_code kind charity district township email status created_at version "
     "professional services"
 )
-PERSON_COLS = "id name id_number email created_at version"
+PERSON_COLS = "id name id_number_enc id_number_hmac email created_at version"
+DEV_CIPHER = Cipher(parse_ring(DEVELOPMENT_KEY, "the development key"))
 CASE_COLS = (
     "id organization_id person_id role state stack proceeding_basis statement_waived "
     "hearing_recorded supervisor last_event_at seq created_at version chain_head"
@@ -177,8 +179,9 @@ def rows(layout: Layout) -> dict[str, Iterator[tuple[Any, ...]]]:
             )  # fmt: skip
 
     def persons() -> Iterator[tuple[Any, ...]]:
+        # Sealed as supervise seals them, under the PUBLIC development key.
         for p in range(1, layout.persons + 1):
-            yield (p, f"负责人{p}", f"500103{p:012d}", None, CREATED, 1)
+            yield (p, f"负责人{p}", *DEV_CIPHER.seal(f"500103{p:012d}"), None, CREATED, 1)
 
     def chained(i: int) -> list[tuple[Any, ...]]:
         """Case ``i``'s history rows, hash-chained as supervise writes them."""
@@ -223,6 +226,7 @@ def rows(layout: Layout) -> dict[str, Iterator[tuple[Any, ...]]]:
                 )  # fmt: skip
 
     return {
+        "data_keys": iter([(DEV_CIPHER.current.fingerprint,)]),
         "organizations": orgs(),
         "persons": persons(),
         "cases": cases(),
@@ -232,6 +236,7 @@ def rows(layout: Layout) -> dict[str, Iterator[tuple[Any, ...]]]:
 
 
 COLUMNS = {
+    "data_keys": "fingerprint",
     "organizations": ORG_COLS,
     "persons": PERSON_COLS,
     "cases": CASE_COLS,
@@ -283,7 +288,7 @@ def build(
                     with cur.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
                         for row in gen:
                             copy.write_row(row)
-                for table in COLUMNS:
+                for table in COLUMNS.keys() - {"data_keys"}:
                     cur.execute(
                         f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                         f"(SELECT max(id) FROM {table}))"

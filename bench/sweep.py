@@ -34,6 +34,7 @@ from sqlalchemy import create_engine, delete, event, insert, text  # noqa: E402
 
 from bench.base import NOW  # noqa: E402
 from bench.common import interleaved, make_office, median, scratch, spread  # noqa: E402
+from bench.dataset import DEV_CIPHER  # noqa: E402
 from supervise.adapters.orm import (  # noqa: E402
     cases,
     deadlines,
@@ -152,7 +153,13 @@ def build(url: str, n: int, due_count: int) -> float:
             {
                 "id": k,
                 "name": f"人员{k}",
-                "id_number": f"5001031980{k:08d}",
+                **dict(
+                    zip(
+                        ("id_number_enc", "id_number_hmac"),
+                        DEV_CIPHER.seal(f"5001031980{k:08d}"),
+                        strict=True,
+                    )
+                ),
                 "email": None,
                 "created_at": CREATED,
                 "version": 1,

@@ -4,6 +4,9 @@
 set -euo pipefail
 rm -rf .demo && mkdir .demo && cd .demo
 export SUPERVISE_USER=zhangsan
+# The PUBLIC development key (README, Security model) seals the demo's ID numbers; a real
+# office makes its own with `openssl rand -base64 32`.
+export SUPERVISE_DATA_KEY=c3VwZXJ2aXNlIGRldmVsb3BtZW50IGtleSAtIHB1Ymw=
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 run() { printf '$ supervise %s\n' "$*"; supervise "$@"; }
 at() { export SUPERVISE_NOW="$1"; printf '\n(the clock now reads %s)\n' "$1"; }

@@ -31,6 +31,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 import supervise  # noqa: E402
+from supervise.adapters.personal_data import DEVELOPMENT_KEY, KEY_ENV  # noqa: E402
 from supervise.law import SERVICE_METHODS  # noqa: E402
 from supervise.notices.glyphs import missing_glyphs  # noqa: E402
 from supervise.notices.numbering import format_number  # noqa: E402
@@ -38,6 +39,9 @@ from supervise.notices.types import FIELD_HELP, NOTICE_TYPES, notices_of_event  
 from supervise.office import Office  # noqa: E402
 from supervise.story import Played, moment, open_cases, play  # noqa: E402
 from supervise.story.example import ACTOR, CAST, OFFICE_CONFIG, TIMELINE  # noqa: E402
+
+#: The PUBLIC development key (README): sample data only.
+DEV_ENV = {KEY_ENV: DEVELOPMENT_KEY}
 
 OUT = REPO / "docs" / "examples"
 GUIDE = REPO / "docs" / "notices.md"
@@ -51,7 +55,7 @@ PAGES = 2  # page 1, and page 2 where the notice has one (--pages to show more)
 def build_office(workdir: Path) -> Office:
     config = workdir / "config.yaml"
     config.write_text(OFFICE_CONFIG, encoding="utf-8")
-    office = supervise.open(workdir / "examples.db", config=config, actor=ACTOR, environ={})
+    office = supervise.open(workdir / "examples.db", config=config, actor=ACTOR, environ=DEV_ENV)
     office.init()
     first = TIMELINE[0].at
     assert first is not None

@@ -23,11 +23,15 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 import supervise  # noqa: E402
+from supervise.adapters.personal_data import DEVELOPMENT_KEY, KEY_ENV  # noqa: E402
 from supervise.states import CaseState  # noqa: E402
 from supervise.story import credit_code, drive_to, id_number, moment  # noqa: E402
 from tests.conftest import NOW  # noqa: E402
 from tests.reports.browser import open_page  # noqa: E402
 from tests.reports.dataset import REPORT_AT, build  # noqa: E402
+
+#: The PUBLIC development key (README): sample data only.
+DEV_ENV = {KEY_ENV: DEVELOPMENT_KEY}
 
 MORE = {
     "江北区": [CaseState.APPOINTED, CaseState.APPOINTED, CaseState.WARNING_PROPOSED],
@@ -40,7 +44,7 @@ def main() -> None:
     out = REPO / "docs" / "examples"
     with tempfile.TemporaryDirectory() as scratch:
         url = f"sqlite:///{scratch}/example.db"
-        with supervise.open(url, actor="wang", now=NOW, environ={}) as office:
+        with supervise.open(url, actor="wang", now=NOW, environ=DEV_ENV) as office:
             office.init()
             build(office)
             serial = 900

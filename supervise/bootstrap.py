@@ -15,6 +15,7 @@ from pathlib import Path
 
 from supervise.adapters.database import Database, make_url_password, resolve_url
 from supervise.adapters.orm import start_mappers
+from supervise.adapters.personal_data import KEY_ENV, Cipher, read_ring
 from supervise.clock import Clock
 from supervise.config import MailConfig, Settings
 from supervise.ports import (
@@ -97,8 +98,12 @@ def bootstrap(
     if settings.mail.smtp.password_env:
         add_secret(env.get(settings.mail.smtp.password_env))
     add_secret(make_url_password(db_url))
+    for key in env.get(KEY_ENV, "").replace(",", " ").split():
+        add_secret(key)
     start_mappers()
-    database = Database(db_url)
+    key_file = settings.personal_data.key_file
+    # Read on first use: commands that never touch an ID number run without the key.
+    database = Database(db_url, Lazy(lambda: Cipher(read_ring(key_file, env))))
     runtime: Runtime = Runtime(
         settings=settings,
         clock=Clock.from_env(settings.zone, env, settings.date_range),

@@ -170,6 +170,14 @@ PERMISSIONS: dict[str, Permission] = {
         frozenset({DIRECTOR, ADMIN}),
         "the record leaves the office by a director's or an admin's hand",
     ),
+    "person.reveal": Permission(
+        "person.reveal",
+        _DECIDERS,
+        "a full ID number is shown to a director only, and every reveal is audited",
+    ),
+    "keys.rotate": Permission(
+        "keys.rotate", _ADMINS, "admins manage users, calendars, the installation and its keys"
+    ),
     "case.assign": Permission(
         "case.assign", frozenset({DIRECTOR, ADMIN}), "directors and admins assign cases"
     ),

@@ -25,11 +25,16 @@ from supervise import model
 from supervise.adapters.database import make_engine
 from supervise.adapters.migrate import upgrade_to_head
 from supervise.adapters.orm import metadata
+from supervise.adapters.personal_data import DEVELOPMENT_KEY, KEY_ENV
 from supervise.office import Office
 from supervise.story import credit_code, id_number
 from tests.smtp_server import SmtpTestServer
 
 PG_URL = os.environ.get("SUPERVISE_TEST_PG_URL")
+#: The environment tests give the library: the PUBLIC development key seals ID numbers.
+TEST_ENV: dict[str, str] = {KEY_ENV: DEVELOPMENT_KEY}
+# Subprocesses and click's runner inherit the key too (a test that wants none removes it).
+os.environ.setdefault(KEY_ENV, DEVELOPMENT_KEY)
 BACKENDS = ["sqlite"] + (["pg"] if PG_URL else [])
 NOW = datetime.fromisoformat("2026-11-27T10:00:00+08:00")
 
@@ -114,9 +119,11 @@ def make_office(db_url: str) -> Iterator[MakeOffice]:
         user: str = "zhang",
         config: str | Path | None = None,
         url: str | None = None,
+        environ: dict[str, str] | None = None,
     ) -> Office:
         moment = datetime.fromisoformat(now) if isinstance(now, str) else now
-        office = supervise.open(url or db_url, config=config, actor=user, now=moment, environ={})
+        env = TEST_ENV if environ is None else environ
+        office = supervise.open(url or db_url, config=config, actor=user, now=moment, environ=env)
         offices.append(office)
         return office
 

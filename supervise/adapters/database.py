@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from supervise.adapters.orm import DERIVED_TABLES, metadata, start_mappers
+from supervise.adapters.personal_data import CipherSource, install_person_mapping, session_info
 from supervise.db import KNOWN_REVISIONS, SCHEMA_HEAD
 from supervise.errors import Conflict, DatabaseProblem
 from supervise.redact import clip
@@ -113,6 +114,7 @@ def make_engine(url: str, *, must_exist: bool = True) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     start_mappers()
+    install_person_mapping()
     return engine
 
 
@@ -262,9 +264,15 @@ def dialect_insert(dialect: str) -> Any:
     return sqlite_insert
 
 
-def session_factory(engine: Engine) -> sessionmaker[Session]:
+def session_factory(
+    engine: Engine, personal_data: CipherSource | None = None
+) -> sessionmaker[Session]:
     # expire_on_commit=False: services build plain views after commit without reloading.
-    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+    # The session carries the ID-number cipher's source: the mapping of Person seals and
+    # opens numbers through it (adapters/personal_data.py).
+    return sessionmaker(
+        bind=engine, expire_on_commit=False, autoflush=False, info=session_info(personal_data)
+    )
 
 
 def environ_db_url(cli_value: str | None, configured: str | None) -> str:
@@ -285,8 +293,11 @@ class Survey:
 class Database:
     """One database: its engine, made and checked on first use, and its units of work."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, personal_data: CipherSource | None = None) -> None:
         self.url = url
+        #: The ID-number cipher, built on first use (a command that never reads a number
+        #: needs no key).
+        self.personal_data = personal_data
         self._engine: Engine | None = None
         self._sessions: sessionmaker[Session] | None = None
 
@@ -304,7 +315,7 @@ class Database:
                 engine.dispose()
                 raise
             self._engine = engine
-            self._sessions = session_factory(engine)
+            self._sessions = session_factory(engine, self.personal_data)
         return self._engine
 
     @property
@@ -344,7 +355,7 @@ class Database:
 
         engine = make_engine(self.url, must_exist=False)
         try:
-            upgrade_to_head(engine)
+            upgrade_to_head(engine, self.personal_data)
         except DBAPIError as exc:
             raise translate(engine, exc) from exc
         finally:

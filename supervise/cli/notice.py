@@ -110,14 +110,17 @@ def notice_receipt_form(office: Office, notice_id: int, fmt: str, output: Path) 
 def _writable(path: Path) -> None:
     """Refuse, before anything is rendered or recorded, a file that cannot be written."""
     folder = path.parent
-    if not folder.is_dir():
-        raise InvalidInput(f"cannot write {path}: no folder {folder}; create it first")
-    if (
-        path.is_dir()
-        or not os.access(folder, os.W_OK)
-        or (path.exists() and not os.access(path, os.W_OK))
-    ):
-        raise InvalidInput(f"cannot write {path}: permission denied or not a file")
+    try:
+        if not folder.is_dir():
+            raise InvalidInput(f"cannot write {path}: no folder {folder}; create it first")
+        if (
+            path.is_dir()
+            or not os.access(folder, os.W_OK)
+            or (path.exists() and not os.access(path, os.W_OK))
+        ):
+            raise InvalidInput(f"cannot write {path}: permission denied or not a file")
+    except OSError as exc:  # a name too long for the file system
+        raise InvalidInput(f"cannot write {path}: {exc.strerror}") from exc
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import click
 
 from supervise.cli.base import cli, echo, emit_many, emit_one, json_option, pass_office
@@ -81,17 +83,28 @@ def person_find(office: Office, name: str | None, id_number: str | None, as_json
 
 @person.command("show")
 @click.argument("person_id", metavar="ID", type=int)
+@click.option(
+    "--reveal", is_flag=True, help="Also print the full ID number (directors; audited)."
+)
 @json_option
 @pass_office
-def person_show(office: Office, person_id: int, as_json: bool) -> None:
+def person_show(office: Office, person_id: int, reveal: bool, as_json: bool) -> None:
     """Show a person and the history of their record.
 
     \b
     Example:
         supervise person show 1
+        supervise person show 1 --reveal
     """
     view = office.person(person_id)
+    number = office.reveal_id_number(person_id) if reveal else None
+    if as_json and number is not None:
+        # Deliberately past the masking of every other output: this is the audited reveal.
+        click.echo(json.dumps({**view.as_json(), "id_number": number}, ensure_ascii=False))
+        return
     emit_one(view, as_json, _print_person, edits=True)
+    if number is not None:
+        click.echo(f"ID number (revealed, audited): {number}")
 
 
 @person.command("edit")

@@ -160,6 +160,14 @@ class OrganizationSettings:
 
 
 @dataclass(frozen=True)
+class PersonalDataSettings:
+    """YAML ``personal_data``: where the key sealing ID numbers is (never the key itself)."""
+
+    #: A file holding the key ring; ``$SUPERVISE_DATA_KEY``, when set, is used instead.
+    key_file: str | None = None
+
+
+@dataclass(frozen=True)
 class Settings:
     timezone: str
     database: DatabaseSettings
@@ -175,6 +183,7 @@ class Settings:
     areas: AreaSettings = field(default_factory=AreaSettings)
     organizations: OrganizationSettings = field(default_factory=OrganizationSettings)
     evaluation: EvaluationSettings = field(default_factory=EvaluationSettings)
+    personal_data: PersonalDataSettings = field(default_factory=PersonalDataSettings)
     source: tuple[str, ...] = field(default=(), metadata={"internal": True})
 
     @property

@@ -7,7 +7,9 @@ migration scripts.
 
 from __future__ import annotations
 
-KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
+KNOWN_REVISIONS: tuple[str, ...] = (
+    "0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009",
+)  # fmt: skip
 SCHEMA_HEAD = KNOWN_REVISIONS[-1]
 
 #: The tables the migrations create (a test checks it against them): a database holding any
@@ -36,5 +38,6 @@ OUR_TABLES: frozenset[str] = frozenset(
         "evaluations",
         "audit",
         "case_tallies",
+        "data_keys",
     }
 )

@@ -31,6 +31,8 @@ class Organization(_Record):
 class Person(_Record):
     id: int
     name: str
+    # The clear number, in memory only: the row holds it sealed (id_number_enc) and as a
+    # keyed hash (id_number_hmac), both written as the row is inserted.
     id_number: str
     email: str | None
     created_at: datetime

@@ -18,6 +18,7 @@ from supervise.views import (
     Check,
     InitResult,
     Recomputed,
+    RotationReport,
     UserView,
     YearView,
 )
@@ -152,6 +153,12 @@ class AdminDesk(OfficeBase):
         from supervise.services.admin import calendar
 
         return calendar.show(self.runtime, self._act("calendar.show", actor), year)
+
+    def rotate_keys(self, *, batch: int = 500, actor: str | None = None) -> RotationReport:
+        """Re-seal every ID number under the key ring's first key (admins; resumable)."""
+        from supervise.services.admin import keys
+
+        return keys.rotate(self.runtime, self._act("keys.rotate", actor), batch)
 
     # -- the tamper-evident record --------------------------------------------------------
 

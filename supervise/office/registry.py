@@ -189,6 +189,14 @@ class RegistryDesk(OfficeBase):
             self.runtime, self._act("person.show", actor), record_id(person_id, "person")
         )
 
+    def reveal_id_number(self, person_id: int, *, actor: str | None = None) -> str:
+        """The person's full ID number (directors only; every reveal is audited)."""
+        from supervise.services.registry import records
+
+        return records.reveal_id_number(
+            self.runtime, self._act("person.reveal", actor), record_id(person_id, "person")
+        )
+
     def persons(self, *, limit: int = 1000, actor: str | None = None) -> list[PersonView]:
         from supervise.services.registry import records
 

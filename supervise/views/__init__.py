@@ -14,6 +14,7 @@ from supervise.views.admin import (
     Check,
     InitResult,
     Recomputed,
+    RotationReport,
     UserView,
     YearView,
 )
@@ -89,6 +90,7 @@ __all__ = [
     "QueueReport",
     "Queued",
     "Recomputed",
+    "RotationReport",
     "Rendered",
     "RunReport",
     "Served",

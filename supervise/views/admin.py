@@ -63,6 +63,24 @@ class Recomputed:
 
 
 @dataclass(frozen=True)
+class RotationReport:
+    """What `supervise keys rotate` did: the key now sealing, rows seen and re-sealed, the
+    keys no row needs any more, and rows still under an older key (sealed meanwhile)."""
+
+    key: str
+    seen: int
+    resealed: int
+    retired: tuple[str, ...]
+    left: int
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "key": self.key, "seen": self.seen, "resealed": self.resealed,
+            "retired": list(self.retired), "left": self.left,
+        }  # fmt: skip
+
+
+@dataclass(frozen=True)
 class Check:
     name: str
     ok: bool

@@ -18,7 +18,7 @@ from supervise.cli import cli
 from supervise.states import CaseState
 from supervise.story import credit_code, drive_to, id_number
 from tests.conftest import NOW as CONFTEST_NOW
-from tests.conftest import new_org, new_person
+from tests.conftest import TEST_ENV, new_org, new_person
 from tests.fuzz import contract
 
 Run = Callable[..., Result]
@@ -449,7 +449,7 @@ def test_render_into_a_missing_folder_is_refused_before_anything_is_recorded(
 ) -> None:
     # Found by the fuzzing suite: the first render recorded the PDF's hash, then writing the
     # file failed, so a refusal had changed the notices table.
-    office = supervise.open(db_url, actor="zhang", now=CONFTEST_NOW, environ={})
+    office = supervise.open(db_url, actor="zhang", now=CONFTEST_NOW, environ=TEST_ENV)
     try:
         case = office.appoint(org=new_org(office), person=new_person(office), role="秘书长").id
         drive_to(office, case, CaseState.INTERVIEW_SCHEDULED)

@@ -32,6 +32,7 @@ from sqlalchemy import create_engine, text
 
 import supervise
 from supervise.story import credit_code, id_number
+from tests.conftest import TEST_ENV
 from tests.crash import invariants
 from tests.reminders.conftest import received, write_config
 from tests.smtp_server import SmtpTestServer
@@ -43,7 +44,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 def _seed(url: str, config: Path) -> None:
     moment = datetime.fromisoformat(NOW)
-    with supervise.open(url, config=config, actor="zhang", now=moment, environ={}) as office:
+    with supervise.open(url, config=config, actor="zhang", now=moment, environ=TEST_ENV) as office:
         office.add_user("admin", role="admin")  # the first user: an empty directory checks nobody
         office.add_user("wang", email="wang@mzj.example.gov.cn", role="director", actor="admin")
         office.add_user("zhang", email="zhang@mzj.example.gov.cn", reports_to="wang", actor="admin")
@@ -109,7 +110,9 @@ def test_sigkill_at_random_points_loses_and_duplicates_nothing(
         kills[kind] += 1
     # The office comes back: one clean pass sends whatever is due.
     moment = datetime.fromisoformat(NOW)
-    with supervise.open(db_url, config=config, actor="zhang", now=moment, environ={}) as office:
+    with supervise.open(
+        db_url, config=config, actor="zhang", now=moment, environ=TEST_ENV
+    ) as office:
         office.run_reminders()
     engine = create_engine(db_url)
     figures = invariants.check(engine)

@@ -36,7 +36,7 @@ from sqlalchemy import Engine, create_engine
 import supervise
 from supervise.cli import cli
 from supervise.story import credit_code, id_number
-from tests.conftest import BACKENDS
+from tests.conftest import BACKENDS, TEST_ENV
 from tests.fuzz import contract
 
 NOW = "2026-11-27T10:00:00+08:00"
@@ -319,7 +319,7 @@ class World:
         self.files = _files(root / "files")
         self.outputs = _outputs(root / "files")
         moment = datetime.fromisoformat(NOW)
-        with supervise.open(url, actor="zhang", now=moment, environ={}) as office:
+        with supervise.open(url, actor="zhang", now=moment, environ=TEST_ENV) as office:
             org = office.add_org(
                 name="某某儿童服务中心",
                 credit_code=credit_code(906),

@@ -17,7 +17,7 @@ from supervise.errors import Banned, GuardRefused
 from supervise.office import Office
 from supervise.states import CaseState
 from supervise.story import id_number
-from tests.conftest import NOW, MakeOffice, new_org, open_case
+from tests.conftest import NOW, TEST_ENV, MakeOffice, new_org, open_case
 from tests.integration.helpers import advance
 from tests.integration.test_review import html_text, needs_pdftotext, notice_of, pdf_text
 
@@ -129,7 +129,7 @@ def test_the_cascade_notice_says_the_term_runs_from_service(office: Office, tmp_
 
 
 def test_the_command_line_takes_years_and_shows_pending(db_url: str, tmp_path: Path) -> None:
-    with supervise.open(db_url, actor="zhang", now=NOW, environ={}) as office:
+    with supervise.open(db_url, actor="zhang", now=NOW, environ=TEST_ENV) as office:
         number = id_number()
         person = office.add_person(name="李四", id_number=number, address="重庆市渝中区民生路2号")
         case_id = open_case(office, kind="foundation", charity=True, person_id=person.id)
@@ -149,7 +149,7 @@ def test_the_command_line_takes_years_and_shows_pending(db_url: str, tmp_path: P
         result = runner.invoke(cli, [*base, str(details), *bad], env=env)
         assert result.exit_code == 2, result.stderr
         assert said in result.stderr and len(result.stderr.strip().splitlines()) == 1
-    with supervise.open(db_url, actor="zhang", now=NOW, environ={}) as office:
+    with supervise.open(db_url, actor="zhang", now=NOW, environ=TEST_ENV) as office:
         assert office.case(case_id).state is S.HEARING_SCHEDULED
         assert office.bans() == []
     result = runner.invoke(cli, [*base, str(details), "--years", "2"], env=env)

@@ -16,7 +16,7 @@ from supervise.errors import InvalidInput
 from supervise.office import Office
 from supervise.states import CaseState
 from supervise.story import serve_all
-from tests.conftest import NOW, MakeOffice, open_case
+from tests.conftest import NOW, TEST_ENV, MakeOffice, open_case
 from tests.integration.helpers import advance, case_in
 from tests.integration.test_review import html_text, needs_pdftotext, notice_of, pdf_text
 
@@ -97,7 +97,7 @@ def test_without_a_breach_the_documents_cite_the_penalizing_provision(office: Of
 
 
 def test_the_command_line_takes_the_breach(db_url: str, tmp_path: Path) -> None:
-    with supervise.open(db_url, actor="zhang", now=NOW, environ={}) as office:
+    with supervise.open(db_url, actor="zhang", now=NOW, environ=TEST_ENV) as office:
         case_id = open_case(office)
     env = {"SUPERVISE_NOW": NOW.isoformat(), "SUPERVISE_DB": db_url, "SUPERVISE_USER": "zhang"}
     details = tmp_path / "w.yaml"
@@ -110,7 +110,7 @@ def test_the_command_line_takes_the_breach(db_url: str, tmp_path: Path) -> None:
     assert unknown.exit_code == 2 and "--breach '99'" in unknown.stderr
     good = CliRunner().invoke(cli, [*base, "--breach", "3"], env=env)
     assert good.exit_code == 0, good.stderr
-    with supervise.open(db_url, actor="zhang", now=NOW, environ={}) as office:
+    with supervise.open(db_url, actor="zhang", now=NOW, environ=TEST_ENV) as office:
         assert office.case(case_id).state is S.WARNING_PROPOSED
         text = html_text(office, notice_of(office, case_id, "warning_prior_notice"))
         assert f"{SHETUAN}第三十条第一款第（三）项" in text

@@ -71,6 +71,8 @@ CALLS: dict[str, Callable[[Office, str], object]] = {
     "person.find": lambda o, a: o.find_persons(name="李", actor=a),
     "person.add": lambda o, a: o.add_person(name="赵六", id_number=id_number(), actor=a),
     "person.edit": lambda o, a: o.edit_person(1, email="p@example.org", actor=a),
+    "person.reveal": lambda o, a: o.reveal_id_number(1, actor=a),
+    "keys.rotate": lambda o, a: o.rotate_keys(actor=a),
     "bans.check": lambda o, a: o.check_bans(id_number(), actor=a),
     "bans.list": lambda o, a: o.bans(actor=a),
     "bans.add": lambda o, a: o.add_court_ban(

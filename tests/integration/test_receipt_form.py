@@ -18,7 +18,7 @@ from supervise.errors import NotAllowed, NotFound
 from supervise.office import Office
 from supervise.states import CaseState
 from supervise.story import receipt_scan
-from tests.conftest import NOW, MakeOffice, open_case
+from tests.conftest import NOW, TEST_ENV, MakeOffice, open_case
 from tests.integration.helpers import advance, case_in
 from tests.integration.test_review import flat, needs_pdftotext, notice_of
 
@@ -110,7 +110,7 @@ def test_refusals(office: Office) -> None:
 
 
 def test_the_command_line_writes_the_form(db_url: str, tmp_path: Path) -> None:
-    with supervise.open(db_url, actor="zhang", now=NOW, environ={}) as office:
+    with supervise.open(db_url, actor="zhang", now=NOW, environ=TEST_ENV) as office:
         case_id = open_case(office)
         advance(office, case_id, "propose_warning")
         notice = notice_of(office, case_id, "warning_prior_notice")
@@ -138,3 +138,7 @@ def test_the_command_line_writes_the_form(db_url: str, tmp_path: Path) -> None:
         assert result.exit_code == code, (args, result.stderr)
         assert said in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "x.pdf").exists() and not (tmp_path / "y.pdf").exists()
+    # A name too long for the file system is bad input, not a crash (found by the fuzzer).
+    for command in ("receipt-form", "render"):
+        result = runner.invoke(cli, ["notice", command, str(notice), "-o", "x" * 300], env=env)
+        assert result.exit_code == 2 and "cannot write" in result.stderr, result.stderr

@@ -18,7 +18,7 @@ from supervise.errors import ConfigError, GuardRefused
 from supervise.office import Office
 from supervise.states import CaseState
 from supervise.story import serve_all
-from tests.conftest import NOW, MakeOffice
+from tests.conftest import NOW, TEST_ENV, MakeOffice
 from tests.integration.helpers import advance, case_in, kinds
 from tests.integration.test_review import html_text, needs_pdftotext, notice_of, pdf_text
 
@@ -119,11 +119,11 @@ def test_the_setting_names_only_penalties_the_basis_allows(tmp_path: Path, db_ur
     config = tmp_path / "office.yaml"
     config.write_text("bases:\n  shetuan-30:\n    hearing: [ban]\n", "utf-8")
     with pytest.raises(ConfigError, match=r"bases.shetuan-30.hearing: 'ban' is not a penalty"):
-        supervise.open(db_url, config=config, actor="zhang", now=NOW, environ={})
+        supervise.open(db_url, config=config, actor="zhang", now=NOW, environ=TEST_ENV)
 
 
 def test_the_command_line_asks_for_the_hearing(db_url: str, tmp_path: Path) -> None:
-    with supervise.open(db_url, actor="zhang", now=NOW, environ={}) as office:
+    with supervise.open(db_url, actor="zhang", now=NOW, environ=TEST_ENV) as office:
         case_id = _proposed(office)
     env = {"SUPERVISE_NOW": NOW.isoformat(), "SUPERVISE_DB": db_url, "SUPERVISE_USER": "zhang"}
     details = tmp_path / "hearing.yaml"

@@ -25,7 +25,15 @@ from supervise.office import Office
 from supervise.states import CaseState
 from supervise.story import COURT, serve_all
 from supervise.validation import mask_id_number
-from tests.conftest import NOW, MakeOffice, get_case, new_org, new_person, open_case
+from tests.conftest import (
+    NOW,
+    TEST_ENV,
+    MakeOffice,
+    get_case,
+    new_org,
+    new_person,
+    open_case,
+)
 from tests.integration.helpers import advance, case_in
 
 S = CaseState
@@ -246,7 +254,7 @@ def test_the_hour_is_given_on_the_command_line(db_url: str, tmp_path: Path) -> N
 
     import supervise
 
-    with supervise.open(db_url, actor="zhang", now=NOW, environ={}) as office:
+    with supervise.open(db_url, actor="zhang", now=NOW, environ=TEST_ENV) as office:
         first = open_case(office)
         second = open_case(office)
         for case_id in (first, second):
@@ -261,7 +269,7 @@ def test_the_hour_is_given_on_the_command_line(db_url: str, tmp_path: Path) -> N
         "--time", "14:30", "--place", "听证室", "--details", str(_chair(tmp_path)),
     )  # fmt: skip
     assert code == 0, err
-    with supervise.open(db_url, actor="zhang", now=NOW, environ={}) as office:
+    with supervise.open(db_url, actor="zhang", now=NOW, environ=TEST_ENV) as office:
         assert "2026年12月15日上午9时30分" in html_text(
             office, notice_of(office, first, "hearing_notice")
         )
@@ -351,7 +359,7 @@ def test_the_served_original_carries_the_full_id_number_and_nothing_else_does(
 def test_party_inputs_are_validated_and_change_nothing(db_url: str) -> None:
     import supervise
 
-    with supervise.open(db_url, actor="zhang", now=NOW, environ={}) as office:
+    with supervise.open(db_url, actor="zhang", now=NOW, environ=TEST_ENV) as office:
         org = new_org(office)
         person = new_person(office)
     env = {"SUPERVISE_NOW": NOW.isoformat(), "SUPERVISE_DB": db_url, "SUPERVISE_USER": "zhang"}
@@ -367,7 +375,7 @@ def test_party_inputs_are_validated_and_change_nothing(db_url: str) -> None:
         result = runner.invoke(cli, args, env=env)
         assert result.exit_code == 2, (args, result.stderr)
         assert len(result.stderr.strip().splitlines()) == 1
-    with supervise.open(db_url, actor="zhang", now=NOW, environ={}) as office:
+    with supervise.open(db_url, actor="zhang", now=NOW, environ=TEST_ENV) as office:
         assert office.org(org).address == "重庆市渝中区人民路1号"
         assert office.person(person).address == "重庆市渝中区民生路2号"
         assert len(office.persons()) == 1
@@ -552,7 +560,7 @@ def test_a_basis_not_in_force_at_the_conduct_is_refused(
 def test_the_conduct_date_is_validated_on_the_command_line(db_url: str) -> None:
     import supervise
 
-    with supervise.open(db_url, actor="zhang", now=NOW, environ={}) as office:
+    with supervise.open(db_url, actor="zhang", now=NOW, environ=TEST_ENV) as office:
         case_id = open_case(office)
     env = {"SUPERVISE_NOW": NOW.isoformat(), "SUPERVISE_DB": db_url, "SUPERVISE_USER": "zhang"}
     for bad in ("2024-02-30", "yesterday", "0001-01-01"):
@@ -576,7 +584,7 @@ def test_the_conduct_date_is_validated_on_the_command_line(db_url: str) -> None:
 def test_direct_service_needs_its_receipt_or_a_reason(db_url: str, tmp_path: Path) -> None:
     import supervise
 
-    with supervise.open(db_url, actor="zhang", now=NOW, environ={}) as office:
+    with supervise.open(db_url, actor="zhang", now=NOW, environ=TEST_ENV) as office:
         case_id = case_in(office, S.WARNING_PROPOSED)
         [notice] = office.notices(case=case_id)
     env = {"SUPERVISE_NOW": NOW.isoformat(), "SUPERVISE_DB": db_url, "SUPERVISE_USER": "zhang"}
@@ -594,17 +602,17 @@ def test_direct_service_needs_its_receipt_or_a_reason(db_url: str, tmp_path: Pat
         result = CliRunner().invoke(cli, base + args, env=env)
         assert result.exit_code == 2, (args, result.stderr)
         assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
-    with supervise.open(db_url, actor="zhang", now=NOW, environ={}) as office:
+    with supervise.open(db_url, actor="zhang", now=NOW, environ=TEST_ENV) as office:
         assert office.notices(case=case_id)[0].served_on is None
     result = CliRunner().invoke(cli, base + ["direct", "--receipt", str(scan)], env=env)
     assert result.exit_code == 0, result.stderr
-    with supervise.open(db_url, actor="zhang", now=NOW, environ={}) as office:
+    with supervise.open(db_url, actor="zhang", now=NOW, environ=TEST_ENV) as office:
         # The receipt's hash is kept: verify recognises the scan as proof of this notice.
         assert office.verify_notice(notice.id, scan)
         history = office.case(case_id).history[-1]
         assert history.event == "serve_notice"
     other = None
-    with supervise.open(db_url, actor="zhang", now=NOW, environ={}) as office:
+    with supervise.open(db_url, actor="zhang", now=NOW, environ=TEST_ENV) as office:
         other = case_in(office, S.WARNING_PROPOSED)
         [second] = office.notices(case=other)
         served = office.serve_notice(

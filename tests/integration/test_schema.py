@@ -93,6 +93,7 @@ def test_the_orm_has_the_tables_we_expect() -> None:
         "evaluations",
         "audit",
         "case_tallies",
+        "data_keys",
     }
 
 

@@ -31,7 +31,7 @@ from supervise.adapters.migrate import upgrade_to_head
 from supervise.adapters.orm import cases as C
 from supervise.adapters.orm import deadlines as D
 from supervise.adapters.orm import history as H
-from tests.conftest import BACKENDS, NOW, PG_URL
+from tests.conftest import BACKENDS, NOW, PG_URL, TEST_ENV
 
 N = 12
 
@@ -63,7 +63,7 @@ def own_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Pat
 
 def test_uniform_layout_lays_out_every_case_alike_and_supervise_advances_it(own_url: str) -> None:
     dataset.build(own_url, N, only="matching")
-    office = supervise.open(own_url, actor="zhang", now=NOW, environ={})
+    office = supervise.open(own_url, actor="zhang", now=NOW, environ=TEST_ENV)
     assert [v.id for v in office.cases(state=STATE)] == list(range(1, N + 1))
     engine = office.runtime.database.engine()
     with engine.connect() as conn:

@@ -22,7 +22,7 @@ import pytest
 import supervise
 from supervise.states import CaseState
 from supervise.story import drive_to
-from tests.conftest import NOW, new_org, new_person
+from tests.conftest import NOW, TEST_ENV, new_org, new_person
 
 HEAVY = ("weasyprint", "apscheduler", "alembic", "jinja2", "yaml")
 
@@ -109,7 +109,7 @@ def small_db(sqlite_url: str, tmp_path: Path) -> Iterator[str]:
     run once, so the agenda lists a deadline and the outbox holds messages."""
     config = tmp_path / "office.yaml"
     config.write_text(f"mail:\n  file:\n    dir: {tmp_path / 'sent'}\n", encoding="utf-8")
-    office = supervise.open(sqlite_url, config=config, actor="zhang", now=NOW, environ={})
+    office = supervise.open(sqlite_url, config=config, actor="zhang", now=NOW, environ=TEST_ENV)
     try:
         org, person = new_org(office), new_person(office)
         assert office.appoint(org=org, person=person, role="秘书长").id == 1
@@ -127,6 +127,7 @@ def run_importtime(args: list[str], cwd: Path) -> list[Imported]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SUPERVISE_")}
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     env["SUPERVISE_USER"] = "zhang"  # a user of the office (small_db adds zhang)
+    env.update(TEST_ENV)  # the key that opens the ID numbers
     done = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "supervise", *args],
         capture_output=True,

@@ -240,11 +240,10 @@ def test_ban_end_lifts_the_ban_as_scheduler(
     assert last.at.isoformat() == "2026-11-30T16:00:00+00:00"  # 24:00 of its last day
     later = mail_office(now="2026-12-01T00:10:00+08:00")
     with later.runtime.uow() as uow:
-        from sqlalchemy import select
+        from supervise import model
 
-        from supervise.adapters.orm import persons
-
-        number = uow.session.scalar(select(persons.c.id_number).where(persons.c.id == person.id))
+        stored = uow.session.get(model.Person, person.id)  # opened as it is loaded
+        number = None if stored is None else stored.id_number
     assert number is not None
     assert later.check_bans(number) == []
     assert [b.status for b in later.bans() if b.case == case_id] == ["ended"]

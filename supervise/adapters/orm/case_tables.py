@@ -60,12 +60,24 @@ persons = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("name", String(100), nullable=False, index=True),
-    Column("id_number", String(18), nullable=False, unique=True),
+    # Revision 0009: the ID number sealed (AES-GCM) and its keyed hash (HMAC-SHA-256), the
+    # one lookup key; model.Person.id_number is the clear number, in memory only
+    # (adapters/personal_data.py seals and opens it).
+    Column("id_number_enc", Text, nullable=False),
+    Column("id_number_hmac", String(64), nullable=False, unique=True),
     Column("email", String(254)),
     Column("created_at", UtcDateTime, nullable=False),
     Column("version", Integer, nullable=False),
     # 住址 (行政处罚法 Art. 59(一)); added in revision 0004.
     Column("address", String(200)),
+)
+
+# The fingerprints of the keys the sealed ID numbers are under (revision 0009): a key ring
+# lacking one is refused before a lookup could wrongly find nobody.
+data_keys = Table(
+    "data_keys",
+    metadata,
+    Column("fingerprint", String(16), primary_key=True),
 )
 
 edits = Table(

@@ -9,6 +9,7 @@ from typing import Any
 from supervise.db import KNOWN_REVISIONS, OUR_TABLES, SCHEMA_HEAD
 from supervise.errors import DatabaseProblem, NotAllowed, SuperviseError
 from supervise.runtime import Runtime
+from supervise.services.admin.keys import key_check
 from supervise.services.admin.users import directory_check, first_admin
 from supervise.views import Check, InitResult
 
@@ -97,6 +98,7 @@ def doctor(rt: Runtime, actor: str, authorize: Callable[[], Any] | None = None) 
     else:
         checks.append(Check("calendar", True, "official schedules cover the next 12 months"))
     checks.append(Check("mail", *rt.transport().check()))
+    checks.append(Check("key", *key_check(rt)))
     checks.append(Check("office", *office_check(rt)))
     checks.append(Check("users", *directory_check(rt)))
     checks.append(Check("fonts", *fonts_check(rt)))

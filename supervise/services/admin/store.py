@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, update
 
 from supervise import model
 from supervise.adapters.database import UnitOfWork
 from supervise.adapters.orm import audit as audit_table
 from supervise.adapters.orm import cases as cases_table
 from supervise.adapters.orm import deadlines as deadlines_table
+from supervise.adapters.orm import persons as persons_table
 from supervise.adapters.orm import users as users_table
 from supervise.errors import NotFound
 from supervise.states import NON_FINAL_STATES
@@ -100,3 +101,39 @@ def deadlines_to_recompute(uow: UnitOfWork, changed_year: int | None) -> list[mo
     return list(
         uow.session.scalars(select(model.Deadline).where(which, d.status == "open").order_by(d.id))
     )
+
+
+# -- sealed ID numbers (services/admin/keys.py) ---------------------------------------------
+
+
+def seals_after(uow: UnitOfWork, last: int, batch: int) -> list[tuple[int, str, str]]:
+    """(id, sealed number, keyed hash) of the next ``batch`` persons after id ``last``."""
+    p = persons_table.c
+    rows = uow.session.execute(
+        select(p.id, p.id_number_enc, p.id_number_hmac)
+        .where(p.id > last)
+        .order_by(p.id)
+        .limit(batch)
+    )
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def reseal(uow: UnitOfWork, person_id: int, old: str, sealed: str, index: str) -> None:
+    """Replace one person's sealed number and hash, if the row still holds ``old`` (a row
+    another rotation moved meanwhile stays as it is)."""
+    p = persons_table.c
+    uow.session.execute(
+        update(persons_table)
+        .where(p.id == person_id, p.id_number_enc == old)
+        .values(id_number_enc=sealed, id_number_hmac=index)
+    )
+
+
+def all_seals(uow: UnitOfWork) -> list[str]:
+    return list(uow.session.execute(select(persons_table.c.id_number_enc)).scalars())
+
+
+def one_seal(uow: UnitOfWork) -> tuple[str, str] | None:
+    p = persons_table.c
+    row = uow.session.execute(select(p.id_number_enc, p.id_number_hmac).limit(1)).first()
+    return None if row is None else (row[0], row[1])

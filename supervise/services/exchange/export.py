@@ -52,8 +52,8 @@ def _cases(rt: Runtime) -> Iterator[tuple[Any, ...]]:
             state = row.state.value
             yield (
                 row.id, row.organization_id, row.org_name, row.credit_code, row.district,
-                row.person_id, row.person_name, mask_id_number(row.id_number), row.role,
-                state, state_zh(state), row.supervisor, _when(row.created_at, rt),
+                row.person_id, row.person_name, mask_id_number(store.id_number_of(uow, row)),
+                row.role, state, state_zh(state), row.supervisor, _when(row.created_at, rt),
                 _when(row.last_event_at, rt),
             )  # fmt: skip
 

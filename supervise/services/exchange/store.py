@@ -10,6 +10,7 @@ from sqlalchemy import Row, Select, select
 
 from supervise.adapters.database import UnitOfWork
 from supervise.adapters.orm import cases, organizations, persons
+from supervise.adapters.personal_data import lookup_indexes, open_number, seal_for_insert
 
 
 def stream(uow: UnitOfWork, query: Select[Any], batch: int) -> Iterator[Row[Any]]:
@@ -33,7 +34,8 @@ def cases_query() -> Select[Any]:
             organizations.c.district,
             cases.c.person_id,
             persons.c.name.label("person_name"),
-            persons.c.id_number,
+            persons.c.id_number_enc,
+            persons.c.id_number_hmac,
             cases.c.role,
             cases.c.state,
             cases.c.supervisor,
@@ -49,11 +51,25 @@ def cases_query() -> Select[Any]:
 _TABLES = {"orgs": (organizations, "credit_code"), "persons": (persons, "id_number")}
 
 
+def id_number_of(uow: UnitOfWork, row: Row[Any]) -> str:
+    """The clear number of a row holding ``id_number_enc`` and ``id_number_hmac``."""
+    return open_number(uow.session, row.id_number_enc, row.id_number_hmac)
+
+
 def stored_by_key(uow: UnitOfWork, kind: str, keys: list[str]) -> dict[str, dict[str, Any]]:
-    """The stored rows whose key is among ``keys`` (one query per call), by key."""
+    """The stored rows whose key is among ``keys`` (one query per call), by key; persons
+    are found by the keyed hashes of their numbers (one index probe each)."""
     table, key = _TABLES[kind]
     if not keys:
         return {}
+    if kind == "persons":
+        by_index = {i: k for k in keys for i in lookup_indexes(uow.session, k)}
+        query = select(table).where(table.c.id_number_hmac.in_(list(by_index)))
+        found = {}
+        for row in uow.session.execute(query):
+            number = by_index[row.id_number_hmac]
+            found[number] = {**dict(row._mapping), "id_number": number}
+        return found
     rows = uow.session.execute(select(table).where(table.c[key].in_(keys)))
     return {row._mapping[key]: dict(row._mapping) for row in rows}
 
@@ -71,5 +87,13 @@ def insert_rows(uow: UnitOfWork, kind: str, rows: list[dict[str, Any]], now: dat
             for r in rows
         ]  # fmt: skip
     else:
-        rows = [{"email": None, **r, **extra} for r in rows]
+        rows = [_sealed({"email": None, **r, **extra}, uow) for r in rows]
     uow.session.execute(table.insert(), rows)
+
+
+def _sealed(row: dict[str, Any], uow: UnitOfWork) -> dict[str, Any]:
+    clean = dict(row)
+    clean["id_number_enc"], clean["id_number_hmac"] = seal_for_insert(
+        uow.session, clean.pop("id_number")
+    )
+    return clean

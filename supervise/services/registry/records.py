@@ -316,6 +316,18 @@ def show_person(rt: Runtime, actor: str, person_id: int) -> PersonView:
         return PersonView(**{**view.__dict__, "history": _edits(rt, uow, "person", person_id)})
 
 
+def reveal_id_number(rt: Runtime, actor: str, person_id: int) -> str:
+    """The person's full ID number; the reveal is audited in the same transaction, so no
+    number is shown without its audit row."""
+    from supervise.services.admin.access import add_entry
+
+    with rt.uow() as uow:
+        person = store.get_person(uow, person_id)
+        add_entry(uow, rt, actor, "person.reveal", "done", None, data={"person": person_id})
+        uow.commit()
+        return person.id_number
+
+
 def list_persons(rt: Runtime, actor: str, limit: int = 1000) -> list[PersonView]:
     with rt.uow() as uow:
         return [PersonView.of(p) for p in store.list_persons(uow, limit)]

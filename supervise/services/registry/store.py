@@ -19,6 +19,7 @@ from supervise.adapters.orm import org_history as org_history_table
 from supervise.adapters.orm import org_townships as org_townships_table
 from supervise.adapters.orm import organizations as orgs_table
 from supervise.adapters.orm import persons as persons_table
+from supervise.adapters.personal_data import lookup_indexes
 from supervise.clock import wall_clock
 from supervise.errors import NotFound
 from supervise.states import NON_FINAL_STATES, OrgState
@@ -68,7 +69,12 @@ def org_by_credit_code(uow: UnitOfWork, code: str) -> model.Organization | None:
 
 
 def person_by_id_number(uow: UnitOfWork, number: str) -> model.Person | None:
-    return uow.session.scalar(select(model.Person).where(persons_table.c.id_number == number))
+    """The person with this (normalized) number: one probe of the keyed-hash index, asking
+    for the hash under each key of the ring (two while a rotation runs)."""
+    indexes = lookup_indexes(uow.session, number)
+    return uow.session.scalar(
+        select(model.Person).where(persons_table.c.id_number_hmac.in_(indexes))
+    )
 
 
 def list_orgs(

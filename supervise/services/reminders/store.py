@@ -25,6 +25,7 @@ from supervise.adapters.orm import deadlines as deadlines_table
 from supervise.adapters.orm import organizations as orgs_table
 from supervise.adapters.orm import outbox as outbox_table
 from supervise.adapters.orm import persons as persons_table
+from supervise.adapters.personal_data import open_number
 from supervise.reminder_plan import DeadlineRow, Directory
 from supervise.states import CaseState
 from supervise.validation import mask_id_number
@@ -61,7 +62,8 @@ def deadline_rows_query() -> Select[Any]:
             o.charity.label("org_charity"),
             p.id.label("person_id"),
             p.name.label("person_name"),
-            p.id_number,
+            p.id_number_enc,
+            p.id_number_hmac,
             p.email.label("person_email"),
         )  # fmt: skip
         .select_from(
@@ -78,7 +80,8 @@ def deadline_rows(uow: UnitOfWork, query: Select[Any]) -> list[DeadlineRow]:
     out: list[DeadlineRow] = []
     for r in uow.session.execute(query):
         values = r._asdict()
-        values["person_masked"] = mask_id_number(values.pop("id_number"))
+        number = open_number(uow.session, values.pop("id_number_enc"), values.pop("id_number_hmac"))
+        values["person_masked"] = mask_id_number(number)
         out.append(DeadlineRow(**values))
     return out
 
