@@ -13,7 +13,7 @@ import supervise
 from supervise.cli import cli
 from supervise.office import Office
 from supervise.states import CaseState
-from tests.conftest import NOW, get_case, new_org, new_person
+from tests.conftest import NOW, TEST_ENV, get_case, new_org, new_person
 from tests.integration.helpers import advance, case_in
 from tests.integration.test_review import html_text, notice_of
 
@@ -35,7 +35,7 @@ def test_the_basis_is_forgotten_where_no_penalty_stands(office: Office) -> None:
 
 
 def test_cascade_notices_are_listed_with_their_case(db_url: str, tmp_path: Path) -> None:
-    with supervise.open(db_url, actor="zhang", now=NOW, environ={}) as office:
+    with supervise.open(db_url, actor="zhang", now=NOW, environ=TEST_ENV) as office:
         person = new_person(office)
         banned = office.appoint(
             org=new_org(office, kind="foundation", charity=True), person=person, role="理事长"
