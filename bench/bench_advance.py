@@ -3,8 +3,8 @@
 Events that can repeat forever, on a fixed (monotonic) clock:
 
 - ``record_statement`` on a ``warning_proposed`` case (no notice): a self-loop; reads the
-  case, its organization, person and open deadlines, updates the case (version-checked)
-  and inserts one history row.
+  case with its organization, person, running deadlines and the acting user in one
+  statement, updates the case (version-checked) and inserts one history row.
 - ``cancel_interview`` on an ``interview_scheduled`` case (no notice): also closes the
   interview's deadlines and looks for deadlines to reopen.
 - ``schedule_interview`` on an ``appointed`` case: creates an interview notice (a number,
@@ -13,8 +13,8 @@ Events that can repeat forever, on a fixed (monotonic) clock:
 
 Contenders, each on its own cases of the same database, in interleaved rounds:
 ``service`` (``office.advance``, the library API), ``core`` (one SQLAlchemy Core
-transaction with the same reads and writes, including reading back the history the
-service returns) and ``raw`` (the same SQL through ``sqlite3`` or ``psycopg``: the floor).
+transaction with the same reads and writes) and ``raw`` (the same SQL through ``sqlite3``
+or ``psycopg``: the floor).
 
     python bench/bench_advance.py [--quick]
 """
@@ -34,7 +34,7 @@ from typing import Any
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, and_, bindparam, insert, select, update
 
 from bench import dataset
 from bench.base import NOW, psycopg_conninfo, sqlite_file
@@ -55,6 +55,7 @@ from supervise.adapters.orm import deadlines as D
 from supervise.adapters.orm import history as H
 from supervise.adapters.orm import organizations as O
 from supervise.adapters.orm import persons as P
+from supervise.adapters.orm import users as U
 from supervise.chain import GENESIS
 from supervise.notices.types import NOTICE_TYPES
 from supervise.office import Office
@@ -73,6 +74,17 @@ WHEN_SQLITE = WHEN_NAIVE.isoformat(sep=" ", timespec="microseconds")
 SCHEDULED = "interview_scheduled"
 # The floors write the hash columns (NOT NULL) without computing a chain.
 UNCHAINED = {"prev_hash": GENESIS, "hash": GENESIS}
+RUNNING = ("open", "waiting")
+#: The one read an advance needs (what ``services/cases/store.load_case_to_advance`` sends).
+JOINED_READ = (
+    select(C, O, P, D, U.c.id, U.c.role, U.c.districts, U.c.disabled)
+    .join(O, O.c.id == C.c.organization_id)
+    .join(P, P.c.id == C.c.person_id)
+    .outerjoin(D, and_(D.c.case_id == C.c.id, D.c.status.in_(RUNNING)))
+    .outerjoin(U, U.c.name == "bench")
+    .where(C.c.id == bindparam("id"))
+    .order_by(D.c.due, D.c.id)
+)
 NOTICES = getattr(orm, "notices", None)  # the notices tables (issue 3), when present
 NUMBERS = getattr(orm, "number_sequences", None)
 
@@ -156,18 +168,17 @@ def core_op(
     notice: NoticeBaseline | None = None,
     read_history: bool = True,
 ) -> None:
-    """One transaction doing what ``advance`` must do for ``ev``, and no more.
+    """One transaction doing what ``advance`` must do for ``ev``, and no more: one read of
+    the case with its organization, person, running deadlines and the acting user (the
+    permission check), the version-checked UPDATE, the history INSERT, deadline writes.
 
     ``read_history``: read the case's history back, as the service does when the result it
     returns carries the history.
     """
     with engine.begin() as conn:
-        case = conn.execute(select(C).where(C.c.id == case_id)).one()
-        conn.execute(select(O).where(O.c.id == case.organization_id)).one()
-        conn.execute(select(P).where(P.c.id == case.person_id)).one()
-        open_now = conn.execute(
-            select(D).where(D.c.case_id == case_id, D.c.status == "open").order_by(D.c.due, D.c.id)
-        ).all()
+        rows = conn.execute(JOINED_READ, {"id": case_id}).all()
+        case = rows[0]
+        open_now = [r._mapping for r in rows if r._mapping[D.c.id] is not None]
         seq = case.seq + 1
         values: dict[str, Any] = {
             "seq": seq,
@@ -215,9 +226,9 @@ def core_op(
             )  # fmt: skip
         elif ev == "cancel_interview":
             for d in open_now:
-                if SCHEDULED in d.owner.split(","):
+                if SCHEDULED in d[D.c.owner].split(","):
                     conn.execute(
-                        update(D).where(D.c.id == d.id).values(status="closed", closed_seq=seq)
+                        update(D).where(D.c.id == d[D.c.id]).values(status="closed", closed_seq=seq)
                     )
             left_at = conn.execute(
                 select(H.c.seq)
@@ -236,11 +247,17 @@ def core_op(
 
 # --- raw DB-API ----------------------------------------------------------------------------
 
+
+def _columns(alias: str, table: Any) -> str:
+    return ", ".join(f'{alias}."{c.name}"' for c in table.c)
+
+
 RAW_SQL = {
-    "case": "SELECT * FROM cases WHERE id = :id",
-    "org": "SELECT * FROM organizations WHERE id = :id",
-    "person": "SELECT * FROM persons WHERE id = :id",
-    "open": "SELECT * FROM deadlines WHERE case_id = :id AND status = 'open' ORDER BY due, id",
+    "joined": f"SELECT {_columns('c', C)}, {_columns('o', O)}, {_columns('p', P)}, "
+    f"{_columns('d', D)}, u.role, u.districts, u.disabled FROM cases c "
+    "JOIN organizations o ON o.id = c.organization_id JOIN persons p ON p.id = c.person_id "
+    "LEFT JOIN deadlines d ON d.case_id = c.id AND d.status IN ('open', 'waiting') "
+    "LEFT JOIN users u ON u.name = 'bench' WHERE c.id = :id ORDER BY d.due, d.id",
     "update": "UPDATE cases SET seq = :seq, last_event_at = :at, version = :version, "
     "state = :state, stack = :stack WHERE id = :id AND version = :old",
     "history": "INSERT INTO history (case_id, seq, event, from_state, to_state, at, "
@@ -264,16 +281,16 @@ def raw_op(
 ) -> None:
     """The same statements through the bare driver; ``con`` is sqlite3 or psycopg."""
     cur = con.cursor()
-    cur.execute(sql["case"], {"id": case_id})
-    cols = [c[0] for c in cur.description]
-    case = dict(zip(cols, cur.fetchone(), strict=True))
-    cur.execute(sql["org"], {"id": case["organization_id"]})
-    cur.fetchone()
-    cur.execute(sql["person"], {"id": case["person_id"]})
-    cur.fetchone()
-    cur.execute(sql["open"], {"id": case_id})
-    dcols = [c[0] for c in cur.description]
-    open_now = [dict(zip(dcols, r, strict=True)) for r in cur.fetchall()]
+    cur.execute(sql["joined"], {"id": case_id})
+    rows = cur.fetchall()
+    case = dict(zip([c.name for c in C.c], rows[0], strict=False))
+    first = len(C.c) + len(O.c) + len(P.c)
+    dcols = [c.name for c in D.c]
+    open_now = [
+        dict(zip(dcols, r[first : first + len(dcols)], strict=True))
+        for r in rows
+        if r[first] is not None
+    ]
     seq = case["seq"] + 1
     at: Any = WHEN_NAIVE if pg else WHEN_SQLITE
     recorded = datetime.now(UTC).replace(tzinfo=None)

@@ -38,6 +38,7 @@ from bench.peers_base import (
     recorded_at,
 )
 from supervise.adapters.database import SQLITE_BUSY_MS
+from supervise.chain import GENESIS
 
 APP = "peers_django"
 
@@ -122,6 +123,10 @@ def models() -> tuple[Any, Any]:
         reason = m.TextField(null=True)
         basis = m.CharField(max_length=50, null=True)
         data = m.JSONField()
+        # supervise's history carries a hash chain (issue 11); the peers store the same
+        # columns, without computing a chain.
+        prev_hash = m.CharField(max_length=64)
+        hash = m.CharField(max_length=64)
 
         class Meta:
             app_label = APP
@@ -171,7 +176,7 @@ class DjangoFsm:
                 self.history_model(
                     case_id=i, seq=seq, event=ev, from_state=before, to_state=after,
                     at=EVENT_AT, recorded_at=EVENT_AT, by=ACTOR, reason=None,
-                    basis=None, data={},
+                    basis=None, data={}, prev_hash=GENESIS, hash=GENESIS,
                 )
                 for i in range(1, n + 1)
                 for seq, (ev, before, after) in enumerate(EARLIER, start=1)
@@ -190,7 +195,7 @@ class DjangoFsm:
             self.history_model.objects.create(
                 case=case, seq=case.seq, event=EVENT, from_state=before, to_state=case.state,
                 at=NOW, recorded_at=recorded_at(), by=ACTOR, reason=REASON, basis=None,
-                data={},
+                data={}, prev_hash=GENESIS, hash=GENESIS,
             )  # fmt: skip
 
     def statements(self, case_id: int) -> list[str]:

@@ -52,6 +52,7 @@ from bench.peers_base import (
 from supervise.adapters.database import make_engine
 from supervise.adapters.orm import UtcDateTime
 from supervise.adapters.orm import history as supervise_history
+from supervise.chain import GENESIS
 
 BPMN = Path(__file__).resolve().parent / "ladder.bpmn"
 
@@ -168,7 +169,8 @@ class Spiff:
                 [
                     {"case_id": i, "seq": seq, "event": ev, "from_state": before,
                      "to_state": after, "at": EVENT_AT, "recorded_at": EVENT_AT, "by": ACTOR,
-                     "reason": None, "basis": None, "data": {}}
+                     "reason": None, "basis": None, "data": {}, "prev_hash": GENESIS,
+                     "hash": GENESIS}
                     for i in range(1, n + 1)
                     for seq, (ev, before, after) in enumerate(EARLIER, start=1)
                 ],
@@ -196,7 +198,7 @@ class Spiff:
                 insert(history).values(
                     case_id=case_id, seq=seq, event=EVENT, from_state=before, to_state=after,
                     at=NOW, recorded_at=recorded_at(), by=ACTOR, reason=REASON, basis=None,
-                    data={},
+                    data={}, prev_hash=GENESIS, hash=GENESIS,
                 )
             )  # fmt: skip
 

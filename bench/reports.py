@@ -3,11 +3,11 @@
 - ``import orgs`` of 10,000 organizations (a CSV file: read, every row checked, looked up,
   inserted) against a plain SQLAlchemy Core bulk insert of the same rows, each into an
   empty table, in the same rounds (goal: at most 3x), on SQLite and PostgreSQL;
-- ``report cases`` on 1,000,000 cases against 10,000 (goal: at most 1.5x), on SQLite and
-  PostgreSQL. Both databases hold the same year of activity (the first 10,000 cases, with
-  500 warnings decided) and the same 2,000 organizations in 38 districts; the big one adds
-  990,000 cases whose steps lie three years back — a register grows by archive, not by the
-  work of one year;
+- ``report cases`` and ``report coverage`` on 1,000,000 cases against 10,000 (goal: at
+  most 1.5x), on SQLite and PostgreSQL. Both databases hold the same year of activity (the
+  first 10,000 cases, with 500 warnings decided) and the same 2,000 organizations in 38
+  districts; the big one adds 990,000 cases whose steps lie three years back — a register
+  grows by archive, not by the work of one year;
 - ``export cases --csv`` of 1,000,000 cases as a real subprocess: its peak RSS (goal:
   under 200 MB).
 
@@ -168,6 +168,17 @@ def report_cases(url: str, n: int) -> Callable[[], float]:
     return lambda: per_op(once, 5)
 
 
+def report_coverage(url: str) -> Callable[[], float]:
+    office = make_office(url)
+    office.coverage_report()  # warm up
+
+    def once(_: int) -> None:
+        report = office.coverage_report()
+        assert len(report.districts) == len(DISTRICTS), report.as_json()
+
+    return lambda: per_op(once, 5)
+
+
 def reports(s: Scratch, small: int, big: int, rounds: int) -> list[Row]:
     out: list[Row] = []
     for backend in ("sqlite", "pg"):
@@ -191,6 +202,17 @@ def reports(s: Scratch, small: int, big: int, rounds: int) -> list[Row]:
                 "9", f"`report cases`, {big:,} cases, {label}", "s", samples["big"],
                 f"{small:,} cases", samples["small"], limit=1.5,
                 note=f"build {built['small']:.0f} s / {built['big']:.0f} s",
+            )
+        )  # fmt: skip
+        coverage = interleaved(
+            {size: report_coverage(url) for size, url in urls.items() if url is not None},
+            rounds,
+        )
+        out.append(
+            compare(
+                "9", f"`report coverage`, {big:,} cases, {label}", "s", coverage["big"],
+                f"{small:,} cases", coverage["small"], limit=1.5,
+                note="reads organizations, links and areas, never a case",
             )
         )  # fmt: skip
         if backend == "sqlite" and urls["big"] is not None:

@@ -102,11 +102,7 @@ def clean_params(event: str, params: Params, dates: DateRange, today: date) -> P
             # Provisional until the decision is served: N years from today end the day before
             # the same date N years on; service moves the term to start on its day.
             until = add_years(today, years) - timedelta(days=1)
-    elif event == "impose_ban" and not params.lifelong:
-        raise InvalidInput(
-            "impose_ban needs --years N (the term, at most the one proposed; it runs from the "
-            "day the decision is served) or --lifelong"
-        )
+
     return dataclasses.replace(
         params,
         date=day,

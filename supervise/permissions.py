@@ -150,8 +150,10 @@ PERMISSIONS: dict[str, Permission] = {
         "investigators and directors keep the organizations' programme records; restore and "
         "exit (closing an exit review) are for directors, checked by the lifecycle service",
     ),
-    "report.cases": Permission(
-        "report.cases", _EVERYONE, "reading figures is open to every role, within their districts"
+    **_rows(
+        ("report.cases", "report.coverage", "report.contracts"),
+        _EVERYONE,
+        "reading figures is open to every role, within their districts",
     ),
     "export": Permission(
         "export",
@@ -249,6 +251,22 @@ class Actor(str):
         self = super().__new__(cls, name)
         self.role = role
         self.districts = tuple(districts)
+        return self
+
+
+class Claim(str):
+    """Who says they are acting, not yet checked: the name and the action they ask for.
+
+    A service given a claim checks it against the user directory in the same statement that
+    reads what it works on (an advance reads the acting user with the case), and from then
+    on acts as the :class:`Actor` the check returns.
+    """
+
+    action: str
+
+    def __new__(cls, name: str, action: str) -> Claim:
+        self = super().__new__(cls, name)
+        self.action = action
         return self
 
 

@@ -38,6 +38,8 @@ tr.short td{background:#ffebee}
 svg{max-width:100%;height:auto;display:block}
 svg text{font-family:inherit;font-size:12px;fill:#1a1a1a}
 .note{color:#555;font-size:13px}
+ul.uncovered{padding-left:18px;margin:4px 0}
+ul.uncovered li.short{background:#ffebee;margin:2px 0;padding:2px 4px}
 @media print{@page{size:A4;margin:15mm}body{padding:0;font-size:11pt}
 .wrap{overflow:visible}h2{break-after:avoid}table,svg,.cards{break-inside:avoid}}
 """

@@ -4,8 +4,9 @@ their states and events.
 Domain layer: imports ``transitions`` (the state-machine library) and nothing from the
 database, CLI or mail layers.
 
-One ``transitions.Machine`` is built here, at import, and shared by every case
-(``CASE_MACHINE``). Cases are never added to it as models: :func:`fire` calls the shared
+One ``transitions.Machine`` is built here, on the first event fired, and shared by every
+case (``CASE_MACHINE``; built lazily so that reading commands, which need only the tables,
+never import ``transitions``). Cases are never added to it as models: :func:`fire` calls the shared
 machine's event with the case as argument, so loading a case costs nothing and the machine
 keeps no reference to it. ``case next``, validation, ``supervise graph`` and the display
 names all read the tables below.
@@ -19,13 +20,15 @@ to each event, refusals as ``NotAllowed``.
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Protocol, cast
-
-from transitions import EventData, Machine, MachineError
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from supervise.errors import NotAllowed
+
+if TYPE_CHECKING:
+    from transitions import EventData, Machine
 
 
 class CaseState(enum.Enum):
@@ -222,16 +225,34 @@ TRANSITIONS: list[dict[str, Any]] = [
     _t("ban_cascade", _BAN_PROPOSABLE, S.REPLACEMENT_ORDERED),
 ]
 
-# The one machine. model=None: cases are passed to each event, never registered.
-CASE_MACHINE = Machine(
-    model=None,
-    states=CaseState,
-    transitions=TRANSITIONS,
-    initial=None,
-    auto_transitions=False,
-    send_event=True,
-    model_attribute="state",
-)
+
+@functools.cache
+def _machine(which: str) -> Machine:
+    """The one machine of each definition, built on first use. model=None: cases and
+    organizations are passed to each event, never registered."""
+    from transitions import Machine
+
+    states, table, attribute = (
+        (OrgState, ORG_TRANSITIONS, "status")
+        if which == "org"
+        else (CaseState, TRANSITIONS, "state")
+    )
+    return Machine(
+        model=None,
+        states=states,
+        transitions=table,
+        initial=None,
+        auto_transitions=False,
+        send_event=True,
+        model_attribute=attribute,
+    )
+
+
+def __getattr__(name: str) -> Machine:
+    # ``CASE_MACHINE`` and ``ORG_MACHINE`` read as module constants, built on first use.
+    if name in ("CASE_MACHINE", "ORG_MACHINE"):
+        return _machine("case" if name == "CASE_MACHINE" else "org")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def triggers_from(state: CaseState) -> list[str]:
@@ -255,8 +276,10 @@ def fire(case: StatefulCase, trigger: str) -> tuple[CaseState, CaseState]:
         NotAllowed: the event is unknown, or not defined from the case's state; the
             message lists the events that are.
     """
+    from transitions import MachineError
+
     before = case.state
-    event = CASE_MACHINE.events.get(trigger)
+    event = _machine("case").events.get(trigger)
     if event is None or trigger not in triggers_from(before):
         allowed = ", ".join(user_triggers_from(before)) or "none (final state)"
         what = "unknown event" if trigger not in EVENTS else "event"
@@ -333,17 +356,6 @@ ORG_TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "exit", "source": [OS.INCUBATING, OS.UNDER_REVIEW], "dest": OS.EXITED},
 ]
 
-# The second machine, shared by every organization the same way (model=None).
-ORG_MACHINE = Machine(
-    model=None,
-    states=OrgState,
-    transitions=ORG_TRANSITIONS,
-    initial=None,
-    auto_transitions=False,
-    send_event=True,
-    model_attribute="status",
-)
-
 
 class StatefulOrg(Protocol):
     status: OrgState
@@ -360,8 +372,10 @@ def fire_org(org: StatefulOrg, trigger: str) -> tuple[OrgState, OrgState]:
     Raises:
         NotAllowed: the event is unknown, or not defined from the organization's state.
     """
+    from transitions import MachineError
+
     before = org.status
-    event = ORG_MACHINE.events.get(trigger)
+    event = _machine("org").events.get(trigger)
     if event is None or trigger not in org_triggers_from(before):
         allowed = ", ".join(org_triggers_from(before)) or "none (final state)"
         what = "unknown event" if trigger not in ORG_EVENTS else "event"

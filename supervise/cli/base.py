@@ -142,8 +142,10 @@ COMMAND_HELP: dict[str, str] = {
     "keys": "The key that seals ID numbers at rest: rotate it (see the README, Security model).",
     "remind": "Reminders, escalations and digests by e-mail (the outbox).",
     "report": "The bureau's reports (统计报告): tables, --json, or --html FILE.",
-    "export": "Write every organization or case as CSV or JSON, streamed (flat memory).",
-    "import": "Import organizations or persons from a CSV file (UTF-8 or GB18030).",
+    "export": "Write every organization, case, service contract or evaluation as CSV or JSON, "
+    "streamed (flat memory).",
+    "import": "Import organizations, persons or service contracts from a CSV file (UTF-8 or "
+    "GB18030).",
     "agenda": "What falls due, per supervisor: deadlines within --days, and everything overdue.",
     "scheduler": "Run the reminder work forever in the foreground; log to stderr; stop with "
     "SIGTERM or Ctrl-C. Several may run against one PostgreSQL database.",

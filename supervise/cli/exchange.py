@@ -18,8 +18,8 @@ from supervise.cli.base import FilePath, cli, echo, emit_json, json_option, json
 from supervise.errors import InvalidInput
 from supervise.office import Office
 
-EXPORT_KINDS = ("orgs", "cases")
-IMPORT_KINDS = ("orgs", "persons")
+EXPORT_KINDS = ("orgs", "cases", "contracts", "evaluations")
+IMPORT_KINDS = ("orgs", "persons", "contracts")
 
 
 def _special(path: Path) -> bool:
@@ -84,9 +84,11 @@ def _value(value: Any) -> Any:
 )
 @click.pass_obj
 def export(office: Office, kind: str, as_csv: bool, as_json: bool, output: Path | None) -> None:
-    """Write every organization or case as CSV or JSON, streamed (flat memory).
+    """Write every organization, case, service contract or evaluation as CSV or JSON,
+    streamed (flat memory).
 
-    ID numbers are exported masked. A CSV of organizations can be imported again.
+    ID numbers are exported masked. A CSV of organizations or contracts can be imported
+    again.
 
     \b
     Example:
@@ -169,7 +171,8 @@ def import_(
     skip_bad: bool,
     as_json: bool,
 ) -> None:
-    """Import organizations or persons from a CSV file (UTF-8 or GB18030).
+    """Import organizations, persons or service contracts from a CSV file (UTF-8 or
+    GB18030).
 
     Every row is checked first; one bad row and nothing is written (every bad row is
     listed with its line and reason) unless --skip-bad. Importing the same file again
@@ -179,6 +182,7 @@ def import_(
     Example:
         supervise import orgs 社会组织名录.csv
         supervise import persons 负责人.csv --encoding gb18030 --skip-bad
+        supervise import contracts 购买服务合同.csv
     """
     bars = _Bars()
     try:

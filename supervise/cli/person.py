@@ -83,9 +83,7 @@ def person_find(office: Office, name: str | None, id_number: str | None, as_json
 
 @person.command("show")
 @click.argument("person_id", metavar="ID", type=int)
-@click.option(
-    "--reveal", is_flag=True, help="Also print the full ID number (directors; audited)."
-)
+@click.option("--reveal", is_flag=True, help="Also print the full ID number (directors; audited).")
 @json_option
 @pass_office
 def person_show(office: Office, person_id: int, reveal: bool, as_json: bool) -> None:

@@ -22,6 +22,7 @@ from supervise.evaluation import check_settings
 from supervise.law import DEADLINE_KINDS, ORG_KINDS, PENALTIES, Period, Periods
 from supervise.notices.numbering import validate_pattern
 from supervise.notices.types import NOTICE_TYPES
+from supervise.report_coverage import check_report_settings
 
 
 def _check(settings: Settings) -> None:
@@ -81,6 +82,7 @@ def _check(settings: Settings) -> None:
     _check_dates(settings.dates)
     _check_areas(settings.areas, settings.organizations)
     check_settings(settings.evaluation)
+    check_report_settings(settings.reports)
 
 
 def _check_areas(areas: AreaSettings, orgs: OrganizationSettings) -> None:

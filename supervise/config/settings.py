@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from supervise.evaluation import EvaluationSettings
 from supervise.inputs import DateRange
 from supervise.law import Basis, Periods
+from supervise.report_coverage import ReportSettings
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
@@ -183,6 +184,7 @@ class Settings:
     areas: AreaSettings = field(default_factory=AreaSettings)
     organizations: OrganizationSettings = field(default_factory=OrganizationSettings)
     evaluation: EvaluationSettings = field(default_factory=EvaluationSettings)
+    reports: ReportSettings = field(default_factory=ReportSettings)
     personal_data: PersonalDataSettings = field(default_factory=PersonalDataSettings)
     source: tuple[str, ...] = field(default=(), metadata={"internal": True})
 

@@ -8,20 +8,19 @@ from typing import TYPE_CHECKING, Any
 
 from supervise.errors import DatabaseProblem
 from supervise.inputs import optional_id
+from supervise.office.base import OfficeBase
 
 if TYPE_CHECKING:
-    pass
-from supervise.office.base import OfficeBase
-from supervise.views import (
-    AuditReport,
-    BackupView,
-    Check,
-    InitResult,
-    Recomputed,
-    RotationReport,
-    UserView,
-    YearView,
-)
+    from supervise.views import (
+        AuditReport,
+        BackupView,
+        Check,
+        InitResult,
+        Recomputed,
+        RotationReport,
+        UserView,
+        YearView,
+    )
 
 
 class AdminDesk(OfficeBase):

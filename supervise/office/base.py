@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any, Self
 
 from supervise.errors import InvalidInput
 from supervise.inputs import ACTOR, text
 from supervise.permissions import Actor
 from supervise.runtime import Runtime
-
-if TYPE_CHECKING:
-    pass
 
 
 class OfficeBase:

@@ -9,16 +9,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from supervise.inputs import optional_id, record_id
-from supervise.report_views import CasesReport
+from supervise.office.base import OfficeBase
 
 if TYPE_CHECKING:
+    from supervise.report_contracts import ContractsReport
+    from supervise.report_coverage import CoverageReport
+    from supervise.report_views import CasesReport
     from supervise.services.exchange.export import Export
     from supervise.services.exchange.importer import ImportReport
-from supervise.office.base import OfficeBase
-from supervise.views import (
-    ContractView,
-    EvaluationView,
-)
+    from supervise.views import (
+        ContractView,
+        EvaluationView,
+    )
 
 
 class BureauDesk(OfficeBase):
@@ -105,8 +107,36 @@ class BureauDesk(OfficeBase):
 
         return cases.cases_report(self.runtime, self._act("report.cases", actor), start, end)
 
+    def coverage_report(self, *, actor: str | None = None) -> CoverageReport:
+        """The city against the 2022 notice's targets (``reports.coverage``): professional
+        organizations, links with each district's rescue institution, townships served."""
+        from supervise.services.reports.coverage import report
+
+        return report.coverage_report(
+            self.runtime,
+            self._act("report.coverage", actor),
+            self.runtime.settings.reports.coverage,
+        )
+
+    def contracts_report(
+        self,
+        *,
+        start: date | None = None,
+        end: date | None = None,
+        actor: str | None = None,
+    ) -> ContractsReport:
+        """Services bought: money, evaluation scores and grades per district and
+        organization, open exit reviews and exits (a period: the contracts in force
+        during it, the exits within it)."""
+        from supervise.services.reports.contracts import report
+
+        return report.contracts_report(
+            self.runtime, self._act("report.contracts", actor), start, end
+        )
+
     def export(self, kind: str, *, actor: str | None = None) -> Export:
-        """Every row of a register (``orgs``, ``cases``): its columns and a stream of rows."""
+        """Every row of a register (``orgs``, ``cases``, ``contracts``, ``evaluations``): its
+        columns and a stream of rows."""
         from supervise.services.exchange import export
 
         return export.export(self.runtime, self._act("export", actor), kind)
@@ -121,7 +151,8 @@ class BureauDesk(OfficeBase):
         progress: Callable[[str, int, int], None] | None = None,
         actor: str | None = None,
     ) -> ImportReport:
-        """Import ``orgs`` or ``persons`` from a CSV file, every row checked first.
+        """Import ``orgs``, ``persons`` or ``contracts`` from a CSV file, every row checked
+        first.
 
         Nothing is written when any row is bad (``report.written`` is False and
         ``report.bad`` lists every bad row) unless ``skip_bad``: then the good rows are

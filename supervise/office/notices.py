@@ -7,15 +7,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from supervise.inputs import optional_id, record_id
+from supervise.office.base import OfficeBase
 
 if TYPE_CHECKING:
-    pass
-from supervise.office.base import OfficeBase
-from supervise.views import (
-    NoticeView,
-    Rendered,
-    Served,
-)
+    from supervise.views import (
+        NoticeView,
+        Rendered,
+        Served,
+    )
 
 
 class NoticeDesk(OfficeBase):

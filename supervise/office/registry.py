@@ -8,19 +8,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from supervise.inputs import record_id
+from supervise.office.base import OfficeBase
 
 if TYPE_CHECKING:
-    pass
-from supervise.office.base import OfficeBase
-from supervise.views import (
-    AreaImport,
-    AreaView,
-    BanView,
-    DistrictView,
-    OrgAdvanceResult,
-    OrgView,
-    PersonView,
-)
+    from supervise.views import (
+        AreaImport,
+        AreaView,
+        BanView,
+        DistrictView,
+        OrgAdvanceResult,
+        OrgView,
+        PersonView,
+    )
 
 
 class RegistryDesk(OfficeBase):

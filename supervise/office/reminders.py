@@ -6,16 +6,15 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from supervise.inputs import optional_id, record_id
+from supervise.office.base import OfficeBase
 
 if TYPE_CHECKING:
-    pass
-from supervise.office.base import OfficeBase
-from supervise.views import (
-    AgendaItem,
-    MessageView,
-    OutboxStatus,
-    RunReport,
-)
+    from supervise.views import (
+        AgendaItem,
+        MessageView,
+        OutboxStatus,
+        RunReport,
+    )
 
 
 class ReminderDesk(OfficeBase):

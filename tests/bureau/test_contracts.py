@@ -252,3 +252,25 @@ def test_restore_after_review(office: Office, make_office: MakeOffice, tmp_path:
     result = director.advance_org(org_id, "restore", reason="整改验收合格")
     assert result.to_state == "active" and result.terminated_contracts == ()
     assert office.contracts(status="open") != []
+
+
+def test_contracts_and_evaluations_are_limited_to_a_users_districts(
+    office: Office, tmp_path: Path
+) -> None:
+    from supervise.errors import NotFound
+
+    add_director(office)
+    office.add_user("yb", role="supervisor", districts=["渝北区"], actor="root")
+    inside = contract(office, org(office, district="渝北区"))
+    outside = contract(office, org(office, district="渝中区"))
+    assert [c.id for c in office.contracts(actor="yb")] == [inside]
+    assert [c.id for c in office.contracts()] == [inside, outside]
+    assert office.contract(inside, actor="yb").id == inside
+    with pytest.raises(NotFound, match=f"no contract with id {outside}"):
+        office.contract(outside, actor="yb")
+    with pytest.raises(NotFound, match=f"no contract with id {outside}"):
+        office.evaluate(outside, scores_file(tmp_path, GOOD), actor="yb")
+    with pytest.raises(NotFound, match="no organization with id 2"):
+        contract(office, 2, actor="yb")
+    assert office.contract(outside).evaluation is None  # nothing written
+    assert office.evaluate(inside, scores_file(tmp_path, GOOD), actor="yb").grade == "优秀"

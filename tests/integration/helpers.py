@@ -8,8 +8,9 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
+from supervise.adapters.orm import audit
 from supervise.office import Office
 from supervise.states import CaseState
 from supervise.story import DETAILS, drive_to, with_inputs
@@ -61,3 +62,12 @@ def write_lock(db_url: str, table: str, row_id: int) -> Iterator[None]:
         finally:
             trans.rollback()
     engine.dispose()
+
+
+def audit_rows(office: Office) -> list[dict[str, Any]]:
+    """Every row of the audit table, oldest first (read past the library API on purpose)."""
+    engine = create_engine(office.runtime.db_url)
+    with engine.connect() as conn:
+        rows = [dict(r._mapping) for r in conn.execute(select(audit).order_by(audit.c.id))]
+    engine.dispose()
+    return rows

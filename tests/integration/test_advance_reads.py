@@ -10,10 +10,12 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from supervise.errors import NotAllowed, NotFound
 from supervise.office import Office
 from supervise.states import CaseState
 from supervise.story import PATHS, Played, Step, drive_to, play
 from tests.conftest import new_org, new_person
+from tests.integration.helpers import audit_rows
 
 BAN_STATES = {
     CaseState.BAN_PROPOSED,
@@ -50,12 +52,40 @@ def test_an_advance_without_a_notice_reads_once_and_writes_twice(office: Office)
     case = appointed(office)
     drive_to(office, case, CaseState.WARNING_PROPOSED)
     sent = statements(lambda: office.advance(case, "record_statement", reason="陈述申辩"))
-    # The acting user's read (the permission table's check, issue 11) is the one statement
-    # beyond the issue's three: the case with its running deadlines, the version-checked
-    # UPDATE (which also carries the history chain's head), the history INSERT.
+    # The issue's three: the case with its running deadlines and the acting user (the
+    # permission table's check, issue 11), the version-checked UPDATE (which also carries the
+    # history chain's head), the history INSERT.
     kinds = [s.split()[0] for s in sent]
-    assert kinds == ["SELECT", "SELECT", "UPDATE", "INSERT"], sent
-    assert "FROM users" in sent[0] and "LEFT OUTER JOIN deadlines" in sent[1], sent
+    assert kinds == ["SELECT", "UPDATE", "INSERT"], sent
+    assert "LEFT OUTER JOIN deadlines" in sent[0] and "LEFT OUTER JOIN users" in sent[0], sent
+
+
+def test_the_one_read_checks_the_acting_user_as_the_permission_table_does(
+    office: Office,
+) -> None:
+    case = appointed(office)
+    drive_to(office, case, CaseState.WARNING_PROPOSED)
+    office.add_user("boss", role="admin")
+    office.add_user("li", role="supervisor", districts=["江北区"], actor="boss")
+    office.add_user("wang", role="viewer", actor="boss")
+    # A viewer may not advance: refused, and the refusal audited; a supervisor limited to
+    # another district does not see the case; an unknown user is refused.
+    with pytest.raises(NotAllowed, match="event:record_statement"):
+        office.advance(case, "record_statement", reason="陈述申辩", actor="wang")
+    with pytest.raises(NotFound, match=f"no case with id {case}"):
+        office.advance(case, "record_statement", reason="陈述申辩", actor="li")
+    with pytest.raises(NotAllowed, match="not a user of this office"):
+        office.advance(case, "record_statement", reason="陈述申辩", actor="nobody")
+    # Asked for a case that does not exist, who may not act is refused first.
+    with pytest.raises(NotAllowed, match="event:record_statement"):
+        office.advance(99_999, "record_statement", reason="陈述申辩", actor="wang")
+    refused = [r for r in audit_rows(office) if r["outcome"] == "refused"]
+    assert [(r["by"], r["case_id"]) for r in refused] == [
+        ("wang", case),
+        ("nobody", case),
+        ("wang", 99_999),
+    ]
+    assert office.case(case, actor="boss").state is CaseState.WARNING_PROPOSED
 
 
 RETURNS = (

@@ -9,14 +9,12 @@ import json
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine
 
 from supervise import permissions
-from supervise.adapters.orm import audit
 from supervise.cli import cli
 from supervise.errors import NotAllowed, NotFound, SuperviseError
 from supervise.office import Office
@@ -24,6 +22,7 @@ from supervise.permissions import PERMISSIONS, ROLES
 from supervise.story import id_number
 from tests.conftest import MakeOffice, new_org, new_person
 from tests.fuzz import contract
+from tests.integration.helpers import audit_rows
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -45,14 +44,6 @@ def staffed(make_office: MakeOffice) -> Office:
         org = new_org(boss, charity=True, district=district)
         boss.appoint(org=org, person=new_person(boss), role="秘书长")
     return boss
-
-
-def _audit_rows(office: Office) -> list[dict[str, Any]]:
-    engine = create_engine(office.runtime.db_url)
-    with engine.connect() as conn:
-        rows = [dict(r._mapping) for r in conn.execute(select(audit).order_by(audit.c.id))]
-    engine.dispose()
-    return rows
 
 
 # What each action does through the library API (an allowed call may still be refused by
@@ -129,6 +120,8 @@ CALLS: dict[str, Callable[[Office, str], object]] = {
     "contract.show": lambda o, a: o.contract(999, actor=a),
     "evaluate": lambda o, a: o.evaluate(999, "/nonexistent.yaml", actor=a),
     "report.cases": lambda o, a: o.cases_report(actor=a),
+    "report.coverage": lambda o, a: o.coverage_report(actor=a),
+    "report.contracts": lambda o, a: o.contracts_report(actor=a),
     "export": lambda o, a: list(o.export("orgs", actor=a).rows),
     "import": lambda o, a: o.import_file("orgs", "/nonexistent.csv", actor=a),
 }
@@ -174,7 +167,7 @@ def test_each_row_allows_its_roles_and_refuses_the_others(
         new = after["audit"][len(before["audit"]) :]
         assert after["audit"][: len(before["audit"])] == before["audit"]
         assert len(new) == 1
-        last = _audit_rows(staffed)[-1]
+        last = audit_rows(staffed)[-1]
         assert (last["by"], last["action"], last["outcome"]) == (name, action, "refused")
         assert f"permission rule {action}" in last["reason"]
     engine.dispose()
@@ -195,7 +188,7 @@ def test_unknown_and_disabled_users_are_refused_audited_and_change_nothing(
     staffed.disable_user(USERS["supervisor"], actor=USERS["admin"])
     with pytest.raises(NotAllowed, match="is disabled"):
         staffed.case(1, actor=USERS["supervisor"])
-    rows = _audit_rows(staffed)
+    rows = audit_rows(staffed)
     assert [(r["by"], r["action"], r["outcome"], r["case_id"]) for r in rows] == [
         ("stranger", "event:schedule_interview", "refused", 1),
         (USERS["supervisor"], "case.show", "refused", None),

@@ -24,7 +24,8 @@ from supervise.states import CaseState
 from supervise.story import drive_to
 from tests.conftest import NOW, TEST_ENV, new_org, new_person
 
-HEAVY = ("weasyprint", "apscheduler", "alembic", "jinja2", "yaml")
+# transitions too: reading needs the state tables, not the machine (built on first event).
+HEAVY = ("weasyprint", "apscheduler", "alembic", "jinja2", "yaml", "transitions")
 
 
 @dataclass(frozen=True)

@@ -145,3 +145,49 @@ def test_agenda_per_supervisor(office: Office, mail_office: MailOffice) -> None:
     data = provisional.as_json()
     assert {"case", "kind", "due", "provisional", "overdue", "supervisor"} <= set(data)
     assert data["due"] == "2027-01-06" and data["person_id_masked"].count("*") == 8
+
+
+def test_with_reports_digest_directors_get_the_coverage_report_attached(
+    office: Office, mail_office: MailOffice, tmp_path: Path, smtp_server: SmtpTestServer
+) -> None:
+    """wang (director) has no case of their own: the digest carries the report alone; a
+    director limited to 渝北区 gets that district's; zhang (a supervisor) gets no report."""
+    config = write_config(
+        tmp_path / "reports.yaml",
+        smtp_server,
+        reminders={"digest": {"cron": "30 8 * * *", "days": 10}},
+        reports={"digest": True, "coverage": {"professional_orgs": 3}},
+    )
+    admin = mail_office(user="admin", config=config)
+    admin.add_user("yb", email="yb@mzj.example.gov.cn", role="director", districts=["渝北区"])
+    admin.add_user("off", email="off@mzj.example.gov.cn", role="director")
+    admin.disable_user("off")
+    interview(office, date(2026, 12, 4))  # zhang has a case due
+    new_org(office, district="渝中区", professional=True)
+    mail_office(now="2026-11-27T08:30:00+08:00", config=config).run_reminders()
+    digests = {m.to[0]: m for m in mails(smtp_server, "每日汇总")}
+    assert sorted(digests) == [
+        "wang@mzj.example.gov.cn", "yb@mzj.example.gov.cn", ZHANG,
+    ]  # fmt: skip
+    wang = digests["wang@mzj.example.gov.cn"]
+    assert "三、培育目标（全市；全文见附件 培育目标.html）" in wang.text
+    assert "专业未成年人保护社会组织 1 家，目标 3 家，尚差 2 家。" in wang.text
+    [attached] = list(wang.message.iter_attachments())
+    assert attached.get_filename() == "培育目标.html"
+    page = attached.get_content()
+    assert "<title>未成年人保护社会组织培育目标</title>" in page and "距目标 3 家还差 2 家" in page
+    yb = digests["yb@mzj.example.gov.cn"]
+    assert "三、培育目标（渝北区；" in yb.text and "0 家，目标 3 家，尚差 3 家" in yb.text
+    [yb_page] = list(yb.message.iter_attachments())
+    assert "范围：渝北区" in yb_page.get_content()
+    zhang = digests[ZHANG]
+    assert "培育目标" not in zhang.text and list(zhang.message.iter_attachments()) == []
+
+
+def test_without_reports_digest_a_director_with_nothing_due_gets_no_digest(
+    office: Office, digest_office: MailOffice, smtp_server: SmtpTestServer
+) -> None:
+    interview(office, date(2026, 12, 4))
+    digest_office(now="2026-11-27T08:30:00+08:00").run_reminders()
+    [mail] = mails(smtp_server, "每日汇总")
+    assert mail.to == [ZHANG] and "培育目标" not in mail.text

@@ -223,3 +223,32 @@ def test_an_interrupted_export_leaves_no_file(db_url: str, tmp_path: Path) -> No
     result = run(db_url, "export", "orgs", "--csv", "--json", "-o", str(folder / "orgs.csv"))
     assert result.exit_code == 2
     assert list(folder.iterdir()) == []
+
+
+def test_districts_and_townships_are_checked_against_the_areas(
+    office: Office, db_url: str, tmp_path: Path
+) -> None:
+    areas = tmp_path / "areas.csv"
+    areas.write_text(
+        "district,township,kind,code\n渝中区,解放碑街道,街道,500103001\n", encoding="utf-8"
+    )
+    office.import_areas(areas)
+    rows = [
+        ["名称", "统一社会信用代码", "区县", "类型", "乡镇街道"],
+        ["甲", credit_code(721), "渝中区", "social-group", "解放碑街道"],  # line 2: good
+        ["乙", credit_code(722), "火星区", "social-group", ""],  # line 3: no such 区县
+        ["丙", credit_code(723), "渝中区", "social-group", "龙溪街道"],  # line 4: not 渝中区's
+        ["丁", credit_code(724), "渝北区", "social-group", "龙溪街道"],  # 5: none loaded there
+    ]
+    path = write_csv(tmp_path / "orgs.csv", rows, "utf-8")
+    before = tables(db_url)
+    result = run(db_url, "import", "orgs", str(path))
+    assert result.exit_code == 2
+    lines = result.stdout.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["line 3", "line 4"]
+    assert lines[0].startswith("line 3: --district '火星区' is not a 区县 of this office")
+    assert lines[1].startswith("line 4: --township '龙溪街道' is not a 乡镇/街道 of 渝中区")
+    assert tables(db_url) == before
+    result = run(db_url, "import", "orgs", str(path), "--skip-bad")
+    assert result.exit_code == 0, result.stderr
+    assert sorted(o.name for o in office.orgs()) == ["丁", "甲"]

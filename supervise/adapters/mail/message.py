@@ -59,5 +59,12 @@ def build_message(
         maintype, slash, subtype = mime_type.partition("/")
         if not slash or not maintype or not subtype:
             raise InvalidInput(f"attachment {filename!r}: bad MIME type {mime_type!r}")
-        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+        if maintype == "text":
+            # As text with its charset: bytes would arrive without one, and a reader shows
+            # a Chinese page as mojibake.
+            msg.add_attachment(
+                data.decode("utf-8"), subtype=subtype, charset="utf-8", filename=filename
+            )
+        else:
+            msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
     return msg

@@ -19,7 +19,7 @@ from supervise.clock import wall_clock
 from supervise.errors import Conflict, NotAllowed
 from supervise.permissions import Actor, check
 from supervise.runtime import Runtime
-from supervise.services.admin.store import acting_user, audit_head
+from supervise.services.admin.store import ActingUser, acting_user, audit_head
 
 AUDIT_ATTEMPTS = 5
 
@@ -33,6 +33,24 @@ def authorize(rt: Runtime, name: str, action: str, *, case_id: int | None = None
     """
     with rt.uow() as uow:
         found = acting_user(uow, name)
+    return decide(rt, name, action, found, case_id=case_id)
+
+
+def decide(
+    rt: Runtime,
+    name: str,
+    action: str,
+    found: ActingUser | None,
+    *,
+    case_id: int | None = None,
+) -> Actor:
+    """The acting user as read (``store.acting_user``'s answer, or the same columns read
+    with what a service works on), if they may do ``action``; a refusal is audited in a
+    transaction of its own.
+
+    Raises:
+        NotAllowed: as :func:`authorize`.
+    """
     if found is None:
         return Actor(name)
     known, role, districts, disabled = found

@@ -43,7 +43,11 @@ _ACTING = (
 )
 
 
-def acting_user(uow: UnitOfWork, name: str) -> tuple[bool, str, list[str] | None, bool] | None:
+#: Whether the user exists, their role, districts, and whether disabled.
+ActingUser = tuple[bool, str, list[str] | None, bool]
+
+
+def acting_user(uow: UnitOfWork, name: str) -> ActingUser | None:
     """(whether the user named ``name`` exists, their role, districts, disabled), read
     with the directory's first user in one statement of plain columns; None when the
     directory is empty."""

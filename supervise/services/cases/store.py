@@ -6,6 +6,7 @@ modules (``advance``, ``queries``) speak in domain terms and ask these for what 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
@@ -17,9 +18,12 @@ from sqlalchemy import (
     Select,
     and_,
     any_,
+    bindparam,
     cast,
     distinct,
+    exists,
     func,
+    insert,
     select,
 )
 
@@ -31,10 +35,12 @@ from supervise.adapters.orm import deadlines as deadlines_table
 from supervise.adapters.orm import history as history_table
 from supervise.adapters.orm import organizations as orgs_table
 from supervise.adapters.orm import persons as persons_table
+from supervise.adapters.orm import users as users_table
 from supervise.banterm import IN_FORCE, bars
 from supervise.chain import GENESIS, history_hash
 from supervise.clock import wall_clock
 from supervise.errors import NotFound
+from supervise.services.admin.store import ActingUser
 from supervise.states import NON_FINAL_STATES, CaseState
 
 CaseRow = tuple[model.Case, model.Organization, model.Person]
@@ -50,34 +56,75 @@ def load_case(uow: UnitOfWork, case_id: int, districts: Sequence[str] | None = N
         query = query.where(orgs_table.c.district.in_(districts))
     row = uow.session.execute(query).first()
     if row is None:
-        raise NotFound(f"no case with id {case_id}; see `supervise case list`")
+        raise CaseNotFound(case_id)
     return row[0], row[1], row[2]
 
 
 def load_case_to_advance(
-    uow: UnitOfWork, case_id: int, districts: Sequence[str] | None = None
-) -> tuple[model.Case, model.Organization, model.Person, list[model.Deadline]]:
+    uow: UnitOfWork,
+    case_id: int,
+    districts: Sequence[str] | None = None,
+    acting: str | None = None,
+) -> tuple[model.Case, model.Organization, model.Person, list[model.Deadline], ActingUser | None]:
     """The case, its organization and person and its running deadlines, in one statement:
     what an advance's guards need (an outer join repeats the case once per running
-    deadline, usually none to three)."""
+    deadline, usually none to three). With ``acting``, the same statement reads that user
+    (role, districts, disabled) and whether the directory has users at all, as
+    ``admin.store.acting_user`` would: the permission check costs no statement of its own.
+
+    Raises:
+        NotFound: no such case, or one outside ``districts``; with ``acting``, raised only
+            after the caller has checked the user (see :class:`CaseNotFound`).
+    """
+    query = _case_to_advance(districts is not None, acting is not None)
+    params: dict[str, Any] = {"case_id": case_id}
+    if districts is not None:
+        params["districts"] = list(districts)
+    if acting is not None:
+        params["acting"] = acting
+    rows = uow.session.execute(query, params).all()
+    if not rows:
+        raise CaseNotFound(case_id)
+    case, org, person = rows[0][0], rows[0][1], rows[0][2]
+    user: ActingUser | None = None
+    if acting is not None:
+        extra: tuple[Any, ...] = tuple(rows[0])[4:]
+        uid, role, user_districts, disabled, anyone = extra
+        if anyone:
+            user = (uid is not None, role or "", user_districts, bool(disabled))
+    return case, org, person, [row[3] for row in rows if row[3] is not None], user
+
+
+@functools.cache
+def _case_to_advance(in_districts: bool, with_acting: bool) -> Select[*tuple[Any, ...]]:
+    """The statement of :func:`load_case_to_advance`, built once per variant: building and
+    hashing it on every step cost about as much as the rest of the step's Python."""
     running = and_(
         deadlines_table.c.case_id == cases_table.c.id, deadlines_table.c.status.in_(RUNNING)
     )
-    query = (
+    query: Select[*tuple[Any, ...]] = (
         select(model.Case, model.Organization, model.Person, model.Deadline)
         .join(orgs_table, orgs_table.c.id == cases_table.c.organization_id)
         .join(persons_table, persons_table.c.id == cases_table.c.person_id)
         .outerjoin(deadlines_table, running)
-        .where(cases_table.c.id == case_id)
+        .where(cases_table.c.id == bindparam("case_id"))
         .order_by(deadlines_table.c.due, deadlines_table.c.id)
     )
-    if districts is not None:
-        query = query.where(orgs_table.c.district.in_(districts))
-    rows = uow.session.execute(query).all()
-    if not rows:
-        raise NotFound(f"no case with id {case_id}; see `supervise case list`")
-    case, org, person, _ = rows[0]
-    return case, org, person, [row[3] for row in rows if row[3] is not None]
+    if in_districts:
+        query = query.where(orgs_table.c.district.in_(bindparam("districts", expanding=True)))
+    if with_acting:
+        u, everyone = users_table.c, users_table.alias("everyone")
+        query = query.outerjoin(users_table, u.name == bindparam("acting")).add_columns(
+            u.id, u.role, u.districts, u.disabled, exists(select(everyone.c.id)).label("any")
+        )
+    return query
+
+
+class CaseNotFound(NotFound):
+    """No case with this id (or none the acting user may see)."""
+
+    def __init__(self, case_id: int) -> None:
+        super().__init__(f"no case with id {case_id}; see `supervise case list`")
 
 
 def still_running(case_id: int, deadlines: Sequence[model.Deadline]) -> list[model.Deadline]:
@@ -227,7 +274,7 @@ def case_in_districts(uow: UnitOfWork, case_id: int, districts: Sequence[str] | 
             orgs_table.c.district.in_(districts)
         )
     if uow.session.scalar(query) is None:
-        raise NotFound(f"no case with id {case_id}; see `supervise case list`")
+        raise CaseNotFound(case_id)
 
 
 def notice_unserved(uow: UnitOfWork, notice_id: int) -> bool:
@@ -308,5 +355,10 @@ def append_history(
     # of its own, and a concurrent writer of the same case fails there (no fork).
     case.chain_head = history_hash(prev, fields)
     uow.flush()
-    uow.session.add(model.HistoryEntry(**fields, prev_hash=prev, hash=case.chain_head))
+    # A prebuilt Core INSERT: the row is never read back in this transaction as an object,
+    # and the ORM's unit of work cost more than the statement itself.
+    uow.session.execute(_HISTORY_INSERT, {**fields, "prev_hash": prev, "hash": case.chain_head})
     return case.seq
+
+
+_HISTORY_INSERT = insert(history_table)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from supervise import model
 from supervise.adapters.database import UnitOfWork
 from supervise.contracts import ContractInput, clean_contract
-from supervise.errors import InvalidInput, NotAllowed
+from supervise.errors import InvalidInput, NotAllowed, NotFound
 from supervise.inputs import DISTRICT, optional_text
+from supervise.permissions import districts_of
 from supervise.redact import quoted
 from supervise.runtime import Runtime
 from supervise.services.areas import store as area_store
@@ -42,6 +45,14 @@ def contract_view(
     )  # fmt: skip
 
 
+def within_contract(
+    org: model.Organization, contract_id: int, districts: Sequence[str] | None
+) -> None:
+    """A contract of an organization outside a user's districts is not found."""
+    if districts is not None and org.district not in districts:
+        raise NotFound(f"no contract with id {contract_id}; see `supervise contract list`")
+
+
 def add_contract(rt: Runtime, actor: str, data: ContractInput) -> ContractView:
     """Record a service contract with an organization that is registered or active.
 
@@ -51,6 +62,7 @@ def add_contract(rt: Runtime, actor: str, data: ContractInput) -> ContractView:
     """
     with rt.uow() as uow:
         org = registry.lock_org(uow, data.organization)
+        registry.within(org, districts_of(actor))
         places = {org.district} | {p.partition("/")[0].strip() for p in data.townships if "/" in p}
         clean = clean_contract(
             data,
@@ -89,6 +101,7 @@ def show_contract(rt: Runtime, actor: str, contract_id: int) -> ContractView:
     with rt.uow() as uow:
         contract = store.get_contract(uow, contract_id)
         org = registry.get_org(uow, contract.organization_id)
+        within_contract(org, contract_id, districts_of(actor))
         return contract_view(uow, contract, org, history=True)
 
 
@@ -104,7 +117,7 @@ def list_contracts(
     if status is not None and status not in store.STATUSES:
         raise InvalidInput(f"--status {quoted(status, 30)}: use {' or '.join(store.STATUSES)}")
     with rt.uow() as uow:
-        rows = store.list_contracts(uow, org_id, district, status, limit)
+        rows = store.list_contracts(uow, org_id, district, status, limit, districts_of(actor))
         ids = [c.id for c, _ in rows]
         townships = store.townships_of(uow, ids)
         current = store.evaluations_by_id(

@@ -20,9 +20,11 @@ from supervise.clock import parse_date, wall_clock
 from supervise.errors import Conflict, InvalidInput
 from supervise.evaluation import exit_review_due, score
 from supervise.inputs import REASON, optional_text, text
+from supervise.permissions import districts_of
 from supervise.redact import clip, quoted
 from supervise.runtime import Runtime
 from supervise.services.contracts import store
+from supervise.services.contracts.contracts import within_contract
 from supervise.services.registry import store as registry
 from supervise.services.registry.lifecycle import move
 from supervise.states import OrgState
@@ -96,6 +98,7 @@ def evaluate(
         # The organization first, then the contract: the order every writer takes, so a
         # second evaluator waits here and then reads the first one's evaluation.
         org = registry.lock_org(uow, store.org_of_contract(uow, contract_id))
+        within_contract(org, contract_id, districts_of(actor))
         contract = store.get_contract(uow, contract_id)
         if day < contract.start:
             raise InvalidInput(

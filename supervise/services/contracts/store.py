@@ -83,7 +83,9 @@ def list_contracts(
     district: str | None,
     status: str | None,
     limit: int,
+    districts: Sequence[str] | None = None,
 ) -> list[tuple[model.Contract, model.Organization]]:
+    """Contracts with their organizations; ``districts`` (a user's) narrows them."""
     query = (
         select(model.Contract, model.Organization)
         .join(orgs_table, orgs_table.c.id == contracts_table.c.organization_id)
@@ -96,6 +98,8 @@ def list_contracts(
         query = query.where(orgs_table.c.district == district)
     if status is not None:
         query = query.where(contracts_table.c.status == status)
+    if districts is not None:
+        query = query.where(orgs_table.c.district.in_(list(districts)))
     return [(c, o) for c, o in uow.session.execute(query).all()]
 
 

@@ -7,6 +7,7 @@ flat memory. ID numbers leave only masked, as everywhere else.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -58,6 +59,37 @@ def _cases(rt: Runtime) -> Iterator[tuple[Any, ...]]:
             )  # fmt: skip
 
 
+def _amount(fen: int) -> str:
+    """Yuan with two decimals and no separators (what ``import contracts`` reads back)."""
+    return f"{fen // 100}.{fen % 100:02d}"
+
+
+def _contracts(rt: Runtime) -> Iterator[tuple[Any, ...]]:
+    with rt.uow() as uow:
+        for row in store.stream(uow, store.contracts_query(uow.dialect), BATCH):
+            # The database joins the townships in no set order; the export sorts them.
+            places = "、".join(sorted(row.townships.split("、"))) if row.townships else None
+            yield (
+                row.id, row.organization_id, row.org_name, row.credit_code, row.district,
+                row.title, _amount(row.amount_fen), row.amount_fen, row.start.isoformat(),
+                row.end.isoformat(), places, row.status, row.end_reason, row.evaluation_id,
+                None if row.score is None else f"{row.score:.2f}", row.grade,
+                _when(row.created_at, rt), row.created_by,
+            )  # fmt: skip
+
+
+def _evaluations(rt: Runtime) -> Iterator[tuple[Any, ...]]:
+    with rt.uow() as uow:
+        for row in store.stream(uow, store.evaluations_query(), BATCH):
+            yield (
+                row.id, row.contract_id, row.title, row.organization_id, row.org_name,
+                row.credit_code, row.district, f"{row.score:.2f}", row.grade,
+                json.dumps(row.groups, ensure_ascii=False, sort_keys=True),
+                row.evaluated_on.isoformat(), row.by, _when(row.recorded_at, rt), row.status,
+                row.supersedes_id, row.reason, row.note,
+            )  # fmt: skip
+
+
 EXPORTS = {
     "orgs": (
         (
@@ -74,11 +106,28 @@ EXPORTS = {
         ),
         _cases,
     ),
+    "contracts": (
+        (
+            "id", "organization_id", "organization", "credit_code", "district", "title",
+            "amount", "amount_fen", "start", "end", "townships", "status", "end_reason",
+            "evaluation_id", "score", "grade", "created_at", "created_by",
+        ),
+        _contracts,
+    ),
+    "evaluations": (
+        (
+            "id", "contract_id", "contract", "organization_id", "organization", "credit_code",
+            "district", "score", "grade", "groups", "evaluated_on", "by", "recorded_at",
+            "status", "supersedes_id", "reason", "note",
+        ),
+        _evaluations,
+    ),
 }  # fmt: skip
 
 
 def export(rt: Runtime, actor: str, kind: str) -> Export:
-    """The export of ``kind`` (``orgs``, ``cases``), rows streamed."""
+    """The export of ``kind`` (``orgs``, ``cases``, ``contracts``, ``evaluations``), rows
+    streamed."""
     if kind not in EXPORTS:
         raise InvalidInput(f"cannot export {kind!r}; choose one of {', '.join(EXPORTS)}")
     columns, rows = EXPORTS[kind]

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import datetime
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, select
+from sqlalchemy import Row, Select, func, insert, select
 
 from supervise.adapters.database import UnitOfWork
-from supervise.adapters.orm import cases, organizations, persons
+from supervise.adapters.orm import (
+    areas,
+    cases,
+    contract_townships,
+    contracts,
+    evaluations,
+    organizations,
+    persons,
+)
 from supervise.adapters.personal_data import lookup_indexes, open_number, seal_for_insert
+from supervise.services.areas import store as area_store
 
 
 def stream(uow: UnitOfWork, query: Select[Any], batch: int) -> Iterator[Row[Any]]:
@@ -97,3 +106,164 @@ def _sealed(row: dict[str, Any], uow: UnitOfWork) -> dict[str, Any]:
         uow.session, clean.pop("id_number")
     )
     return clean
+
+
+# -- service contracts and evaluations (issue 12) ----------------------------------------
+
+#: Keys per IN list (well under SQLite's and PostgreSQL's parameter limits).
+_IN = 500
+
+
+def orgs_by_credit_code(uow: UnitOfWork, codes: Sequence[str]) -> dict[str, tuple[int, str, str]]:
+    """(id, district, status) of the organizations with these credit codes."""
+    out: dict[str, tuple[int, str, str]] = {}
+    for start in range(0, len(codes), _IN):
+        rows = uow.session.execute(
+            select(
+                organizations.c.credit_code,
+                organizations.c.id,
+                organizations.c.district,
+                organizations.c.status,
+            ).where(organizations.c.credit_code.in_(codes[start : start + _IN]))
+        )
+        for code, org_id, district, status in rows:
+            out[code] = (org_id, district, getattr(status, "value", status))
+    return out
+
+
+def stored_contracts(
+    uow: UnitOfWork, org_ids: Sequence[int]
+) -> dict[tuple[int, str, date], dict[str, Any]]:
+    """The contracts of these organizations by (organization, title, start), with the
+    (district, township) places each covers."""
+    out: dict[tuple[int, str, date], dict[str, Any]] = {}
+    by_id: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(org_ids), _IN):
+        rows = uow.session.execute(
+            select(
+                contracts.c.id,
+                contracts.c.organization_id,
+                contracts.c.title,
+                contracts.c.start,
+                contracts.c.amount_fen,
+                contracts.c.end,
+            ).where(contracts.c.organization_id.in_(org_ids[start : start + _IN]))
+        )
+        for row in rows:
+            item = {**row._mapping, "places": []}
+            out[(row.organization_id, row.title, row.start)] = item
+            by_id[row.id] = item
+    ids = sorted(by_id)
+    for start in range(0, len(ids), _IN):
+        places = uow.session.execute(
+            select(contract_townships.c.contract_id, areas.c.district, areas.c.township)
+            .join(areas, areas.c.id == contract_townships.c.area_id)
+            .where(contract_townships.c.contract_id.in_(ids[start : start + _IN]))
+        )
+        for contract_id, district, township in places:
+            by_id[contract_id]["places"].append((district, township))
+    return out
+
+
+def insert_contracts(
+    uow: UnitOfWork, rows: Sequence[dict[str, Any]], actor: str, now: datetime
+) -> None:
+    """Insert checked contracts with one executemany, then the townships they cover."""
+    ids = list(
+        uow.session.scalars(
+            insert(contracts).returning(contracts.c.id, sort_by_parameter_order=True),
+            [
+                {
+                    "organization_id": r["organization_id"],
+                    "title": r["title"],
+                    "amount_fen": r["amount_fen"],
+                    "start": r["start"],
+                    "end": r["end"],
+                    "status": "open",
+                    "end_reason": None,
+                    "evaluation_id": None,
+                    "created_at": now,
+                    "created_by": actor,
+                    "version": 1,
+                }
+                for r in rows
+            ],
+        )
+    )
+    area_ids = area_store.area_ids(uow, {p for r in rows for p in r["places"]})
+    links = [
+        {"contract_id": contract_id, "area_id": area_ids[place]}
+        for contract_id, r in zip(ids, rows, strict=True)
+        for place in r["places"]
+    ]
+    if links:
+        uow.session.execute(insert(contract_townships), links)
+
+
+def _places(dialect: str) -> Any:
+    """The 区县/乡镇 a contract covers, as one text (joined in the database)."""
+    place = areas.c.district + "/" + areas.c.township
+    joined = (
+        func.string_agg(place, "、") if dialect == "postgresql" else func.group_concat(place, "、")
+    )
+    return (
+        select(joined)
+        .select_from(contract_townships)
+        .join(areas, areas.c.id == contract_townships.c.area_id)
+        .where(contract_townships.c.contract_id == contracts.c.id)
+        .scalar_subquery()
+    )
+
+
+def contracts_query(dialect: str) -> Select[Any]:
+    return (
+        select(
+            contracts.c.id,
+            contracts.c.organization_id,
+            organizations.c.name.label("org_name"),
+            organizations.c.credit_code,
+            organizations.c.district,
+            contracts.c.title,
+            contracts.c.amount_fen,
+            contracts.c.start,
+            contracts.c.end,
+            _places(dialect).label("townships"),
+            contracts.c.status,
+            contracts.c.end_reason,
+            contracts.c.evaluation_id,
+            evaluations.c.score,
+            evaluations.c.grade,
+            contracts.c.created_at,
+            contracts.c.created_by,
+        )
+        .join(organizations, organizations.c.id == contracts.c.organization_id)
+        .outerjoin(evaluations, evaluations.c.id == contracts.c.evaluation_id)
+        .order_by(contracts.c.id)
+    )
+
+
+def evaluations_query() -> Select[Any]:
+    return (
+        select(
+            evaluations.c.id,
+            evaluations.c.contract_id,
+            contracts.c.title,
+            evaluations.c.organization_id,
+            organizations.c.name.label("org_name"),
+            organizations.c.credit_code,
+            organizations.c.district,
+            evaluations.c.score,
+            evaluations.c.grade,
+            evaluations.c.groups,
+            evaluations.c.evaluated_on,
+            evaluations.c.by,
+            evaluations.c.recorded_at,
+            evaluations.c.status,
+            evaluations.c.supersedes_id,
+            evaluations.c.reason,
+            evaluations.c.note,
+        )
+        .join(contracts, contracts.c.id == evaluations.c.contract_id)
+        .join(organizations, organizations.c.id == evaluations.c.organization_id)
+        .order_by(evaluations.c.id)
+    )

@@ -57,6 +57,12 @@ def get_org(
     return org
 
 
+def within(org: model.Organization, districts: Sequence[str] | None) -> None:
+    """An organization outside ``districts`` (a user's, when limited) is not found."""
+    if districts is not None and org.district not in districts:
+        raise NotFound(f"no organization with id {org.id}; see `supervise org list`")
+
+
 def get_person(uow: UnitOfWork, person_id: int) -> model.Person:
     person = uow.session.get(model.Person, person_id)
     if person is None:

@@ -32,7 +32,7 @@ from supervise.adapters.database import UnitOfWork
 from supervise.errors import InvalidInput, MailDeliveryError, SuperviseError
 from supervise.ports import MailTransport
 from supervise.runtime import Runtime
-from supervise.services.reminders import store
+from supervise.services.reminders import directors, store
 from supervise.views import Delivered, DeliveryReport
 
 logger = logging.getLogger("supervise.outbox")
@@ -45,13 +45,14 @@ def _worker() -> str:
 def attachments_for(
     rt: Runtime, uow: UnitOfWork, row: model.OutboxMessage
 ) -> list[tuple[str, bytes, str]]:
-    """The notice the message is about, as PDF (or as its HTML where PDFs cannot be made).
+    """The notice the message is about, as PDF (or as its HTML where PDFs cannot be made);
+    a director's digest carries the coverage report instead (``directors.py``).
 
     Rendered from the notice's stored HTML without recording anything: the mail carries a
     copy, and a failure to make a PDF must never hold back a reminder.
     """
     if row.notice_id is None:
-        return []
+        return directors.attachment(rt, uow, row)
     notice = uow.session.get(model.Notice, row.notice_id)
     if notice is None:
         return []

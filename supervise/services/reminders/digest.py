@@ -4,8 +4,9 @@ A supervisor's digest lists everything of theirs that falls due within
 ``reminders.digest.days`` and everything overdue, in one e-mail, once a working day: its
 outbox key is (recipient, day). It is due from the first time the ``reminders.digest.cron``
 schedule fires on a working day (by the office's calendar, 调休 included); a supervisor with
-nothing due or overdue gets none. A digest missed on an earlier day is not sent late: the
-next one says everything that is still true.
+nothing due or overdue gets none (a director does when the digest carries the coverage
+report, ``directors.py``). A digest missed on an earlier day is not sent late: the next one
+says everything that is still true.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from supervise.errors import InvalidInput
 from supervise.permissions import districts_of
 from supervise.reminder_plan import (
     DeadlineRow,
+    Recipient,
     Unaddressable,
     item_context,
     recipient_context,
@@ -25,7 +27,7 @@ from supervise.reminder_plan import (
     supervisor_of,
 )
 from supervise.runtime import Runtime
-from supervise.services.reminders import store
+from supervise.services.reminders import directors, store
 from supervise.services.reminders.outbox import queue
 from supervise.services.reminders.store import NewMessage
 from supervise.views import AgendaItem, QueueReport
@@ -61,21 +63,33 @@ def queue_digests(rt: Runtime) -> QueueReport:
     def ctx(row: DeadlineRow) -> dict[str, Any]:
         return item_context(rt.settings, row, today=today, next_events=resolving_events(row))
 
-    messages: list[NewMessage] = []
+    addressed: dict[str, tuple[Recipient, list[DeadlineRow]]] = {}
     for items in per_supervisor.values():
         try:
             recipient = supervisor_of(items[0], directory)
         except Unaddressable as exc:
             report.problem(str(exc))
             continue
-        if recipient.key in done:
+        addressed[recipient.key] = (recipient, items)
+    bosses = {f"user:{u.name}": u for u in directors.directors(rt, directory)}
+    for key, user in bosses.items():
+        addressed.setdefault(key, (directors.recipient(user), []))
+
+    messages: list[NewMessage] = []
+    for key, (recipient, items) in addressed.items():
+        if key in done:
             continue
+        coverage = None
+        if key in bosses:
+            with rt.uow() as uow:
+                coverage = directors.summary(uow, rt, bosses[key])
         context = {
             "recipient": recipient_context(recipient),
             "now": now,
             "days": days,
             "due": [ctx(r) for r in items if r.due >= today],
             "overdue": [ctx(r) for r in items if r.overdue_on(today)],
+            "coverage": coverage,
         }
         subject, text, html = rt.mail_renderer().render(DIGEST, context)
         messages.append(

@@ -181,6 +181,10 @@ def load_directory(uow: UnitOfWork) -> Directory:
     return Directory({u.name: u for u in everyone}, {u.id: u for u in everyone})
 
 
+def user_named(uow: UnitOfWork, name: str) -> model.User | None:
+    return uow.session.scalar(select(model.User).where(model.User.name == name))  # type: ignore[arg-type]
+
+
 def digests_sent(uow: UnitOfWork, day: date) -> set[str]:
     o = outbox_table.c
     return set(uow.session.scalars(select(o.recipient).where(o.kind == "digest", o.day == day)))

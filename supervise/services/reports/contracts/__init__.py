@@ -1,0 +1,1 @@
+"""``report contracts``: the services bought, evaluations, grades and exits."""

@@ -1,0 +1,1 @@
+"""``report coverage``: the city against the 2022 notice's targets."""
