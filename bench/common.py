@@ -34,6 +34,7 @@ from supervise.office import Office
 #: The PUBLIC development key (README): sample data only.
 DEV_ENV = {KEY_ENV: DEVELOPMENT_KEY}
 
+
 @dataclass
 class Row:
     """One line of the table: a figure, its side-by-side baseline and the target."""

@@ -29,9 +29,11 @@ YAML
 
 at 2026-11-27T09:00:00+08:00
 say "Create the database (supervise.db in this folder) and check the set-up"
-run init
-run user add wang --email wang@example.org --role director
-run user add zhangsan --email zhangsan@example.org --role supervisor --reports-to wang
+run init --admin admin
+# Who may do what (`supervise permissions`): zhangsan investigates, wang decides, qian reviews.
+run --as admin user add wang --email wang@example.org --role director
+run --as admin user add zhangsan --email zhangsan@example.org --role supervisor --reports-to wang
+run --as admin user add qian --email qian@example.org --role legal_reviewer --qualification A20201100001
 run doctor || true
 
 say "Register a children's service charity, a social group, and a leader who serves in both"
@@ -60,11 +62,11 @@ at 2027-01-06T09:00:00+08:00
 run case advance 1 propose_warning --reason "逾期未整改" --facts "经约谈后逾期未整改" --details evidence.yaml
 run case next 1
 run notice serve 4 --method mail --on 2027-01-06
-run case advance 1 issue_warning --facts "经约谈后逾期未整改" --details evidence.yaml || true
+run --as wang case advance 1 issue_warning --facts "经约谈后逾期未整改" --details evidence.yaml || true
 
 say "The window closes; the warning decision issues (2027 dates are provisional until published)"
 at 2027-01-12T09:00:00+08:00
-run case advance 1 issue_warning --facts "经约谈后逾期未整改" --details evidence.yaml
+run --as wang case advance 1 issue_warning --facts "经约谈后逾期未整改" --details evidence.yaml
 run notice list --case 1
 
 say "Case 2: the same person is proposed for an industry ban under 慈善法 Art. 112; a hearing is asked for"
@@ -74,7 +76,13 @@ run notice serve 6 --method direct --on 2027-01-12 --receipt receipt-6.pdf
 run case advance 2 request_hearing --date 2027-01-25T09:30 --place "渝北区民政局听证室" --details hearing.yaml
 at 2027-01-25T16:00:00+08:00
 run case advance 2 record_hearing --reason "听证笔录：当事人陈述申辩，未提出新证据"
-run case advance 2 impose_ban --years 3 --facts "挪用定向捐赠款项用于非慈善目的" --details evidence.yaml
+say "Before the ban: the legal review (法制审核) and the heads' collective discussion (集体讨论)"
+run --as wang case advance 2 impose_ban --years 3 --facts "挪用定向捐赠款项用于非慈善目的" --details evidence.yaml || true
+run --as qian review 2 --approve --opinion "事实清楚，证据确凿，适用依据正确，程序合法，同意"
+run --as wang discuss 2 --on 2027-01-25 --attendees 王局长 李副局长 张副局长 \
+  --decision impose_ban --years 3 --conclusion "经局长办公会集体讨论，同意作出从业禁止三年的决定"
+run --as wang case next 2
+run --as wang case advance 2 impose_ban --years 3 --facts "挪用定向捐赠款项用于非慈善目的" --details evidence.yaml
 say "The ban reached case 1 too: a banned person may not manage a charity"
 run case show 1
 
@@ -104,6 +112,6 @@ source: 国务院办公厅关于2027年部分节假日安排的通知（演示�
 holidays: [2027-01-01, 2027-02-05, 2027-02-08, 2027-02-09, 2027-02-10, 2027-02-11]
 workdays: [2027-02-07, 2027-02-20]
 YAML
-run calendar load 2027.yaml
+run --as admin calendar load 2027.yaml
 run case list
 printf '\nDemo finished: the database is .demo/supervise.db; try `supervise --db .demo/supervise.db case show 2`.\n'

@@ -166,6 +166,16 @@ PERMISSIONS: dict[str, Permission] = {
     "area.import": Permission(
         "area.import", _ADMINS | _DECIDERS, "the townships are the office's reference data"
     ),
+    "review": Permission(
+        "review",
+        frozenset({REVIEWER}),
+        "legal review (法制审核) is made by the staff doing that job (行政处罚法 Art. 58)",
+    ),
+    "discuss": Permission(
+        "discuss",
+        _DECIDERS,
+        "the bureau's heads decide heavy penalties collectively (行政处罚法 Art. 57)",
+    ),
     "bans.add": Permission("bans.add", _DECIDERS, "a court's ban is recorded by a director"),
     "audit.export": Permission(
         "audit.export",

@@ -32,7 +32,7 @@ from hashlib import sha256
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -209,7 +209,12 @@ class Cipher:
         if self.current.fingerprint in stored:
             self._registered = True  # seen committed: later writers need not ask again
         elif register:
-            conn.execute(insert(_data_keys).values(fingerprint=self.current.fingerprint))
+            # Two first writers under a new key may race: the second one's row is not news.
+            conn.execute(
+                _insert_for(conn)(_data_keys)
+                .values(fingerprint=self.current.fingerprint)
+                .on_conflict_do_nothing()
+            )
 
     def forget_check(self) -> None:
         self._readable = self._registered = False
@@ -221,6 +226,17 @@ def retire(conn: Connection | Session, keep: str) -> list[str]:
     if old:
         conn.execute(delete(_data_keys).where(_data_keys.c.fingerprint.in_(old)))
     return sorted(old)
+
+
+def _insert_for(conn: Connection | Session) -> Any:
+    bind = conn if isinstance(conn, Connection) else conn.get_bind()
+    if bind.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert
 
 
 def _ad(index: str) -> bytes:

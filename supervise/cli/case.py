@@ -57,6 +57,9 @@ def print_case(office: Office, view: CaseView, *, detail: bool) -> None:
             echo(f"    {_due(d):<12}  {d.kind} {d.label}")
     else:
         echo("  open deadlines: none")
+    if view.scrutiny is not None:
+        for line in view.scrutiny.lines():
+            echo(f"  {line}")
     echo("  history:")
     for h in view.history:
         at = h.at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
@@ -310,6 +313,14 @@ def next_(office: Office, case_id: int, as_json: bool) -> None:
         echo(line)
         if e.reason:
             echo(f"         {e.reason}")
+        needed = e.scrutiny is not None and {e.scrutiny["review"], e.scrutiny["discussion"]} != {
+            "not_needed"
+        }
+        if e.scrutiny is not None and needed and e.event == e.scrutiny["decision"]:
+            echo(
+                f"         legal review (法制审核): {e.scrutiny['review']}; "
+                f"collective discussion (集体讨论): {e.scrutiny['discussion']}"
+            )
         if e.earliest:
             echo(f"         earliest: {e.earliest.astimezone(zone).isoformat()}")
 

@@ -23,6 +23,7 @@ from supervise.law import DEADLINE_KINDS, ORG_KINDS, PENALTIES, Period, Periods
 from supervise.notices.numbering import validate_pattern
 from supervise.notices.types import NOTICE_TYPES
 from supervise.report_coverage import check_report_settings
+from supervise.scrutiny import check_settings as check_decisions
 
 
 def _check(settings: Settings) -> None:
@@ -83,6 +84,7 @@ def _check(settings: Settings) -> None:
     _check_areas(settings.areas, settings.organizations)
     check_settings(settings.evaluation)
     check_report_settings(settings.reports)
+    check_decisions(settings.decisions)
 
 
 def _check_areas(areas: AreaSettings, orgs: OrganizationSettings) -> None:

@@ -11,6 +11,7 @@ from supervise.evaluation import EvaluationSettings
 from supervise.inputs import DateRange
 from supervise.law import Basis, Periods
 from supervise.report_coverage import ReportSettings
+from supervise.scrutiny import ScrutinySettings
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
@@ -186,6 +187,7 @@ class Settings:
     evaluation: EvaluationSettings = field(default_factory=EvaluationSettings)
     reports: ReportSettings = field(default_factory=ReportSettings)
     personal_data: PersonalDataSettings = field(default_factory=PersonalDataSettings)
+    decisions: ScrutinySettings = field(default_factory=ScrutinySettings)
     source: tuple[str, ...] = field(default=(), metadata={"internal": True})
 
     @property

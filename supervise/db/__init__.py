@@ -8,7 +8,7 @@ migration scripts.
 from __future__ import annotations
 
 KNOWN_REVISIONS: tuple[str, ...] = (
-    "0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009",
+    "0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010",
 )  # fmt: skip
 SCHEMA_HEAD = KNOWN_REVISIONS[-1]
 

@@ -37,6 +37,15 @@ class Case(_Record):
     #: When the conduct the open proceeding is about happened (行政处罚法 Art. 37).
     conduct_date: date | None = None
     chain_head: str | None
+    #: 法制审核 and 集体讨论 (revision 0010; supervise/scrutiny.py): the open proposal's
+    #: fingerprint, and what the latest review and discussion froze and concluded. On the
+    #: case row so that a decision's guard reads them with the case, in one read.
+    proposal_key: str | None = None
+    review_key: str | None = None
+    review_outcome: str | None = None
+    discussion_key: str | None = None
+    discussion_decision: str | None = None
+    discussion_years: int | None = None
 
     @property
     def return_state(self) -> CaseState | None:
@@ -49,9 +58,12 @@ class Case(_Record):
         flags = ("w" if self.statement_waived else "") + ("h" if self.hearing_recorded else "")
         measure = "" if self.proposed_measure is None else str(self.proposed_measure)
         conduct = "" if self.conduct_date is None else self.conduct_date.isoformat()
+        key = self.proposal_key or ""
         frame = f"{state.value}|{self.proceeding_basis or ''}|{flags}"
-        if measure or conduct:  # the proposed measure and conduct date, when there are any
+        if measure or conduct or key:  # the proposed measure, conduct date, proposal key
             frame += f"|{measure}|{conduct}"
+        if key:
+            frame += f"|{key}"
         self.stack = f"{self.stack},{frame}" if self.stack else frame
 
     def pop_return(self) -> None:
@@ -59,13 +71,15 @@ class Case(_Record):
         rest, _, frame = self.stack.rpartition(",")
         # Frames written before revision 0004 have three parts.
         _, basis, flags, *more = frame.split("|")
-        measure, conduct = (more + ["", ""])[:2]
+        # Frames written before revision 0010 have no proposal key.
+        measure, conduct, key = (more + ["", "", ""])[:3]
         self.stack = rest
         self.proceeding_basis = basis or None
         self.statement_waived = "w" in flags
         self.hearing_recorded = "h" in flags
         self.proposed_measure = int(measure) if measure else None
         self.conduct_date = date.fromisoformat(conduct) if conduct else None
+        self.proposal_key = key or None
 
 
 class HistoryEntry(_Record):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping
-from datetime import datetime
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from supervise.errors import InvalidInput
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
         AssignResult,
         CaseView,
         NextEvent,
+        ScrutinyResult,
     )
 
 #: What ``advance`` takes besides the notice content (``rules.Params``).
@@ -149,4 +150,39 @@ class CaseDesk(OfficeBase):
 
         return users.assign_case(
             self.runtime, self._act("case.assign", actor), record_id(case_id, "case"), user, reason
+        )
+
+    # -- the law's four eyes (行政处罚法 Arts. 57, 58) -----------------------------------------
+
+    def review(
+        self, case: int, *, approve: bool, opinion: str, actor: str | None = None
+    ) -> ScrutinyResult:
+        """Record the legal review (法制审核) of the decision the case is heading for, frozen
+        as it stands; a reviewer who investigated the case is refused."""
+        from supervise.services.cases import scrutiny
+
+        case_id = record_id(case, "case")
+        who = self._act("review", actor, case_id=case_id)
+        return scrutiny.review(self.runtime, who, case_id, approve, opinion)
+
+    def discuss(
+        self,
+        case: int,
+        *,
+        on: date,
+        attendees: Sequence[str],
+        conclusion: str,
+        decision: str,
+        years: int | None = None,
+        actor: str | None = None,
+    ) -> ScrutinyResult:
+        """Record the collective discussion (集体讨论) of the decision the case is heading for:
+        who attended, what they concluded (``decision``: the decision event or its drop;
+        ``years``: a ban's term). The decision may then follow only that conclusion."""
+        from supervise.services.cases import scrutiny
+
+        case_id = record_id(case, "case")
+        who = self._act("discuss", actor, case_id=case_id)
+        return scrutiny.discuss(
+            self.runtime, who, case_id, on, attendees, conclusion, decision, years
         )

@@ -3,7 +3,8 @@
 One way to drive cases through their steps, shared by the tests, the rendered examples
 (``scripts/render_examples.py``), the benchmarks and anyone learning the API:
 
-- :class:`Step`: one event (or ``serve``: serve every unserved notice of the case), with its
+- :class:`Step`: one event (or ``serve``: serve every unserved notice of the case; ``review``
+  and ``discuss``: the legal review and collective discussion of the decision ahead), with its
   inputs, the content of its notices and, if given, the moment it happens;
 - :data:`DETAILS`: plausible notice content for every event that issues one, used when a step
   gives none;
@@ -119,6 +120,19 @@ INPUTS: dict[str, dict[str, Any]] = {
     "reschedule_hearing": {"time": time(9, 30)},
 }
 
+#: Who reviews in the stories: not the investigator (行政处罚法 Art. 58), so the legal review
+#: of the stories' decisions is never refused for independence.
+REVIEWER = "法制审核员"
+#: The defaults of the legal review and the collective discussion steps.
+SCRUTINY: dict[str, dict[str, Any]] = {
+    "review": {"approve": True, "opinion": "事实清楚，证据确凿，适用依据正确，程序合法，同意"},
+    "discuss": {
+        "attendees": ("王局长", "李副局长", "张副局长"),
+        "conclusion": "经局长办公会集体讨论，同意作出决定",
+        "decision": "impose_ban",
+    },
+}
+
 #: The court of the stories' court bans.
 COURT = "重庆市渝中区人民法院"
 
@@ -141,8 +155,12 @@ _REPLACEMENT_ORDERED = (
     *_WARNED,
     Step("propose_replacement"),
     Step("record_statement", {"waiver": True}),
+    Step("review"),  # 法制审核 (行政处罚法 Art. 58): the decision needs a passed review
     Step("order_replacement"),
 )
+#: What a ban decision needs before it (行政处罚法 Arts. 57, 58), once the hearing (if any) is
+#: recorded: a passed legal review and the heads' collective discussion.
+CLEAR_BAN: tuple[Step, ...] = (Step("review"), Step("discuss"))
 _COURT_BAN = Step(
     "record_court_ban",
     {
@@ -255,6 +273,9 @@ def play(
         case_id = case_ids[step.case]
         if step.event == "serve":
             done = Played(step, case_id, served=tuple(serve_all(here, case_id, method=step.method)))
+        elif step.event in SCRUTINY:
+            scrutinize(here, case_id, step.event, step.inputs)
+            done = Played(step, case_id)
         else:
             details = DETAILS.get(step.event, {}) if step.details is None else step.details
             result = here.advance(
@@ -269,6 +290,37 @@ def play(
         if on_step is not None:
             on_step(done)
     return played
+
+
+def scrutinize(
+    office: Office, case_id: int, step: str, inputs: Mapping[str, Any] | None = None
+) -> None:
+    """The legal review (``review``) or collective discussion (``discuss``) of the case's
+    next decision, with :data:`SCRUTINY`'s defaults; the review by :data:`REVIEWER`."""
+    given = {**SCRUTINY[step], **(inputs or {})}
+    if step == "review":
+        office.review(
+            case_id,
+            approve=given["approve"],
+            opinion=given["opinion"],
+            actor=given.get("actor", REVIEWER),
+        )
+    else:
+        office.discuss(
+            case_id,
+            on=given.get("on") or office.runtime.clock.today(),
+            attendees=list(given["attendees"]),
+            conclusion=given["conclusion"],
+            decision=given["decision"],
+            years=given.get("years"),
+            actor=given.get("actor"),
+        )
+
+
+def clear_ban(office: Office, case_id: int, **discussion: Any) -> None:
+    """Review and discuss the case's ban decision (:data:`CLEAR_BAN`)."""
+    scrutinize(office, case_id, "review")
+    scrutinize(office, case_id, "discuss", discussion)
 
 
 def drive_to(office: Office, case_id: int, state: CaseState, at: datetime | None = None) -> None:

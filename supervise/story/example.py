@@ -262,6 +262,8 @@ TIMELINE: list[Step] = [
     ),
     _step("2026-08-04T10:00", "youth", "serve"),
     _step("2026-08-05T15:00", "youth", "record_statement", dict(waiver=True)),
+    # 法制审核 (行政处罚法 Art. 58) before the replacement is ordered.
+    _step("2026-08-05T17:00", "youth", "review"),
     _step(
         "2026-08-06T09:00",
         "youth",
@@ -366,6 +368,9 @@ TIMELINE += [
         "record_hearing",
         dict(reason="听证笔录：当事人对资金转出事实无异议，称系临时借用且已归还"),
     ),
+    # 法制审核 and 集体讨论 (行政处罚法 Arts. 58, 57) after the hearing, before the decision.
+    _step("2025-03-24T10:00", "fund", "review"),
+    _step("2025-03-26T15:00", "fund", "discuss", dict(years=1)),
     _step(
         "2025-03-27T09:00",
         "fund",

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
         DeadlineView,
         HistoryView,
         NextEvent,
+        ScrutinyResult,
     )
     from supervise.views.notices import (
         NoticeView,
@@ -91,6 +92,7 @@ _WHERE: dict[str, str] = {
     "LinkView": "registry",
     "MessageView": "reminders",
     "NextEvent": "cases",
+    "ScrutinyResult": "cases",
     "NoticeView": "notices",
     "OrgAdvanceResult": "registry",
     "OrgEventView": "registry",
@@ -133,6 +135,7 @@ __all__ = [
     "LinkView",
     "MessageView",
     "NextEvent",
+    "ScrutinyResult",
     "NoticeView",
     "OrgAdvanceResult",
     "OrgEventView",

@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from supervise.law import DEADLINE_KINDS
+from supervise.scrutiny import Scrutiny
 from supervise.states import EVENTS, STATE_NAMES, CaseState
 from supervise.views.base import _json
 from supervise.views.registry import OrgView, PersonView
@@ -73,6 +74,8 @@ class CaseView:
     supervisor: str | None
     deadlines: list[DeadlineView] = field(default_factory=list)
     history: list[HistoryView] = field(default_factory=list)
+    #: Where the legal review and the discussion of the next decision stand (`case show`).
+    scrutiny: Scrutiny | None = None
 
     @property
     def state_zh(self) -> str:
@@ -91,6 +94,8 @@ class CaseView:
         if detail:
             data["deadlines"] = [d.as_json() for d in self.deadlines]
             data["history"] = [h.as_json(zone) for h in self.history]
+            if self.scrutiny is not None:
+                data["scrutiny"] = self.scrutiny.as_json()
         return data
 
 
@@ -102,6 +107,8 @@ class NextEvent:
     earliest: datetime | None
     bases: list[str]
     needs: tuple[str, ...] = ()
+    #: For the decision ahead and its drop: where its legal review and discussion stand.
+    scrutiny: dict[str, Any] | None = None
 
     @property
     def zh(self) -> str:
@@ -110,6 +117,8 @@ class NextEvent:
     def as_json(self, zone: ZoneInfo) -> dict[str, Any]:
         data: dict[str, Any] = _json(self, zone)
         del data["needs"]
+        if self.scrutiny is None:
+            del data["scrutiny"]
         return data
 
 
@@ -137,3 +146,25 @@ class AdvanceResult:
             }
         )
         return data
+
+
+@dataclass(frozen=True)
+class ScrutinyResult:
+    """What ``review`` and ``discuss`` recorded: the step, what it froze, where things stand."""
+
+    case_id: int
+    step: str  # review | discuss
+    seq: int
+    outcome: str  # approved | rejected (a review); the decision concluded (a discussion)
+    frozen: dict[str, Any]
+    scrutiny: Scrutiny
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "case": self.case_id,
+            "step": self.step,
+            "seq": self.seq,
+            "outcome": self.outcome,
+            "frozen": self.frozen,
+            "scrutiny": self.scrutiny.as_json(),
+        }

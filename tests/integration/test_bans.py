@@ -11,7 +11,7 @@ import pytest
 from supervise.errors import Banned, GuardRefused, InvalidInput, NotAllowed
 from supervise.office import Office
 from supervise.states import CaseState
-from supervise.story import drive_to, id_number
+from supervise.story import clear_ban, drive_to, id_number
 from tests.conftest import MakeOffice, new_org, new_person, open_case
 from tests.integration.helpers import advance
 
@@ -25,6 +25,7 @@ def _banned_by_charity_law(office: Office, person: int, serve: bool = True) -> i
     advance(office, case_id, "propose_ban")
     advance(office, case_id, "request_hearing", date=date(2026, 12, 15))
     advance(office, case_id, "record_hearing", reason="听证笔录")
+    clear_ban(office, case_id)
     result = advance(office, case_id, "impose_ban", years=2)
     assert result.to_state is S.BANNED
     if serve:

@@ -15,7 +15,7 @@ from supervise.cli import cli
 from supervise.errors import InvalidInput
 from supervise.office import Office
 from supervise.states import CaseState
-from supervise.story import serve_all
+from supervise.story import clear_ban, scrutinize, serve_all
 from tests.conftest import NOW, TEST_ENV, MakeOffice, open_case
 from tests.integration.helpers import advance, case_in
 from tests.integration.test_review import html_text, needs_pdftotext, notice_of, pdf_text
@@ -51,6 +51,7 @@ def test_a_ban_names_which_of_articles_109_to_111_was_breached(
     advance(office, case_id, "propose_ban", years=2, breach="110")
     advance(office, case_id, "request_hearing", date=date(2026, 12, 15), time=time(9, 30))
     advance(office, case_id, "record_hearing", absent=True)
+    clear_ban(office, case_id)
     advance(office, case_id, "impose_ban", years=2)
     for kind in ("ban_prior_notice", "ban_decision"):
         notice = notice_of(office, case_id, kind)
@@ -69,6 +70,7 @@ def test_the_replacement_order_cites_the_breach_of_its_latest_proposal(
     advance(office, case_id, "propose_replacement", breach="6")
     serve_all(office, case_id, date(2026, 11, 27))
     later = make_office(now="2026-12-07T09:00:00+08:00")
+    scrutinize(later, case_id, "review")
     advance(later, case_id, "order_replacement")
     text = html_text(later, notice_of(later, case_id, "replacement_order"))
     assert f"属于{SHETUAN}第三十条第一款第（六）项规定的情形" in text

@@ -10,7 +10,7 @@ import pytest
 from supervise.errors import GuardRefused, InvalidInput, NotAllowed, NotFound
 from supervise.office import Office
 from supervise.states import CaseState
-from supervise.story import serve_all
+from supervise.story import clear_ban, scrutinize, serve_all
 from tests.conftest import MakeOffice, new_org, new_person, open_case
 from tests.integration.helpers import advance, case_in, kinds
 
@@ -119,6 +119,7 @@ def test_an_express_waiver_lets_the_decision_issue_at_once(office: Office) -> No
     with pytest.raises(GuardRefused):
         advance(office, case_id, "order_replacement")
     advance(office, case_id, "record_statement", waiver=True)
+    scrutinize(office, case_id, "review")  # 法制审核 (issue 11)
     result = advance(office, case_id, "order_replacement")
     assert result.to_state is S.REPLACEMENT_ORDERED
     assert "replacement" in kinds(office, case_id)
@@ -156,8 +157,10 @@ def test_ban_decision_waits_for_window_or_hearing(office: Office) -> None:
     with pytest.raises(GuardRefused, match="record_hearing first"):
         advance(office, heard, "impose_ban", years=2)
     advance(office, heard, "record_hearing", reason="听证笔录")
+    clear_ban(office, heard)  # 法制审核 and 集体讨论 (issue 11)
     assert advance(office, heard, "impose_ban", years=2).to_state is S.BANNED
     later = at(office, "2026-12-05T09:00:00+08:00")
+    clear_ban(later, proposed)
     assert advance(later, proposed, "impose_ban", years=3).to_state is S.BANNED
 
 
@@ -175,6 +178,7 @@ def test_ban_decision_waits_for_window_or_hearing(office: Office) -> None:
 def test_ban_term_must_fit_the_basis(office: Office, inputs: dict[str, Any], message: str) -> None:
     case_id = case_in(office, S.HEARING_SCHEDULED)
     advance(office, case_id, "record_hearing", absent=True)
+    clear_ban(office, case_id)
     with pytest.raises((GuardRefused, InvalidInput), match=message):
         advance(office, case_id, "impose_ban", **inputs)
     assert office.case(case_id).state is S.HEARING_SCHEDULED

@@ -19,7 +19,7 @@ from supervise.errors import InvalidInput, NotAllowed
 from supervise.office import Office
 from supervise.rules import Params
 from supervise.states import CaseState, user_triggers_from
-from supervise.story import PATHS, serve_all
+from supervise.story import PATHS, clear_ban, scrutinize, serve_all
 from tests.integration.helpers import advance, case_in, kinds
 from tests.unit.test_rules import GOOD
 from tests.unit.test_states import (
@@ -114,6 +114,11 @@ def _prepared(office: Office, event: str, state: CaseState) -> tuple[Office, int
         advance(office, case_id, "record_hearing", reason="听证笔录")
     if event == "lift_ban":
         office = office.at(office.runtime.clock.now().replace(year=2030, month=11))
+    # 法制审核 before an ordered replacement, and 集体讨论 too before a ban (issue 11).
+    if event == "order_replacement":
+        scrutinize(office, case_id, "review")
+    if event == "impose_ban":
+        clear_ban(office, case_id)
     return office, case_id
 
 

@@ -28,6 +28,7 @@ from supervise.adapters.personal_data import (
     parse_ring,
 )
 from supervise.cli import cli
+from supervise.db import SCHEMA_HEAD
 from supervise.errors import ConfigError, NotAllowed
 from supervise.office import Office
 from supervise.states import CaseState
@@ -481,7 +482,7 @@ def test_init_upgrades_an_old_file_only_with_the_key(tmp_path: Path) -> None:
     con.close()
     done = runner.invoke(cli, ["--db", str(path), "init"], env={KEY_ENV: DEVELOPMENT_KEY})
     assert done.exit_code == 0, done.output
-    assert "0009" in done.stdout
+    assert f"upgraded from schema 0008 to {SCHEMA_HEAD}" in done.stdout
     assert number.encode() not in path.read_bytes()
     shown = runner.invoke(
         cli, ["--db", str(path), "person", "show", "1", "--reveal", "--json"],

@@ -17,7 +17,7 @@ from supervise.cli import cli
 from supervise.errors import ConfigError, GuardRefused
 from supervise.office import Office
 from supervise.states import CaseState
-from supervise.story import serve_all
+from supervise.story import scrutinize, serve_all
 from tests.conftest import NOW, TEST_ENV, MakeOffice
 from tests.integration.helpers import advance, case_in, kinds
 from tests.integration.test_review import html_text, needs_pdftotext, notice_of, pdf_text
@@ -52,6 +52,7 @@ def test_the_order_waits_for_the_hearing_request_window(make_office: MakeOffice)
     with pytest.raises(GuardRefused, match="hearing-request window is open until 2026-12-04"):
         advance(later, case_id, "order_replacement")
     after = make_office(now="2026-12-07T09:00:00+08:00")
+    scrutinize(after, case_id, "review")
     assert advance(after, case_id, "order_replacement").to_state is S.REPLACEMENT_ORDERED
 
 
@@ -78,6 +79,7 @@ def test_a_requested_hearing_is_held_before_the_order(
         assert "加盖你单位印章的授权委托书" in text
         assert "由你签名" not in text
     advance(office, case_id, "record_hearing", reason="听证笔录")
+    scrutinize(office, case_id, "review")
     order = office.advance(
         case_id,
         "order_replacement",

@@ -23,7 +23,7 @@ from supervise.cli import cli
 from supervise.errors import GuardRefused, InvalidInput
 from supervise.office import Office
 from supervise.states import CaseState
-from supervise.story import COURT, serve_all
+from supervise.story import COURT, clear_ban, serve_all
 from supervise.validation import mask_id_number
 from tests.conftest import (
     NOW,
@@ -138,6 +138,7 @@ def _heard(office: Office, years: int) -> int:
     advance(office, case_id, "propose_ban", years=years)
     advance(office, case_id, "request_hearing", date=date(2026, 12, 15), time=time(9, 30))
     advance(office, case_id, "record_hearing", absent=True)
+    clear_ban(office, case_id)  # 法制审核 and 集体讨论 (issue 11)
     return case_id
 
 
@@ -170,6 +171,7 @@ def test_a_heavier_ban_needs_a_new_prior_notice(office: Office) -> None:
     assert get_case(office, case_id).proposed_measure == 4
     advance(office, case_id, "request_hearing", date=date(2026, 12, 15), time=time(9, 30))
     advance(office, case_id, "record_hearing", absent=True)
+    clear_ban(office, case_id)
     assert advance(office, case_id, "impose_ban", years=4).to_state is S.BANNED
 
 
@@ -313,6 +315,7 @@ def test_a_decision_without_the_party_address_is_refused(office: Office) -> None
     advance(office, banned, "propose_ban", years=2)
     advance(office, banned, "request_hearing", date=date(2026, 12, 15), time=time(9, 30))
     advance(office, banned, "record_hearing", absent=True)
+    clear_ban(office, banned)
     with pytest.raises(GuardRefused, match=f"supervise person edit {person} --address TEXT"):
         advance(office, banned, "impose_ban", years=2)
     assert office.case(banned).state is S.HEARING_SCHEDULED
@@ -328,6 +331,7 @@ def test_the_served_original_carries_the_full_id_number_and_nothing_else_does(
     advance(office, case_id, "propose_ban", years=2)
     advance(office, case_id, "request_hearing", date=date(2026, 12, 15), time=time(9, 30))
     advance(office, case_id, "record_hearing", absent=True)
+    clear_ban(office, case_id)
     advance(office, case_id, "impose_ban", years=2)
     masked = mask_id_number(number)
     for notice_type in ("ban_prior_notice", "ban_decision"):
@@ -492,6 +496,7 @@ def test_each_organization_the_ban_reaches_gets_a_notice(office: Office, tmp_pat
     advance(office, banned, "propose_ban", years=2)
     advance(office, banned, "request_hearing", date=date(2026, 12, 15), time=time(9, 30))
     advance(office, banned, "record_hearing", absent=True)
+    clear_ban(office, banned)
     result = advance(office, banned, "impose_ban", years=2)
     assert result.cascaded == [other]  # a charity ban does not reach the plain association
     decision = [n for n in office.notices(case=banned) if n.type == "ban_decision"][-1]

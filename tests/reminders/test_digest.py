@@ -13,7 +13,7 @@ from supervise.office import Office
 from supervise.services.reminders.digest import digest_time
 from tests.conftest import NOW, new_org, new_person
 from tests.reminders.conftest import MailOffice, write_config
-from tests.reminders.helpers import ZHANG, advance, mails, rows
+from tests.reminders.helpers import WANG, ZHANG, advance, mails, rows
 from tests.smtp_server import SmtpTestServer
 
 
@@ -191,3 +191,33 @@ def test_without_reports_digest_a_director_with_nothing_due_gets_no_digest(
     digest_office(now="2026-11-27T08:30:00+08:00").run_reminders()
     [mail] = mails(smtp_server, "每日汇总")
     assert mail.to == [ZHANG] and "培育目标" not in mail.text
+
+
+def test_reviewers_and_directors_learn_what_waits_for_them(
+    office: Office, digest_office: MailOffice, smtp_server: SmtpTestServer
+) -> None:
+    admin = digest_office(user="admin")
+    admin.add_user("zhao", email="zhao@mzj.example.gov.cn", role="legal_reviewer",
+                   qualification="A20231234567")  # fmt: skip
+    admin.add_user("qian", email="qian@mzj.example.gov.cn", role="legal_reviewer",
+                   districts=["江北区"])  # fmt: skip
+    org = new_org(office, charity=True)
+    case_id = office.appoint(org=org, person=new_person(office), role="秘书长").id
+    advance(office, case_id, "propose_ban")
+    advance(office, case_id, "request_hearing", date=date(2026, 12, 15))
+    advance(office, case_id, "record_hearing", reason="听证笔录")
+
+    digest_office(now="2026-11-27T08:30:00+08:00").run_reminders()
+    waiting = mails(smtp_server, "1 件待法制审核")
+    # The director and the reviewer of the case's district; not qian (江北区 only).
+    assert sorted(to for m in waiting for to in m.to) == [WANG, "zhao@mzj.example.gov.cn"]
+    [to_zhao] = [m for m in waiting if m.to == ["zhao@mzj.example.gov.cn"]]
+    assert f"1 件案件待法制审核：案件 {case_id}" in to_zhao.text
+    assert "待集体讨论" not in to_zhao.text
+
+    digest_office(user="zhao").review(case_id, approve=True, opinion="同意")
+    smtp_server.messages.clear()
+    digest_office(now="2026-11-30T08:30:00+08:00").run_reminders()
+    [to_wang] = mails(smtp_server, "待集体讨论")
+    assert to_wang.to == [WANG] and f"1 件案件待集体讨论：案件 {case_id}" in to_wang.text
+    assert mails(smtp_server, "待法制审核") == []

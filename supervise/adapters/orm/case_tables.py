@@ -125,6 +125,13 @@ cases = Table(
     Column("conduct_date", Date),
     # The hash of the case's last history row (supervise/chain.py); revision 0007.
     Column("chain_head", String(64)),
+    # 法制审核 and 集体讨论 of the next decision (supervise/scrutiny.py); revision 0010.
+    Column("proposal_key", String(16)),
+    Column("review_key", String(20)),
+    Column("review_outcome", String(10)),
+    Column("discussion_key", String(20)),
+    Column("discussion_decision", String(40)),
+    Column("discussion_years", Integer),
 )
 
 history = Table(

@@ -22,7 +22,7 @@ from supervise.law import (
     PENALTY_OF_EVENT,
 )
 from supervise.params import clean_params
-from supervise.permissions import Claim, districts_of
+from supervise.permissions import Claim, districts_of, event_action
 from supervise.redact import quoted
 from supervise.rules import (
     Params,
@@ -36,6 +36,7 @@ from supervise.rules import (
     time_guard,
 )
 from supervise.runtime import Runtime
+from supervise.scrutiny import FOUR_EYES_RULES, chair_refusal, decision_refusal
 from supervise.services.admin import access
 from supervise.services.cases import store
 from supervise.services.cases.cascade import ban_is_over, impose_ban
@@ -137,9 +138,30 @@ def advance(
 ) -> AdvanceResult:
     """Apply ``event`` to the case at ``at`` (default now), in one transaction.
 
+    A refusal by the law's four eyes (法制审核, 集体讨论, the hearing chair) is written to the
+    audit trail, in a transaction of its own.
+
     Raises:
         NotFound, NotAllowed, GuardRefused, InvalidInput, Conflict.
     """
+    try:
+        return _advance(rt, actor, case_id, event, params, at)
+    except GuardRefused as refusal:
+        if refusal.details.get("rule") in FOUR_EYES_RULES:
+            access.record(
+                rt, actor, event_action(event), "refused", refusal.message, case_id=case_id
+            )
+        raise
+
+
+def _advance(
+    rt: Runtime,
+    actor: str,
+    case_id: int,
+    event: str,
+    params: Params,
+    at: datetime | None = None,
+) -> AdvanceResult:
     if event in INTERNAL_EVENTS:
         raise NotAllowed(f"{event} is applied by the program itself and cannot be asked for")
     if event not in EVENTS or event == "appoint":
@@ -151,7 +173,8 @@ def advance(
     params = clean_params(event, params, rt.settings.date_range, day0)
     law = rt.rulebook()
     with rt.uow() as uow:
-        case, org, person, running, actor = _load(uow, rt, actor, case_id)
+        chair = _chair(event, params)
+        case, org, person, running, actor, investigated = _load(uow, rt, actor, case_id, chair)
         if event not in triggers_from(case.state):
             fire(case, event)  # raises NotAllowed listing the allowed events
         require_inputs(event, params)
@@ -166,6 +189,11 @@ def advance(
         refusal = time_guard(event, facts, law, when)
         if refusal is not None:
             raise refusal.error(event)
+        four_eyes = decision_refusal(event, case, case.id, rt.settings.decisions, params.years)
+        if four_eyes is None and chair is not None:
+            four_eyes = chair_refusal(event, chair, investigated)
+        if four_eyes is not None:
+            raise four_eyes
         check_params(event, facts, law, when, params)
         basis = choose_basis(event, facts, law, params)
         measure = check_measure(event, facts, law, basis, params, day0)
@@ -271,19 +299,30 @@ def advance(
     return result
 
 
+def _chair(event: str, params: Params) -> str | None:
+    """The hearing's chair the notice names, when the event fixes a hearing."""
+    if event not in ("request_hearing", "reschedule_hearing"):
+        return None
+    chair = params.details.get("chair")
+    return chair.strip() if isinstance(chair, str) and chair.strip() else None
+
+
 def _load(
-    uow: UnitOfWork, rt: Runtime, actor: str, case_id: int
-) -> tuple[model.Case, model.Organization, model.Person, list[model.Deadline], str]:
+    uow: UnitOfWork, rt: Runtime, actor: str, case_id: int, chair: str | None
+) -> tuple[model.Case, model.Organization, model.Person, list[model.Deadline], str, bool]:
     """The case as its guards need it, and who acts: a :class:`Claim` is checked against
     the acting user read in the same statement (one statement fewer per step), and the
-    case must then lie in their districts."""
+    case must then lie in their districts. The last value: whether the hearing's ``chair``
+    (if any) investigated the case, read in the same statement."""
     if not isinstance(actor, Claim):
-        case, org, person, running, _ = store.load_case_to_advance(
-            uow, case_id, districts_of(actor)
+        case, org, person, running, _, investigated = store.load_case_to_advance(
+            uow, case_id, districts_of(actor), chair=chair
         )
-        return case, org, person, running, actor
+        return case, org, person, running, actor, investigated
     try:
-        case, org, person, running, found = store.load_case_to_advance(uow, case_id, None, actor)
+        case, org, person, running, found, investigated = store.load_case_to_advance(
+            uow, case_id, None, actor, chair
+        )
     except store.CaseNotFound:
         # Who may not act is told so before being told whether the case exists.
         access.authorize(rt, actor, actor.action, case_id=case_id)
@@ -292,7 +331,7 @@ def _load(
     scope = districts_of(who)
     if scope is not None and org.district not in scope:
         raise store.CaseNotFound(case_id)
-    return case, org, person, running, who
+    return case, org, person, running, who, investigated
 
 
 def _require_party_address(event: str, org: model.Organization, person: model.Person) -> None:

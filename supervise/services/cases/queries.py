@@ -5,6 +5,7 @@ Every filter ``case list`` offers is served by an index (``tests/perf`` checks t
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Sequence
 
 from supervise import model
@@ -14,6 +15,7 @@ from supervise.law import PROPOSAL_EVENTS
 from supervise.permissions import districts_of
 from supervise.rules import case_facts, fitting_bases, time_guard
 from supervise.runtime import Runtime
+from supervise.scrutiny import DROPPING, decision_refusal, scrutiny_of
 from supervise.services.cases import store
 from supervise.states import EVENTS, PROCEEDING_OPENERS, CaseState, user_triggers_from
 from supervise.views import CaseView, DeadlineView, HistoryView, NextEvent, OrgView, PersonView
@@ -73,7 +75,8 @@ def show_case(rt: Runtime, actor: str, case_id: int) -> CaseView:
     """One case with its open deadlines and its whole history."""
     with rt.uow() as uow:
         case, org, person = store.load_case(uow, case_id, districts_of(actor))
-        return case_view(uow, case, org, person, detail=True)
+        view = case_view(uow, case, org, person, detail=True)
+        return dataclasses.replace(view, scrutiny=scrutiny_of(case, rt.settings.decisions))
 
 
 def iter_cases(
@@ -126,6 +129,10 @@ def _stream(rt: Runtime, query: store.CaseQuery, limit: int) -> Iterator[CaseVie
             ]
 
 
+def _decided_by(decision: str | None) -> tuple[str, ...]:
+    return () if decision is None else (decision, DROPPING[decision])
+
+
 def next_events(rt: Runtime, actor: str, case_id: int) -> tuple[CaseView, list[NextEvent]]:
     """Every event defined from the case's state, with whether its guards pass now."""
     law = rt.rulebook()
@@ -135,11 +142,19 @@ def next_events(rt: Runtime, actor: str, case_id: int) -> tuple[CaseView, list[N
         bans = store.case_bans(uow, case.id) if case.state is CaseState.BANNED else []
         facts = case_facts(case, org.kind, org.charity, store.running_deadlines(uow, case.id), bans)
         view = case_view(uow, case, org, person, detail=True)
+        status = scrutiny_of(case, rt.settings.decisions)
+        four_eyes = {
+            event: decision_refusal(event, case, case.id, rt.settings.decisions)
+            for event in user_triggers_from(view.state)
+        }
     out: list[NextEvent] = []
     for event in user_triggers_from(view.state):
         refusal = time_guard(event, facts, law, now)
         bases = fitting_bases(event, facts, law)
         reason = None if refusal is None else f"{refusal.rule} ({refusal.basis})"
+        blocked = four_eyes[event]
+        if reason is None and blocked is not None:
+            reason = blocked.message.split(" refused: ", 1)[-1]
         if (
             refusal is None
             and event in PROCEEDING_OPENERS
@@ -155,6 +170,7 @@ def next_events(rt: Runtime, actor: str, case_id: int) -> tuple[CaseView, list[N
                 None if refusal is None else refusal.earliest,
                 bases,
                 EVENTS[event].needs,
+                status.as_json() if event in _decided_by(status.decision) else None,
             )
         )
     return view, out

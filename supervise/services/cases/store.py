@@ -24,6 +24,7 @@ from sqlalchemy import (
     exists,
     func,
     insert,
+    or_,
     select,
 )
 
@@ -33,6 +34,7 @@ from supervise.adapters.orm import bans as bans_table
 from supervise.adapters.orm import cases as cases_table
 from supervise.adapters.orm import deadlines as deadlines_table
 from supervise.adapters.orm import history as history_table
+from supervise.adapters.orm import notices as notices_table
 from supervise.adapters.orm import organizations as orgs_table
 from supervise.adapters.orm import persons as persons_table
 from supervise.adapters.orm import users as users_table
@@ -40,6 +42,8 @@ from supervise.banterm import IN_FORCE, bars
 from supervise.chain import GENESIS, history_hash
 from supervise.clock import wall_clock
 from supervise.errors import NotFound
+from supervise.law import PROPOSAL_EVENTS
+from supervise.scrutiny import INVESTIGATION_EVENTS
 from supervise.services.admin.store import ActingUser
 from supervise.states import NON_FINAL_STATES, CaseState
 
@@ -65,38 +69,51 @@ def load_case_to_advance(
     case_id: int,
     districts: Sequence[str] | None = None,
     acting: str | None = None,
-) -> tuple[model.Case, model.Organization, model.Person, list[model.Deadline], ActingUser | None]:
+    chair: str | None = None,
+) -> tuple[
+    model.Case, model.Organization, model.Person, list[model.Deadline], ActingUser | None, bool
+]:
     """The case, its organization and person and its running deadlines, in one statement:
     what an advance's guards need (an outer join repeats the case once per running
     deadline, usually none to three). With ``acting``, the same statement reads that user
     (role, districts, disabled) and whether the directory has users at all, as
     ``admin.store.acting_user`` would: the permission check costs no statement of its own.
 
+    ``chair``: a hearing's chair; the last value then says whether they investigated the
+    case (supervise it, or took a step of the investigation), asked in the same statement
+    (行政处罚法 Art. 64(四)); False when no chair is given.
+
     Raises:
         NotFound: no such case, or one outside ``districts``; with ``acting``, raised only
             after the caller has checked the user (see :class:`CaseNotFound`).
     """
-    query = _case_to_advance(districts is not None, acting is not None)
+    query = _case_to_advance(districts is not None, acting is not None, chair is not None)
     params: dict[str, Any] = {"case_id": case_id}
     if districts is not None:
         params["districts"] = list(districts)
     if acting is not None:
         params["acting"] = acting
+    if chair is not None:
+        params["chair"] = chair
     rows = uow.session.execute(query, params).all()
     if not rows:
         raise CaseNotFound(case_id)
     case, org, person = rows[0][0], rows[0][1], rows[0][2]
     user: ActingUser | None = None
     if acting is not None:
-        extra: tuple[Any, ...] = tuple(rows[0])[4:]
+        extra: tuple[Any, ...] = tuple(rows[0])[4:9]
         uid, role, user_districts, disabled, anyone = extra
         if anyone:
             user = (uid is not None, role or "", user_districts, bool(disabled))
-    return case, org, person, [row[3] for row in rows if row[3] is not None], user
+    investigated = chair is not None and bool(tuple(rows[0])[-1])
+    running = [row[3] for row in rows if row[3] is not None]
+    return case, org, person, running, user, investigated
 
 
 @functools.cache
-def _case_to_advance(in_districts: bool, with_acting: bool) -> Select[*tuple[Any, ...]]:
+def _case_to_advance(
+    in_districts: bool, with_acting: bool, with_chair: bool = False
+) -> Select[*tuple[Any, ...]]:
     """The statement of :func:`load_case_to_advance`, built once per variant: building and
     hashing it on every step cost about as much as the rest of the step's Python."""
     running = and_(
@@ -116,6 +133,20 @@ def _case_to_advance(in_districts: bool, with_acting: bool) -> Select[*tuple[Any
         u, everyone = users_table.c, users_table.alias("everyone")
         query = query.outerjoin(users_table, u.name == bindparam("acting")).add_columns(
             u.id, u.role, u.districts, u.disabled, exists(select(everyone.c.id)).label("any")
+        )
+    if with_chair:
+        h = history_table.c
+        took_a_step = (
+            select(h.id)
+            .where(
+                h.case_id == cases_table.c.id,
+                h.by == bindparam("chair"),
+                h.event.in_(sorted(INVESTIGATION_EVENTS)),
+            )
+            .exists()
+        )
+        query = query.add_columns(
+            or_(cases_table.c.supervisor == bindparam("chair"), took_a_step).label("investigated")
         )
     return query
 
@@ -362,3 +393,46 @@ def append_history(
 
 
 _HISTORY_INSERT = insert(history_table)
+
+
+# --- the law's four eyes (法制审核, 集体讨论) ---------------------------------------------------
+
+
+def investigated(uow: UnitOfWork, case: model.Case, name: str) -> bool:
+    """Whether ``name`` supervises the case or took a step of its investigation."""
+    if case.supervisor == name:
+        return True
+    h = history_table.c
+    found = uow.session.scalar(
+        select(h.id)
+        .where(h.case_id == case.id, h.by == name, h.event.in_(sorted(INVESTIGATION_EVENTS)))
+        .limit(1)
+    )
+    return found is not None
+
+
+def has_reviewed(uow: UnitOfWork, name: str) -> bool:
+    """Whether ``name`` has made a legal review before (of any case)."""
+    h = history_table.c
+    return (
+        uow.session.scalar(select(h.id).where(h.event == "review", h.by == name).limit(1))
+        is not None
+    )
+
+
+def latest_proposal(uow: UnitOfWork, case_id: int) -> tuple[int, Any] | None:
+    """The step of the case's latest proposal and the facts its prior notice states."""
+    h, n = history_table.c, notices_table.c
+    seq = uow.session.scalar(
+        select(h.seq)
+        .where(h.case_id == case_id, h.event.in_(sorted(PROPOSAL_EVENTS)))
+        .order_by(h.seq.desc())
+        .limit(1)
+    )
+    if seq is None:
+        return None
+    snapshot = uow.session.scalar(
+        select(n.snapshot).where(n.case_id == case_id, n.history_seq == seq).order_by(n.id).limit(1)
+    )
+    details = snapshot.get("details") if isinstance(snapshot, dict) else None
+    return seq, (details or {}).get("facts") if isinstance(details, dict) else None

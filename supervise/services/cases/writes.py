@@ -18,6 +18,7 @@ from supervise.rules import (
     Params,
     Rulebook,
 )
+from supervise.scrutiny import proposal_key
 from supervise.services.cases import store
 from supervise.states import (
     PROCEEDING_OPENERS,
@@ -63,9 +64,15 @@ def apply_event(
         # Kept on the case so the decision's guard reads it with the case, in one read.
         case.proposed_measure = measure
         case.conduct_date = params.conduct_date
+        # What a legal review or discussion of the decision will freeze; the step it gets
+        # is the one append_history gives below (set here so that one UPDATE carries it).
+        case.proposal_key = proposal_key(
+            event, basis, measure, params.conduct_date, params.details, case.seq + 1
+        )
     elif event not in RETURNING_EVENTS and after in RESTING_STATES:
         case.proposed_measure = None
         case.conduct_date = None
+        case.proposal_key = None
         if after not in PENALTY_STANDS:
             # No penalty stands here: nothing later (a revocation, an ending) cites the basis.
             case.proceeding_basis = None

@@ -7,6 +7,11 @@ schedule fires on a working day (by the office's calendar, 调休 included); a s
 nothing due or overdue gets none (a director does when the digest carries the coverage
 report, ``directors.py``). A digest missed on an earlier day is not sent late: the next one
 says everything that is still true.
+
+Legal reviewers and directors also learn which cases wait for them (行政处罚法 Arts. 57,
+58): a reviewer's digest lists the cases whose decision waits for 法制审核, a director's
+those and the ones waiting for 集体讨论 (within their districts); they get a digest for that
+alone, with nothing due.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from supervise.reminder_plan import (
     supervisor_of,
 )
 from supervise.runtime import Runtime
+from supervise.scrutiny import DISCUSSION, PENDING, REVIEW, STALE, scrutiny_of
 from supervise.services.reminders import directors, store
 from supervise.services.reminders.outbox import queue
 from supervise.services.reminders.store import NewMessage
@@ -55,6 +61,7 @@ def queue_digests(rt: Runtime) -> QueueReport:
         done = store.digests_sent(uow, today)
         directory = store.load_directory(uow)
         rows = store.rows_due_by(uow, today + timedelta(days=days))
+        awaiting = store.cases_awaiting_decision(uow)
     per_supervisor: dict[str, list[DeadlineRow]] = defaultdict(list)
     for row in rows:
         if row.supervisor is not None and (row.due >= today or row.overdue_on(today)):
@@ -74,6 +81,10 @@ def queue_digests(rt: Runtime) -> QueueReport:
     bosses = {f"user:{u.name}": u for u in directors.directors(rt, directory)}
     for key, user in bosses.items():
         addressed.setdefault(key, (directors.recipient(user), []))
+    waiting = _waiting(rt, awaiting, directory)
+    for name in waiting:
+        user = directory.by_name[name]
+        addressed.setdefault(f"user:{name}", (directors.recipient(user), []))
 
     messages: list[NewMessage] = []
     for key, (recipient, items) in addressed.items():
@@ -90,6 +101,7 @@ def queue_digests(rt: Runtime) -> QueueReport:
             "due": [ctx(r) for r in items if r.due >= today],
             "overdue": [ctx(r) for r in items if r.overdue_on(today)],
             "coverage": coverage,
+            "waiting": waiting.get(recipient.name, {REVIEW: [], DISCUSSION: []}),
         }
         subject, text, html = rt.mail_renderer().render(DIGEST, context)
         messages.append(
@@ -109,6 +121,38 @@ def queue_digests(rt: Runtime) -> QueueReport:
         )
     queue(rt, messages, now, report)
     return report
+
+
+def _waiting(rt: Runtime, awaiting: list[Any], directory: Any) -> dict[str, dict[str, list[int]]]:
+    """Per enabled legal reviewer and director with an e-mail address: the cases (ids) whose
+    decision waits for a legal review (``review``) and, for directors, a discussion."""
+    settings = rt.settings.decisions
+    pending: dict[str, list[tuple[int, str]]] = {REVIEW: [], DISCUSSION: []}
+    for row in awaiting:
+        status = scrutiny_of(row, settings)
+        if status.review in (PENDING, STALE):
+            pending[REVIEW].append((row.id, row.district))
+        elif status.discussion in (PENDING, STALE):
+            # The heads discuss a decision once its review passed (or is not needed).
+            pending[DISCUSSION].append((row.id, row.district))
+    out: dict[str, dict[str, list[int]]] = {}
+    for user in directory.by_name.values():
+        if user.disabled or not user.email or user.role not in ("legal_reviewer", "director"):
+            continue
+        kinds = (REVIEW,) if user.role == "legal_reviewer" else (REVIEW, DISCUSSION)
+        mine = {
+            kind: [case for case, district in pending[kind] if _sees(user, district)]
+            if kind in kinds
+            else []
+            for kind in (REVIEW, DISCUSSION)
+        }
+        if any(mine.values()):
+            out[user.name] = mine
+    return out
+
+
+def _sees(user: Any, district: str) -> bool:
+    return not user.districts or district in user.districts
 
 
 def agenda(

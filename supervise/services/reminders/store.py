@@ -27,6 +27,7 @@ from supervise.adapters.orm import outbox as outbox_table
 from supervise.adapters.orm import persons as persons_table
 from supervise.adapters.personal_data import open_number
 from supervise.reminder_plan import DeadlineRow, Directory
+from supervise.scrutiny import HEADING
 from supervise.states import CaseState
 from supervise.validation import mask_id_number
 
@@ -179,6 +180,32 @@ def load_directory(uow: UnitOfWork) -> Directory:
     for user in everyone:
         uow.session.expunge(user)
     return Directory({u.name: u for u in everyone}, {u.id: u for u in everyone})
+
+
+def cases_awaiting_decision(uow: UnitOfWork) -> list[Any]:
+    """Cases with a proposal open (the decision ahead may wait for 法制审核 or 集体讨论), with
+    the columns the review status is computed from and their organization's district; the
+    state index finds them, however many cases are closed."""
+    c, o = cases_table.c, orgs_table.c
+    return list(
+        uow.session.execute(
+            select(
+                c.id,
+                c.state,
+                c.proposal_key,
+                c.hearing_recorded,
+                c.review_key,
+                c.review_outcome,
+                c.discussion_key,
+                c.discussion_decision,
+                c.discussion_years,
+                o.district,
+            )
+            .join(orgs_table, o.id == c.organization_id)
+            .where(c.state.in_(list(HEADING)))
+            .order_by(c.id)
+        ).all()
+    )
 
 
 def user_named(uow: UnitOfWork, name: str) -> model.User | None:
