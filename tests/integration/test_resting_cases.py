@@ -13,6 +13,7 @@ import supervise
 from supervise.cli import cli
 from supervise.office import Office
 from supervise.states import CaseState
+from supervise.story import clear_ban
 from tests.conftest import NOW, TEST_ENV, get_case, new_org, new_person
 from tests.integration.helpers import advance, case_in
 from tests.integration.test_review import html_text, notice_of
@@ -46,6 +47,7 @@ def test_cascade_notices_are_listed_with_their_case(db_url: str, tmp_path: Path)
         advance(office, banned, "propose_ban", years=2)
         advance(office, banned, "request_hearing", date=date(2026, 12, 15), time=time(9, 30))
         advance(office, banned, "record_hearing", absent=True)
+        clear_ban(office, banned)  # 法制审核 and 集体讨论
     details = tmp_path / "ban.yaml"
     details.write_text("evidence: 审计报告\n", "utf-8")
     env = {"SUPERVISE_NOW": NOW.isoformat(), "SUPERVISE_DB": db_url, "SUPERVISE_USER": "zhang"}
