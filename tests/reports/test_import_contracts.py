@@ -135,3 +135,15 @@ def test_an_unknown_column_is_refused_in_one_line(
     result = run(db_url, "import", "contracts", str(path))
     assert result.exit_code == 2 and len(result.stderr.splitlines()) == 1
     assert "unknown column(s) '备注'; an import of contracts takes credit_code" in result.stderr
+
+
+def test_a_director_limited_to_districts_exports_theirs_only(stored: Office) -> None:
+    from tests.bureau.helpers import add_director
+
+    add_director(stored)
+    stored.add_user("yb", role="director", districts=["渝北区"], actor="root")
+    theirs = contract(stored, org(stored, district="渝北区"), title="渝北项目")
+    assert [r[0] for r in stored.export("contracts", actor="yb").rows] == [theirs]
+    assert [r[6] for r in stored.export("orgs", actor="yb").rows] == ["渝北区"]
+    assert list(stored.export("evaluations", actor="yb").rows) == []
+    assert len(list(stored.export("contracts", actor="wang").rows)) == 3

@@ -15,12 +15,15 @@ from typing import Any
 
 from supervise.errors import InvalidInput
 from supervise.law import ORG_KINDS
+from supervise.permissions import districts_of
 from supervise.report_views import state_zh
 from supervise.runtime import Runtime
 from supervise.services.exchange import store
 from supervise.validation import mask_id_number
 
 BATCH = 1000
+#: The districts a user is limited to (None: the whole city).
+Districts = tuple[str, ...] | None
 
 
 @dataclass(frozen=True)
@@ -37,9 +40,9 @@ def _when(value: datetime | None, rt: Runtime) -> str | None:
     return None if value is None else value.astimezone(rt.settings.zone).isoformat()
 
 
-def _orgs(rt: Runtime) -> Iterator[tuple[Any, ...]]:
+def _orgs(rt: Runtime, districts: Districts) -> Iterator[tuple[Any, ...]]:
     with rt.uow() as uow:
-        for row in store.stream(uow, store.orgs_query(), BATCH):
+        for row in store.stream(uow, store.within(store.orgs_query(), districts), BATCH):
             yield (
                 row.id, row.name, row.credit_code, row.kind, ORG_KINDS.get(row.kind, row.kind),
                 row.charity, row.district, row.township, row.email, row.address,
@@ -47,9 +50,9 @@ def _orgs(rt: Runtime) -> Iterator[tuple[Any, ...]]:
             )  # fmt: skip
 
 
-def _cases(rt: Runtime) -> Iterator[tuple[Any, ...]]:
+def _cases(rt: Runtime, districts: Districts) -> Iterator[tuple[Any, ...]]:
     with rt.uow() as uow:
-        for row in store.stream(uow, store.cases_query(), BATCH):
+        for row in store.stream(uow, store.within(store.cases_query(), districts), BATCH):
             state = row.state.value
             yield (
                 row.id, row.organization_id, row.org_name, row.credit_code, row.district,
@@ -64,9 +67,10 @@ def _amount(fen: int) -> str:
     return f"{fen // 100}.{fen % 100:02d}"
 
 
-def _contracts(rt: Runtime) -> Iterator[tuple[Any, ...]]:
+def _contracts(rt: Runtime, districts: Districts) -> Iterator[tuple[Any, ...]]:
     with rt.uow() as uow:
-        for row in store.stream(uow, store.contracts_query(uow.dialect), BATCH):
+        query = store.within(store.contracts_query(uow.dialect), districts)
+        for row in store.stream(uow, query, BATCH):
             # The database joins the townships in no set order; the export sorts them.
             places = "、".join(sorted(row.townships.split("、"))) if row.townships else None
             yield (
@@ -78,9 +82,9 @@ def _contracts(rt: Runtime) -> Iterator[tuple[Any, ...]]:
             )  # fmt: skip
 
 
-def _evaluations(rt: Runtime) -> Iterator[tuple[Any, ...]]:
+def _evaluations(rt: Runtime, districts: Districts) -> Iterator[tuple[Any, ...]]:
     with rt.uow() as uow:
-        for row in store.stream(uow, store.evaluations_query(), BATCH):
+        for row in store.stream(uow, store.within(store.evaluations_query(), districts), BATCH):
             yield (
                 row.id, row.contract_id, row.title, row.organization_id, row.org_name,
                 row.credit_code, row.district, f"{row.score:.2f}", row.grade,
@@ -131,4 +135,5 @@ def export(rt: Runtime, actor: str, kind: str) -> Export:
     if kind not in EXPORTS:
         raise InvalidInput(f"cannot export {kind!r}; choose one of {', '.join(EXPORTS)}")
     columns, rows = EXPORTS[kind]
-    return Export(kind, columns, rows(rt))
+    # A user limited to districts exports theirs only, like every list they see.
+    return Export(kind, columns, rows(rt, districts_of(actor)))

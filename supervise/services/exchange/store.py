@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Row, Select, func, insert, select
 
@@ -27,6 +27,16 @@ def stream(uow: UnitOfWork, query: Select[Any], batch: int) -> Iterator[Row[Any]
     result = uow.session.execute(query.execution_options(yield_per=batch))
     for part in result.partitions(batch):
         yield from part
+
+
+Q = TypeVar("Q", bound=Select[Any])
+
+
+def within(query: Q, districts: Sequence[str] | None) -> Q:
+    """``query`` (which names ``organizations``) narrowed to ``districts`` when given."""
+    if districts is None:
+        return query
+    return query.where(organizations.c.district.in_(list(districts)))
 
 
 def orgs_query() -> Select[Any]:
