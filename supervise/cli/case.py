@@ -216,8 +216,11 @@ def advance(
     )
     for other in result.cascaded:
         echo(f"case {other}: ban_cascade -> replacement_ordered (banned person may not serve)")
+    # A ban's cascade notices belong to the other cases, one each, in the order cascaded.
+    reached = iter(result.cascaded)
     for notice_id, notice_type, number in result.notices:
-        echo(f"  notice {notice_id}: {number} ({notice_type})")
+        where = f", case {next(reached)}" if notice_type == "cascade_notice" else ""
+        echo(f"  notice {notice_id}: {number} ({notice_type}{where})")
     for d in result.case.deadlines:
         echo(f"  deadline {d.kind} ({d.label}): {_due(d)}")
     echo(f"  next: {', '.join(result.next_events) or 'none (final state)'}")

@@ -203,6 +203,9 @@ def _advance(
         # The notice's content is checked last: a legal refusal says more than a missing field.
         details = notices.prepare(event, params, when, rt.settings.zone)
         try:
+            # The proceeding's basis as it stood: a case coming to rest forgets it, but the
+            # step's own notice (a revocation) still cites it.
+            proceeding = case.proceeding_basis
             before, after, moved = apply_event(
                 uow, law, case, event, params, when, actor, basis, running, measure
             )
@@ -230,7 +233,7 @@ def _advance(
                     when=when,
                     # Notices of non-penalty steps (a hearing, a lifted or revoked ban) cite
                     # the basis of the proceeding they belong to.
-                    basis=basis or (ban.basis if ban else None) or case.proceeding_basis,
+                    basis=basis or (ban.basis if ban else None) or proceeding,
                     details=details,
                     ban=ban,
                     breach=breach,

@@ -28,6 +28,9 @@ from supervise.states import (
     fire,
 )
 
+#: Resting states where a decided penalty stands, whose revocation or ending cites its basis.
+PENALTY_STANDS = frozenset({CaseState.WARNED, CaseState.REPLACEMENT_ORDERED, CaseState.BANNED})
+
 
 def apply_event(
     uow: UnitOfWork,
@@ -70,6 +73,9 @@ def apply_event(
         case.proposed_measure = None
         case.conduct_date = None
         case.proposal_key = None
+        if after not in PENALTY_STANDS:
+            # No penalty stands here: nothing later (a revocation, an ending) cites the basis.
+            case.proceeding_basis = None
     if event == "record_statement" and params.waiver:
         case.statement_waived = True
     if event == "record_hearing":
