@@ -13,7 +13,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from supervise.adapters.database import Database, make_url_password, resolve_url
+from supervise.adapters.database import Database
+from supervise.adapters.db_urls import make_url_password, resolve_url
 from supervise.adapters.orm import start_mappers
 from supervise.adapters.personal_data import KEY_ENV, Cipher, read_ring
 from supervise.clock import Clock

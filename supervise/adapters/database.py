@@ -9,14 +9,13 @@ errors: a lost update or a collision is ``Conflict``, anything else the database
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
@@ -25,6 +24,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from supervise.adapters.db_urls import read_only_url, sqlite_path
 from supervise.adapters.orm import DERIVED_TABLES, metadata, start_mappers
 from supervise.adapters.personal_data import CipherSource, install_person_mapping, session_info
 from supervise.db import KNOWN_REVISIONS, SCHEMA_HEAD
@@ -35,51 +35,6 @@ if TYPE_CHECKING:
     from supervise.adapters.sqlite_backup import Examined
 
 SQLITE_BUSY_MS = 30_000
-
-
-def resolve_url(url: str | None) -> str:
-    """A plain path becomes an SQLite URL; None means ``supervise.db`` here."""
-    if not url:
-        return "sqlite:///supervise.db"
-    if "://" not in url:
-        return f"sqlite:///{url}"
-    return url
-
-
-def make_url_password(url: str) -> str | None:
-    """The password in a database URL, if any (to be masked from messages)."""
-    try:
-        return make_url(url).password
-    except Exception:  # an unparsable URL is refused later, with its own message
-        return None
-
-
-def sqlite_path(url: str) -> Path | None:
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or not parsed.database:
-        return None
-    if parsed.database == ":memory:":
-        return None
-    return Path(parsed.database)
-
-
-def is_read_only(path: Path) -> bool:
-    """Whether an existing SQLite file cannot be written (the file, or the folder that must
-    hold its -wal and -shm files)."""
-    return path.exists() and not (
-        os.access(path, os.W_OK) and os.access(path.parent if str(path.parent) else ".", os.W_OK)
-    )
-
-
-def _read_only_url(url: str, path: Path) -> str:
-    """A read-only file is opened read-only, so that reading it works (a WAL database in a
-    folder nobody may write cannot even be read otherwise: SQLite needs its -shm file)."""
-    if not is_read_only(path):
-        return url
-    wal = path.with_name(path.name + "-wal")
-    # immutable: no -shm needed; only safe when no -wal holds committed pages.
-    flags = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
-    return f"sqlite:///file:{quote(str(path.resolve()))}?{flags}&uri=true"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -103,7 +58,7 @@ def make_engine(url: str, *, must_exist: bool = True) -> Engine:
             f"no database at {path}; run `supervise init` to create it, or pass --db"
         )
     try:
-        engine = create_engine(_read_only_url(url, path) if path is not None else url, future=True)
+        engine = create_engine(read_only_url(url, path) if path is not None else url, future=True)
     except (ImportError, ModuleNotFoundError) as exc:
         raise DatabaseProblem(
             f"cannot use database URL {make_url(url).render_as_string(hide_password=True)}: "
@@ -143,14 +98,6 @@ def shown_url(engine: Engine) -> str:
     if engine.dialect.name == "sqlite" and database.startswith("file:"):
         return f"sqlite:///{unquote(database[5:])}"
     return engine.url.render_as_string(hide_password=True)
-
-
-def shown_url_of(url: str) -> str:
-    """A database URL as it may be printed: without its password."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # an unparsable URL was refused before it got here
-        return "(the database URL)"
 
 
 def describe_db_error(engine: Engine, exc: Exception) -> str:
@@ -273,11 +220,6 @@ def session_factory(
     return sessionmaker(
         bind=engine, expire_on_commit=False, autoflush=False, info=session_info(personal_data)
     )
-
-
-def environ_db_url(cli_value: str | None, configured: str | None) -> str:
-    """--db, else $SUPERVISE_DB, else database.url from config, else supervise.db here."""
-    return resolve_url(cli_value or os.environ.get("SUPERVISE_DB") or configured)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The `supervise` command line (entry-point layer): one module per noun.
 
 The modules are imported on demand by ``SuperviseGroup.get_command`` (see
-``COMMAND_MODULES`` in ``base``), so a command loads only what it needs.
+``COMMAND_MODULES`` in ``commands``), so a command loads only what it needs.
 """
 
 from __future__ import annotations

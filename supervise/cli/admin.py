@@ -11,7 +11,8 @@ from supervise.cli.base import FilePath, cli, echo, emit_json, json_option, pass
 from supervise.errors import NotAllowed
 from supervise.office import Office
 from supervise.permissions import table as permission_table
-from supervise.states import MACHINES, mermaid
+from supervise.state_diagram import mermaid
+from supervise.states import MACHINES
 from supervise.views import BackupView
 
 

@@ -159,7 +159,7 @@ class CaseDesk(OfficeBase):
     ) -> ScrutinyResult:
         """Record the legal review (法制审核) of the decision the case is heading for, frozen
         as it stands; a reviewer who investigated the case is refused."""
-        from supervise.services.cases import scrutiny
+        from supervise.services.scrutiny import review as scrutiny
 
         case_id = record_id(case, "case")
         who = self._act("review", actor, case_id=case_id)
@@ -179,7 +179,7 @@ class CaseDesk(OfficeBase):
         """Record the collective discussion (集体讨论) of the decision the case is heading for:
         who attended, what they concluded (``decision``: the decision event or its drop;
         ``years``: a ban's term). The decision may then follow only that conclusion."""
-        from supervise.services.cases import scrutiny
+        from supervise.services.scrutiny import review as scrutiny
 
         case_id = record_id(case, "case")
         who = self._act("discuss", actor, case_id=case_id)

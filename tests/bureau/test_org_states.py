@@ -12,13 +12,13 @@ from dataclasses import dataclass
 import pytest
 
 from supervise.errors import NotAllowed
+from supervise.state_diagram import mermaid
 from supervise.states import (
     ORG_EVENTS,
     ORG_MACHINE,
     ORG_STATE_NAMES,
     OrgState,
     fire_org,
-    mermaid,
     org_triggers_from,
 )
 

@@ -160,9 +160,7 @@ def test_the_sealed_value_is_bound_to_its_row(office: Office, db_url: str) -> No
     rows = {r[0]: r for r in stored(db_url)}
     engine = _engine(db_url)
     with engine.begin() as conn:  # someone with write access moves A's number to B
-        conn.execute(
-            persons.update().where(persons.c.id == b).values(id_number_enc=rows[a][1])
-        )
+        conn.execute(persons.update().where(persons.c.id == b).values(id_number_enc=rows[a][1]))
     engine.dispose()
     assert office.person(a).name == "甲"
     with pytest.raises(ConfigError, match="does not open"):
@@ -307,9 +305,7 @@ def test_rotation_needs_every_key_the_database_uses(make_office: MakeOffice, db_
     with pytest.raises(ConfigError, match="does not hold"):
         keyed(make_office, NEW_KEY, user="admin").rotate_keys()
     assert stored(db_url) == before
-    result = CliRunner().invoke(
-        cli, ["--db", db_url, "keys", "rotate"], env={KEY_ENV: ROTATING}
-    )
+    result = CliRunner().invoke(cli, ["--db", db_url, "keys", "rotate"], env={KEY_ENV: ROTATING})
     assert result.exit_code == 0, result.output
     assert "re-sealed 1 of 1 ID numbers" in result.stdout
 
@@ -327,9 +323,9 @@ def test_reveal_is_for_directors_and_audited(make_office: MakeOffice, db_url: st
     engine = _engine(db_url)
     with engine.connect() as conn:
         rows = conn.execute(
-            select(audit.c.by, audit.c.outcome, audit.c.data).where(
-                audit.c.action == "person.reveal"
-            ).order_by(audit.c.id)
+            select(audit.c.by, audit.c.outcome, audit.c.data)
+            .where(audit.c.action == "person.reveal")
+            .order_by(audit.c.id)
         ).all()
     engine.dispose()
     assert [(r[0], r[1]) for r in rows] == [("boss", "done"), ("worker", "refused")]
@@ -485,7 +481,8 @@ def test_init_upgrades_an_old_file_only_with_the_key(tmp_path: Path) -> None:
     assert f"upgraded from schema 0008 to {SCHEMA_HEAD}" in done.stdout
     assert number.encode() not in path.read_bytes()
     shown = runner.invoke(
-        cli, ["--db", str(path), "person", "show", "1", "--reveal", "--json"],
+        cli,
+        ["--db", str(path), "person", "show", "1", "--reveal", "--json"],
         env={KEY_ENV: DEVELOPMENT_KEY},
     )
     assert shown.exit_code == 0 and json.loads(shown.stdout)["id_number"] == number

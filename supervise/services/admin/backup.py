@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from supervise.adapters.database import shown_url_of
+from supervise.adapters.db_urls import shown_url_of
 from supervise.db import SCHEMA_HEAD
 from supervise.errors import DatabaseProblem, InvalidInput, NotAllowed
 from supervise.runtime import Runtime

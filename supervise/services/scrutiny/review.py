@@ -33,6 +33,7 @@ from supervise.scrutiny import (
 from supervise.services.admin import access
 from supervise.services.admin.store import user_named
 from supervise.services.cases import store
+from supervise.services.scrutiny import store as scrutiny_store
 from supervise.views import ScrutinyResult
 
 
@@ -126,7 +127,7 @@ def _review(rt: Runtime, actor: str, case_id: int, approve: bool, opinion: str) 
     with rt.uow() as uow:
         case, _, _ = store.load_case(uow, case_id, districts_of(actor))
         decision = _open_decision(case, "review")
-        if store.investigated(uow, case, actor):
+        if scrutiny_store.investigated(uow, case, actor):
             raise GuardRefused(
                 f"review refused: {actor} investigated case {case_id} (took a step of it or "
                 "supervises it); its legal review is made by a reviewer who did not "
@@ -231,7 +232,7 @@ def _qualification(uow: UnitOfWork, actor: str) -> str | None:
     qualification = None if user is None else user.qualification
     if qualification:
         return qualification
-    if not store.has_reviewed(uow, str(actor)):
+    if not scrutiny_store.has_reviewed(uow, str(actor)):
         raise GuardRefused(
             f"review refused: {actor} has made no legal review before and has no legal "
             "qualification (法律职业资格) on record; an admin records it with `supervise user "
@@ -244,7 +245,7 @@ def _qualification(uow: UnitOfWork, actor: str) -> str | None:
 
 def _frozen(uow: UnitOfWork, case: model.Case, decision: str) -> dict[str, Any]:
     """The decision as it stands: event, basis, term, conduct date, the prior notice's facts."""
-    proposal = store.latest_proposal(uow, case.id)
+    proposal = scrutiny_store.latest_proposal(uow, case.id)
     facts = None if proposal is None else proposal[1]
     return {
         "decision": decision,
