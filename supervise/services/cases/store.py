@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import (
     ARRAY,
+    BindParameter,
     ColumnElement,
     Integer,
     Select,
@@ -117,8 +118,13 @@ def _case_to_advance(
 ) -> Select[*tuple[Any, ...]]:
     """The statement of :func:`load_case_to_advance`, built once per variant: building and
     hashing it on every step cost about as much as the rest of the step's Python."""
+    # One bound value per status rather than an expanding IN, which is re-rendered on
+    # every execution.
+    statuses: list[BindParameter[str]] = [
+        bindparam(f"running_{k}", status) for k, status in enumerate(RUNNING)
+    ]
     running = and_(
-        deadlines_table.c.case_id == cases_table.c.id, deadlines_table.c.status.in_(RUNNING)
+        deadlines_table.c.case_id == cases_table.c.id, deadlines_table.c.status.in_(statuses)
     )
     query: Select[*tuple[Any, ...]] = (
         select(model.Case, model.Organization, model.Person, model.Deadline)
