@@ -409,9 +409,9 @@ def write_case(uow: UnitOfWork, case: model.Case) -> None:
     version it was read at; the ORM then holds the row as written (nothing left to flush).
 
     The ORM's unit of work cost more than everything else an advance does before its
-    UPDATE. Only the columns set since the case was read are sent (as a flush would: an
-    UPDATE of every column also rewrites the entries of every index on the case), one
-    statement built per set of columns.
+    UPDATE. Only the columns changed since the case was read are sent, as a flush would
+    (an UPDATE of every column would also rewrite the entries of every index on the case);
+    one statement is built per set of columns.
 
     Raises:
         Conflict: someone else changed (or deleted) the case since it was read.
@@ -419,7 +419,10 @@ def write_case(uow: UnitOfWork, case: model.Case) -> None:
     state = instance_state(case)
     row = state.dict
     old = row["version"]
-    changed = _CASE_COLUMNS.difference(state.unmodified)
+    # Set since the read, to another value: a self-loop sets the state it already has, and
+    # an indexed column in the SET clause costs index work even when its value is the same.
+    before = state.committed_state
+    changed = [k for k in _CASE_COLUMNS.intersection(before) if before[k] != row[k]]
     values: dict[str, Any] = {f"new_{name}": row[name] for name in changed}
     values["new_version"], values["case_id"], values["old_version"] = old + 1, case.id, old
     done = uow.session.connection().execute(_case_update(frozenset(changed)), values)
