@@ -21,7 +21,7 @@ from typing import Any
 from supervise.areas import check_district, check_township
 from supervise.csvfiles import read_table
 from supervise.errors import InvalidInput
-from supervise.orgrecord import OrgRules
+from supervise.orgrecord import OrgRules, check_served, check_services
 from supervise.redact import clip
 from supervise.runtime import Runtime
 from supervise.services.areas import store as area_store
@@ -49,24 +49,42 @@ def _org_rules(rt: Runtime) -> OrgRules:
 
 
 def _places(clean: dict[str, Any], rules: OrgRules) -> list[str]:
-    """Why ``org add`` would refuse the row's district or township (its other fields passed
-    the same input rules in ``check_row``); ``clean_org``'s own checks, without repeating
-    the others, which doubled an import's time."""
+    """Why ``org add`` would refuse the row's district, township, services or townships
+    served (its other fields passed the same input rules in ``check_row``); ``clean_org``'s
+    own checks, without repeating the others, which doubled an import's time. The services
+    and townships served are replaced by their checked values (no repeats; places as
+    (district, township))."""
+    reasons: list[str] = []
     try:
         check_district(clean["district"], rules.districts)
         if clean.get("township") is not None:
             check_township(clean["district"], clean["township"], rules.townships)
     except InvalidInput as exc:
         return [exc.message]
-    return []
+    try:
+        clean["services"] = check_services(clean["services"], rules.services)
+    except InvalidInput as exc:
+        reasons.append(exc.message)
+    try:
+        clean["serves"] = check_served(clean["serves"], clean["district"], rules)
+    except InvalidInput as exc:
+        reasons.append(exc.message)
+    return reasons
 
 
 def _shown_key(kind: Kind, key: str) -> str:
     return mask_id_number(key) if kind.key == "id_number" else key
 
 
+def _same(a: Any, b: Any) -> bool:
+    # Services and townships served are sets: another order is the same record.
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return set(a) == set(b)
+    return bool(a == b)
+
+
 def _differences(kind: Kind, clean: dict[str, Any], stored: dict[str, Any]) -> list[str]:
-    return [c for c in kind.compared if clean.get(c) != stored.get(c)]
+    return [c for c in kind.compared if not _same(clean.get(c), stored.get(c))]
 
 
 def import_file(
