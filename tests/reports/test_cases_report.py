@@ -56,6 +56,39 @@ def test_the_cases_report_gives_the_figures_counted_by_hand(office: Office) -> N
     ]
 
 
+def test_a_district_director_sees_their_districts_only(office: Office) -> None:
+    """Every figure of the report, narrowed: 渝北区 holds c3 (left at once) and c4 (left 23
+    days after its interview); 渝中区 the others."""
+    build(office)
+    office.init(admin="root")
+    office.add_user("zhang", role="director", actor="root")  # the user the data set acts as
+    office.add_user("yb", role="director", districts=["渝北区"], actor="root")
+    office.add_user("yz", role="supervisor", districts=["渝中区"], actor="root")
+    later = office.at(moment(office, REPORT_AT))
+    yb = later.cases_report(start=PERIOD[0], end=PERIOD[1], actor="yb").as_json()
+    assert yb["scope"] == ["渝北区"]
+    assert yb["cases_total"] == 2
+    assert {row["district"]: row["states"] for row in yb["by_district"]} == {"渝北区": {"left": 2}}
+    assert yb["overdue_deadlines"]["total"] == 0
+    assert sum(m["total"] for m in yb["penalties_per_month"]) == 0
+    assert yb["closures"] == {
+        "closed": 2,
+        "closed_after_interview": 1,
+        "median_days_interview_to_closure": 23.0,
+    }
+    assert yb["notices"]["by_district"] == [{"district": "渝北区", "to_serve": 2, "late": 0}]
+    assert yb["notices"]["late"] == []
+    yz = later.cases_report(start=PERIOD[0], end=PERIOD[1], actor="yz").as_json()
+    assert yz["scope"] == ["渝中区"] and yz["cases_total"] == 4
+    assert [r["district"] for r in yz["overdue_deadlines"]["rows"]] == ["渝中区", "渝中区"]
+    assert [m["warning"] for m in yz["penalties_per_month"]] == [1, 0, 0]
+    assert yz["closures"]["closed"] == 1
+    assert yz["closures"]["median_days_interview_to_closure"] == 10.0
+    assert yz["notices"]["not_served_in_time"] == 2 and len(yz["notices"]["late"]) == 2
+    everyone = later.cases_report(start=PERIOD[0], end=PERIOD[1], actor="zhang").as_json()
+    assert everyone["scope"] is None and everyone["cases_total"] == 6
+
+
 def test_the_period_narrows_the_flows_but_not_where_cases_stand(office: Office) -> None:
     build(office)
     later = office.at(moment(office, REPORT_AT))
