@@ -345,3 +345,14 @@ def test_an_export_with_services_and_townships_served_imports_again(
     result = run(db_url, "import", "orgs", str(out))
     assert result.stdout == "orgs: 0 imported, 1 unchanged, 0 bad of 1 rows (utf-8-sig)\n"
     assert tables(db_url) == before
+
+
+def test_the_sample_file_in_the_docs_imports(areas: Office, db_url: str) -> None:
+    sample = Path(__file__).resolve().parents[2] / "docs" / "examples" / "orgs.csv"
+    result = run(db_url, "import", "orgs", str(sample))
+    assert result.stdout == "orgs: 3 imported, 0 unchanged, 0 bad of 3 rows (utf-8)\n"
+    orgs = {o.name: o for o in areas.orgs()}
+    first = orgs["重庆市渝中区童心儿童服务中心"]
+    assert (first.professional, first.services) == (True, ("关爱保护", "心理辅导"))
+    assert sorted(first.serves) == ["渝中区/七星岗街道", "渝中区/解放碑街道"]
+    assert orgs["重庆市渝中区志愿者协会"].kind == "social-group"
