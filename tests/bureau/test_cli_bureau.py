@@ -183,6 +183,17 @@ def test_org_link_unlink_and_advance_stay_in_the_users_districts(
     missing = run("org", "unlink", "99", user="yz")
     assert missing.exit_code == 1 and "no organization with id 99" in missing.stderr
     assert len(_audit(db_url)) == audited
+    # Nor may they add one there (and the directory still lists the two).
+    added = run("org", "add", "--name", "某中心", "--credit-code", credit_code(), "--district",
+                "江北区", "--kind", "service-org", user="yz")  # fmt: skip
+    assert added.exit_code == 1 and added.stdout == ""
+    assert added.stderr == (
+        "Error: yz is limited to 渝中区; an organization in '江北区' is added by a user of "
+        "that district\n"
+    )
+    assert _audit(db_url)[-1][:3] == ("yz", "org.add", "refused")
+    listed = ok(run("org", "list", "--json", user="wang"))
+    assert isinstance(listed, list) and len(listed) == 2
     # Their own district's organization: allowed.
     near = ids["渝中区"]
     ok(run("org", "link", near, "--institution", "渝中区未成年人救助保护中心", "--json", user="yz"))

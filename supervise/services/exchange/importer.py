@@ -22,6 +22,7 @@ from supervise.areas import check_district, check_township
 from supervise.csvfiles import read_table
 from supervise.errors import InvalidInput
 from supervise.orgrecord import OrgRules, check_served, check_services
+from supervise.permissions import districts_of
 from supervise.redact import clip
 from supervise.runtime import Runtime
 from supervise.services.areas import store as area_store
@@ -115,12 +116,19 @@ def import_file(
     tick = progress or (lambda _phase, _n, _total: None)
 
     rules = _org_rules(rt) if kind.name == "orgs" else None
+    # A user limited to districts imports organizations of those districts only.
+    districts = districts_of(actor) if kind.name == "orgs" else None
     good: list[tuple[int, dict[str, Any], list[str]]] = []
     first_line: dict[str, int] = {}
     for line, values in table.records:
         clean, reasons = check_row(kind, columns, len(table.header), values)
         if rules is not None and not reasons:
             reasons.extend(_places(clean, rules))
+        if districts is not None and not reasons and clean["district"] not in districts:
+            reasons.append(
+                f"district {clean['district']} is not one of {actor}'s "
+                f"({', '.join(districts)}); a user of that district imports it"
+            )
         key = clean.get(kind.key)
         if key is not None and not reasons:
             if key in first_line:
