@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -26,6 +27,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from supervise.adapters.db_urls import read_only_url, sqlite_path
 from supervise.adapters.orm import DERIVED_TABLES, metadata, start_mappers
+from supervise.adapters.pass_lock import exclusive
 from supervise.adapters.personal_data import CipherSource, install_person_mapping, session_info
 from supervise.db import KNOWN_REVISIONS, SCHEMA_HEAD
 from supervise.errors import Conflict, DatabaseProblem
@@ -263,6 +265,10 @@ class Database:
     @property
     def dialect(self) -> str:
         return self.engine().dialect.name
+
+    def one_at_a_time(self, purpose: str) -> AbstractContextManager[None]:
+        """Serialise passes of ``purpose`` over this database (SQLite files only)."""
+        return exclusive(sqlite_path(self.url), purpose)
 
     def uow(self) -> UnitOfWork:
         engine = self.engine()
