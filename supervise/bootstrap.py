@@ -15,7 +15,6 @@ from pathlib import Path
 
 from supervise.adapters.database import Database
 from supervise.adapters.db_urls import make_url_password, resolve_url
-from supervise.adapters.orm import start_mappers
 from supervise.adapters.personal_data import KEY_ENV, Cipher, read_ring
 from supervise.clock import Clock
 from supervise.config import MailConfig, Settings
@@ -101,7 +100,6 @@ def bootstrap(
     add_secret(make_url_password(db_url))
     for key in env.get(KEY_ENV, "").replace(",", " ").split():
         add_secret(key)
-    start_mappers()
     key_file = settings.personal_data.key_file
     # Read on first use: commands that never touch an ID number run without the key.
     database = Database(db_url, Lazy(lambda: Cipher(read_ring(key_file, env))))

@@ -1,5 +1,8 @@
 """Database tables and the imperative mapping of the domain classes (adapter layer).
 
+The tables are plain Core; the mapping (``mapping.py``, which imports the ORM) is done when
+the first session is made, so the read commands, which run on Core, never load the ORM.
+
 The Alembic migrations in ``supervise/db`` create exactly these tables; a test compares
 the two so they cannot drift.
 """
@@ -40,10 +43,6 @@ from supervise.adapters.orm.column_types import (
     UtcDateTime,
     metadata,
 )
-from supervise.adapters.orm.mapping import (
-    mapper_registry,
-    start_mappers,
-)
 
 __all__ = [
     "DERIVED_TABLES",
@@ -63,7 +62,6 @@ __all__ = [
     "evaluations",
     "history",
     "institution_links",
-    "mapper_registry",
     "metadata",
     "notice_services",
     "notices",
@@ -74,6 +72,5 @@ __all__ = [
     "organizations",
     "outbox",
     "persons",
-    "start_mappers",
     "users",
 ]
