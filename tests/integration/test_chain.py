@@ -17,11 +17,11 @@ from click.testing import CliRunner
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import DBAPIError
 
-from supervise.chain import GENESIS, history_hash
 from supervise.cli import cli
 from supervise.office import Office
 from supervise.story import DETAILS
 from tests.conftest import open_case
+from tests.integration.helpers import rewrite_chain
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -177,9 +177,7 @@ def test_a_whole_chain_recomputed_is_caught_by_an_anchor(
     assert office.verify_chains(anchor=anchor).anchored is True
     # Someone with write access changes a step, then recomputes the case's whole chain and
     # its head, so that the chain agrees with itself.
-    engine = _engine(office)
-    _sql(engine, "UPDATE history SET reason = '伪造' WHERE case_id = :c AND seq = 2", c=cases[0])
-    _rechain(engine, office, cases[0])
+    rewrite_chain(office, cases[0], 2, "伪造")
     assert office.verify_chains().ok  # consistent with itself: no internal check can tell
     report = office.verify_chains(anchor=anchor)
     assert not report.ok and report.anchored is False
@@ -195,32 +193,6 @@ def test_an_anchor_stays_valid_as_the_record_grows(record: tuple[Office, list[in
     assert report.ok and report.anchored is True
     with pytest.raises(Exception, match="--anchor must be"):
         office.verify_chains(anchor="not-an-anchor")
-
-
-def _rechain(engine: Engine, office: Office, case_id: int) -> None:
-    with office.runtime.uow() as uow:
-        from sqlalchemy import select
-
-        from supervise.adapters.orm import history
-
-        rows = [
-            dict(r)
-            for r in uow.session.execute(
-                select(history).where(history.c.case_id == case_id).order_by(history.c.seq)
-            ).mappings()
-        ]
-    prev = GENESIS
-    for row in rows:
-        digest = history_hash(prev, row)
-        _sql(
-            engine,
-            "UPDATE history SET prev_hash = :p, hash = :h WHERE id = :i",
-            p=prev,
-            h=digest,
-            i=row["id"],
-        )
-        prev = digest
-    _sql(engine, "UPDATE cases SET chain_head = :h WHERE id = :c", h=prev, c=case_id)
 
 
 def test_postgresql_refuses_update_and_delete_of_history_and_audit(

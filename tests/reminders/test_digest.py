@@ -55,7 +55,8 @@ def test_digest_lists_due_and_overdue_once_a_working_day(
     digest_office(now="2026-11-27T08:29:00+08:00").run_reminders()
     assert mails(smtp_server, "每日汇总") == []  # before 08:30
     digest_office(now="2026-11-27T08:30:00+08:00").run_reminders()
-    [mail] = mails(smtp_server, "每日汇总")
+    # wang (director) gets one every working day with the chains' anchor (test_digest_anchor).
+    [mail] = [m for m in mails(smtp_server, "每日汇总") if m.to != [WANG]]
     assert mail.to == [ZHANG]
     overdue_part, due_part = mail.text.split("二、")
     # The counts in the subject are those of the lists (the overdue service deadline of the
@@ -74,14 +75,16 @@ def test_digest_lists_due_and_overdue_once_a_working_day(
     digest_office(now="2026-11-27T16:00:00+08:00").run_reminders()
     digest_office(now="2026-11-28T09:00:00+08:00").run_reminders()
     digest_office(now="2026-11-29T09:00:00+08:00").run_reminders()
-    assert len(mails(smtp_server, "每日汇总")) == 1
+    assert len(mails(smtp_server, "每日汇总")) == 2
     digest_office(now="2026-11-30T08:45:00+08:00").run_reminders()  # Monday
     monday = mails(smtp_server, "每日汇总 2026-11-30")
     # By Monday li's interview notice must be served within the 10 days (12-08): li too.
-    assert sorted(m.to[0] for m in monday) == ["li@mzj.example.gov.cn", ZHANG]
+    assert sorted(m.to[0] for m in monday) == ["li@mzj.example.gov.cn", WANG, ZHANG]
     digests = [m for m in rows(office) if m.kind == "digest"]
     assert sorted((m.recipient, m.step_on) for m in digests) == [
         ("user:li", date(2026, 11, 30)),
+        ("user:wang", date(2026, 11, 27)),
+        ("user:wang", date(2026, 11, 30)),
         ("user:zhang", date(2026, 11, 27)),
         ("user:zhang", date(2026, 11, 30)),
     ]
@@ -99,7 +102,8 @@ def test_digest_follows_the_make_up_working_days(
     # 2026-02-16 is a Monday off.
     for day in ("2026-02-14", "2026-02-15", "2026-02-16"):
         digest_office(now=f"{day}T09:00:00+08:00").run_reminders()
-    assert [m.subject.split()[1][:10] for m in mails(smtp_server, "每日汇总")] == ["2026-02-14"]
+    days = [(m.to[0], m.subject.split()[1][:10]) for m in mails(smtp_server, "每日汇总")]
+    assert sorted(days) == [(WANG, "2026-02-14"), (ZHANG, "2026-02-14")]
 
 
 def test_digest_time_comes_from_the_cron_setting(
@@ -122,11 +126,12 @@ def test_digest_time_comes_from_the_cron_setting(
         digest_time(digest_office(config=numeric).runtime, date(2026, 11, 27))
 
 
-def test_nobody_with_nothing_gets_a_digest(
+def test_nobody_with_nothing_gets_a_digest_but_the_directors(
     office: Office, digest_office: MailOffice, smtp_server: SmtpTestServer
 ) -> None:
     digest_office(now="2026-11-27T09:00:00+08:00").run_reminders()
-    assert mails(smtp_server, "每日汇总") == []
+    # wang's carries the chains' anchor alone (test_digest_anchor); zhang and li get none.
+    assert [m.to for m in mails(smtp_server, "每日汇总")] == [[WANG]]
 
 
 def test_agenda_per_supervisor(office: Office, mail_office: MailOffice) -> None:
@@ -184,13 +189,14 @@ def test_with_reports_digest_directors_get_the_coverage_report_attached(
     assert "培育目标" not in zhang.text and list(zhang.message.iter_attachments()) == []
 
 
-def test_without_reports_digest_a_director_with_nothing_due_gets_no_digest(
+def test_without_reports_digest_no_digest_carries_the_coverage_report(
     office: Office, digest_office: MailOffice, smtp_server: SmtpTestServer
 ) -> None:
     interview(office, date(2026, 12, 4))
     digest_office(now="2026-11-27T08:30:00+08:00").run_reminders()
-    [mail] = mails(smtp_server, "每日汇总")
-    assert mail.to == [ZHANG] and "培育目标" not in mail.text
+    got = mails(smtp_server, "每日汇总")
+    assert sorted(m.to[0] for m in got) == [WANG, ZHANG]
+    assert all("培育目标" not in m.text and not list(m.message.iter_attachments()) for m in got)
 
 
 def test_reviewers_and_directors_learn_what_waits_for_them(

@@ -15,6 +15,7 @@ import json
 from collections.abc import Iterator, Mapping
 from contextlib import closing
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -165,16 +166,38 @@ def _walk_audit(uow: UnitOfWork, walk: _Walk) -> None:
             prev = row["hash"]
 
 
+@dataclass(frozen=True)
+class AnchorTaken:
+    """An anchor with what it covers: how many case chains and rows, and when it was taken."""
+
+    anchor: Anchor
+    cases: int
+    history_rows: int
+    audit_rows: int
+    at: datetime
+
+
 def anchor(rt: Runtime, actor: str) -> Anchor:
     """The hash over every chain's head now, with the last ids it covers."""
+    return take_anchor(rt).anchor
+
+
+def take_anchor(rt: Runtime) -> AnchorTaken:
+    """The anchor now, with the rows it covers (the directors' digest prints both)."""
     with rt.uow() as uow:
-        history_id, heads, audit_id, audit_head = store.heads_now(uow)
+        heads = store.heads_now(uow)
         hasher = hashlib.sha256()
-        for case_id, head in heads:
+        for case_id, head in heads.cases:
             hasher.update(f"{case_id}:{head}\n".encode())
-        hasher.update(f"audit:{audit_head or GENESIS}".encode())
+        hasher.update(f"audit:{heads.audit_head or GENESIS}".encode())
         uow.commit()
-    return Anchor(history_id, audit_id, hasher.hexdigest())
+    return AnchorTaken(
+        Anchor(heads.history_id, heads.audit_id, hasher.hexdigest()),
+        len(heads.cases),
+        heads.history_rows,
+        heads.audit_rows,
+        rt.clock.now(),
+    )
 
 
 def export(rt: Runtime, actor: str, case_id: int | None, path: Path) -> int:

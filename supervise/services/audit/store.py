@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Generator
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select, text
@@ -55,8 +56,21 @@ def case_without_history(uow: UnitOfWork) -> int | None:
     )
 
 
-def heads_now(uow: UnitOfWork) -> tuple[int, list[tuple[int, str]], int, str | None]:
-    """(last history id, each case's last row hash up to it, last audit id, its hash).
+@dataclass(frozen=True)
+class Heads:
+    """Every chain's head at a moment: the last history id, each case's last row hash up to
+    it (case-id order), the last audit id and its hash, and how many rows they cover."""
+
+    history_id: int
+    cases: list[tuple[int, str]]
+    audit_id: int
+    audit_head: str | None
+    history_rows: int
+    audit_rows: int
+
+
+def heads_now(uow: UnitOfWork) -> Heads:
+    """The chains' heads now (the rows counted come with the same reads).
 
     On PostgreSQL the history and audit tables are locked against writers (SHARE mode) for
     the moment it takes, so that no row with a smaller id commits after the ids are read;
@@ -66,14 +80,23 @@ def heads_now(uow: UnitOfWork) -> tuple[int, list[tuple[int, str]], int, str | N
     h, a = history_table.c, audit_table.c
     history_id = int(uow.session.scalar(select(func.coalesce(func.max(h.id), 0))) or 0)
     last = (
-        select(func.max(h.id).label("id")).where(h.id <= history_id).group_by(h.case_id).subquery()
+        select(func.max(h.id).label("id"), func.count().label("n"))
+        .where(h.id <= history_id)
+        .group_by(h.case_id)
+        .subquery()
     )
-    heads = [
-        (int(case_id), str(digest))
-        for case_id, digest in uow.session.execute(
-            select(h.case_id, h.hash).join(last, last.c.id == h.id).order_by(h.case_id)
-        )
-    ]
-    row = uow.session.execute(select(a.id, a.hash).order_by(a.id.desc()).limit(1)).first()
-    audit_id, audit_head = (0, None) if row is None else (int(row[0]), str(row[1]))
-    return history_id, heads, audit_id, audit_head
+    heads: list[tuple[int, str]] = []
+    history_rows = 0
+    for case_id, digest, n in uow.session.execute(
+        select(h.case_id, h.hash, last.c.n).join(last, last.c.id == h.id).order_by(h.case_id)
+    ):
+        heads.append((int(case_id), str(digest)))
+        history_rows += int(n)
+    row = uow.session.execute(
+        select(a.id, a.hash, select(func.count()).select_from(audit_table).scalar_subquery())
+        .order_by(a.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return Heads(history_id, heads, 0, None, history_rows, 0)
+    return Heads(history_id, heads, int(row[0]), str(row[1]), history_rows, int(row[2]))

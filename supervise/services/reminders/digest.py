@@ -4,9 +4,9 @@ A supervisor's digest lists everything of theirs that falls due within
 ``reminders.digest.days`` and everything overdue, in one e-mail, once a working day: its
 outbox key is (recipient, day). It is due from the first time the ``reminders.digest.cron``
 schedule fires on a working day (by the office's calendar, 调休 included); a supervisor with
-nothing due or overdue gets none (a director does when the digest carries the coverage
-report, ``directors.py``). A digest missed on an earlier day is not sent late: the next one
-says everything that is still true.
+nothing due or overdue gets none (a director always does: it carries the chains' anchor,
+and the coverage report when configured, ``directors.py``). A digest missed on an earlier
+day is not sent late: the next one says everything that is still true.
 
 Legal reviewers and directors also learn which cases wait for them (行政处罚法 Arts. 57,
 58): a reviewer's digest lists the cases whose decision waits for 法制审核, a director's
@@ -78,7 +78,7 @@ def queue_digests(rt: Runtime) -> QueueReport:
             report.problem(str(exc))
             continue
         addressed[recipient.key] = (recipient, items)
-    bosses = {f"user:{u.name}": u for u in directors.directors(rt, directory)}
+    bosses = {f"user:{u.name}": u for u in directors.directors(directory)}
     for key, user in bosses.items():
         addressed.setdefault(key, (directors.recipient(user), []))
     waiting = _waiting(rt, awaiting, directory)
@@ -87,6 +87,8 @@ def queue_digests(rt: Runtime) -> QueueReport:
         addressed.setdefault(f"user:{name}", (directors.recipient(user), []))
 
     messages: list[NewMessage] = []
+    # One anchor for every director of this run, taken only when one of them is owed a digest.
+    anchor = directors.anchor(rt) if any(k not in done for k in bosses) else None
     for key, (recipient, items) in addressed.items():
         if key in done:
             continue
@@ -101,6 +103,7 @@ def queue_digests(rt: Runtime) -> QueueReport:
             "due": [ctx(r) for r in items if r.due >= today],
             "overdue": [ctx(r) for r in items if r.overdue_on(today)],
             "coverage": coverage,
+            "anchor": anchor if key in bosses else None,
             "waiting": waiting.get(recipient.name, {REVIEW: [], DISCUSSION: []}),
         }
         subject, text, html = rt.mail_renderer().render(DIGEST, context)

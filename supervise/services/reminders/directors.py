@@ -1,11 +1,18 @@
-"""The coverage report in the directors' morning digest (service layer).
+"""What only a director's morning digest carries (service layer): the chains' anchor and
+the coverage report.
 
-With ``reports.digest: true`` every enabled director with an address gets the digest on
-each working day — with nothing of their own due, it carries the report alone — with a
-summary of the coverage report in the mail and the whole report attached as one
-self-contained HTML page (``培育目标.html``), both over the director's districts when
-they are limited to some. The summary is fixed when the digest is queued; the page is
-drawn when the mail is sent, from the figures of that moment.
+Every enabled director with an address gets the digest on each working day — with nothing
+of their own due, it carries the anchor alone — so that the head hash of every chain goes
+out of the database daily, to as many mailboxes as the office has directors (`audit
+verify --anchor` checks the record against any of them later). The anchor is taken once
+per run, when the digests are queued, and is the one `supervise audit anchor` prints at
+that moment.
+
+With ``reports.digest: true`` the digest also carries a summary of the coverage report in
+the mail and the whole report attached as one self-contained HTML page (``培育目标.html``),
+both over the director's districts when they are limited to some. The summary is fixed
+when the digest is queued; the page is drawn when the mail is sent, from the figures of
+that moment.
 """
 
 from __future__ import annotations
@@ -19,16 +26,15 @@ from supervise.reminder_plan import Directory, Recipient
 from supervise.report_coverage import CoverageReport
 from supervise.report_coverage_html import coverage_page
 from supervise.runtime import Runtime
+from supervise.services.audit import chains
 from supervise.services.reminders import store
 from supervise.services.reports.coverage.report import coverage_in
 
 ATTACHMENT = "培育目标.html"
 
 
-def directors(rt: Runtime, directory: Directory) -> list[model.User]:
-    """The directors the digest carries the coverage report to (none unless configured)."""
-    if not rt.settings.reports.digest:
-        return []
+def directors(directory: Directory) -> list[model.User]:
+    """The directors who get a digest every working day (enabled, with an address)."""
     return sorted(
         (
             u
@@ -49,8 +55,23 @@ def _report(uow: UnitOfWork, rt: Runtime, user: model.User) -> CoverageReport:
     return coverage_in(uow, rt, scope, rt.settings.reports.coverage)
 
 
-def summary(uow: UnitOfWork, rt: Runtime, user: model.User) -> dict[str, Any]:
-    """What the digest's text says of the coverage report."""
+def anchor(rt: Runtime) -> dict[str, Any]:
+    """What the digest says of the chains' anchor (taken now)."""
+    taken = chains.take_anchor(rt)
+    return {
+        "anchor": str(taken.anchor),
+        "digest": taken.anchor.digest,
+        "cases": taken.cases,
+        "history_rows": taken.history_rows,
+        "audit_rows": taken.audit_rows,
+        "at": taken.at.isoformat(timespec="seconds"),
+    }
+
+
+def summary(uow: UnitOfWork, rt: Runtime, user: model.User) -> dict[str, Any] | None:
+    """What the digest's text says of the coverage report (None unless configured)."""
+    if not rt.settings.reports.digest:
+        return None
     report = _report(uow, rt, user)
     targets = report.targets
     return {
