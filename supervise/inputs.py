@@ -46,6 +46,7 @@ NOTICE_FIELD = 4000
 CALENDAR_SOURCE = 500
 INSTITUTION = 200
 CONTRACT_TITLE = 200
+SERVICE = 50
 
 #: Which stored column each limit protects (tests/unit/test_inputs.py compares them with
 #: the ORM, so a limit can never exceed its column).

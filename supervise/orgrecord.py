@@ -18,6 +18,7 @@ from supervise.inputs import (
     DISTRICT,
     ORG_NAME,
     PERSON_NAME,
+    SERVICE,
     TOWNSHIP,
     optional_text,
     text,
@@ -87,7 +88,7 @@ def check_services(values: Sequence[str], allowed: Collection[str]) -> tuple[str
     """The services, each one of the configured list, without repeats, in the given order."""
     out: list[str] = []
     for value in values:
-        name = text(value, "--service", 50)
+        name = text(value, "--service", SERVICE)
         if allowed and name not in allowed:
             raise InvalidInput(
                 f"--service {quoted(name, 40)} is not a configured service; use one of "

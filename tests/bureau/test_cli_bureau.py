@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from sqlalchemy import create_engine, select
 
+from supervise.adapters.orm import audit
 from supervise.cli import cli
 from supervise.story import credit_code
 from tests.bureau.helpers import AREAS
@@ -124,6 +126,82 @@ def test_unlink_and_edit_from_the_command_line(run: Run, tmp_path: Path) -> None
     assert unlinked.exit_code == 1 and "is not linked" in unlinked.stderr
     bad_date = run("org", "link", oid, "--institution", "x", "--since", "2026-02-30")
     assert bad_date.exit_code == 2 and bad_date.stderr.startswith("Error: --since")
+
+
+def _audit(db_url: str) -> list[tuple[str, str, str, dict[str, object]]]:
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(audit.c.by, audit.c.action, audit.c.outcome, audit.c.data).order_by(audit.c.id)
+        ).all()
+    engine.dispose()
+    return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+def test_org_link_unlink_and_advance_stay_in_the_users_districts(
+    run: Run, db_url: str, tmp_path: Path
+) -> None:
+    """A user limited to 渝中区 acting on an organization in 江北区 is told it does not exist,
+    exactly as for an id that does not; nothing changes, and the refusal is audited."""
+    (tmp_path / "a.csv").write_text(AREAS, encoding="utf-8")
+    run("area", "import", str(tmp_path / "a.csv"))
+    ok(run("user", "add", "root", "--role", "admin", "--json", user="root"))
+    ok(run("user", "add", "wang", "--role", "director", "--json", user="root"))
+    for name, role in (("yz", "supervisor"), ("yzboss", "director")):
+        ok(run("user", "add", name, "--role", role, "--district", "渝中区", "--json", user="root"))
+    ids = {}
+    for district in ("渝中区", "江北区"):
+        added = ok(run("org", "add", "--name", f"{district}儿童服务中心", "--credit-code",
+                       credit_code(), "--district", district, "--kind", "service-org",
+                       "--json", user="wang"))  # fmt: skip
+        assert isinstance(added, dict)
+        ids[district] = str(added["id"])
+    far = ids["江北区"]
+    ok(run("org", "link", far, "--institution", "江北区未成年人救助保护中心", "--since",
+           "2026-01-05", "--json", user="wang"))  # fmt: skip
+    ok(run("org", "advance", far, "open_review", "--reason", "评估不合格", "--json", user="wang"))
+    before = run("org", "show", far, "--json", user="wang").stdout
+    attempts = [
+        ("org.link", ("org", "link", far, "--institution", "某机构"), "yz"),
+        ("org.unlink", ("org", "unlink", far), "yz"),
+        ("org.advance", ("org", "advance", far, "restore", "--reason", "整改到位"), "yzboss"),
+        ("org.advance", ("org", "advance", far, "exit", "--reason", "仍不合格"), "yzboss"),
+    ]
+    audited = len(_audit(db_url))
+    for action, args, user in attempts:
+        refused = run(*args, user=user)
+        assert refused.exit_code == 1 and refused.stdout == "", (args, refused.stdout)
+        assert refused.stderr == f"Error: no organization with id {far}; see `supervise org list`\n"
+        as_json = run(*args, "--json", user=user)
+        assert as_json.exit_code == 1 and json.loads(as_json.stderr)["error"] == "not_found"
+        rows = _audit(db_url)[audited:]
+        assert [r[:3] for r in rows] == [(user, action, "refused")] * 2, rows
+        assert all(r[3] == {"organization": int(far)} for r in rows)
+        audited += 2
+    assert run("org", "show", far, "--json", user="wang").stdout == before
+    # An id that does not exist reads the same to them (and is not anyone's refusal).
+    missing = run("org", "unlink", "99", user="yz")
+    assert missing.exit_code == 1 and "no organization with id 99" in missing.stderr
+    assert len(_audit(db_url)) == audited
+    # Nor may they add one there (and the directory still lists the two).
+    added = run("org", "add", "--name", "某中心", "--credit-code", credit_code(), "--district",
+                "江北区", "--kind", "service-org", user="yz")  # fmt: skip
+    assert added.exit_code == 1 and added.stdout == ""
+    assert added.stderr == (
+        "Error: yz is limited to 渝中区; an organization in '江北区' is added by a user of "
+        "that district\n"
+    )
+    assert _audit(db_url)[-1][:3] == ("yz", "org.add", "refused")
+    listed = ok(run("org", "list", "--json", user="wang"))
+    assert isinstance(listed, list) and len(listed) == 2
+    # Their own district's organization: allowed.
+    near = ids["渝中区"]
+    ok(run("org", "link", near, "--institution", "渝中区未成年人救助保护中心", "--json", user="yz"))
+    ok(run("org", "unlink", near, "--json", user="yz"))
+    ok(run("org", "advance", near, "open_review", "--reason", "评估不合格", "--json", user="yz"))
+    moved = ok(run("org", "advance", near, "restore", "--reason", "整改到位", "--json",
+                   user="yzboss"))  # fmt: skip
+    assert isinstance(moved, dict) and moved["to"] == "active"
 
 
 def test_graph_of_the_organization_machine() -> None:

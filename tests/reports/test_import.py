@@ -252,3 +252,107 @@ def test_districts_and_townships_are_checked_against_the_areas(
     result = run(db_url, "import", "orgs", str(path), "--skip-bad")
     assert result.exit_code == 0, result.stderr
     assert sorted(o.name for o in office.orgs()) == ["丁", "甲"]
+
+
+# Issue 12's columns: whether professional, the services, the townships served; the same
+# vocabulary and checks as `org add --professional --service --serves`.
+ISSUE12_ROWS = [
+    ["名称", "统一社会信用代码", "区县", "类型", "专业儿童保护组织", "服务内容", "服务乡镇街道"],
+    ["甲中心", credit_code(731), "渝中区", "service-org", "是", "关爱保护、心理辅导",
+     "解放碑街道、渝北区/龙溪街道"],  # line 2: good
+    ["乙中心", credit_code(732), "渝北区", "service-org", "否", "", ""],  # line 3: good
+    ["丙中心", credit_code(733), "渝中区", "service-org", "也许", "", ""],  # line 4: flag
+    ["丁中心", credit_code(734), "渝中区", "service-org", "是", "关爱保护；算命", ""],  # 5
+    ["戊中心", credit_code(735), "渝中区", "service-org", "", "", "龙溪街道"],  # 6: not 渝中区's
+    ["己中心", credit_code(736), "渝中区", "service-org", "是", "法律援助", "渝中区/七星岗街道"],
+]  # fmt: skip
+
+
+@pytest.fixture
+def areas(office: Office, tmp_path: Path) -> Office:
+    from tests.bureau.helpers import load_areas
+
+    load_areas(office, tmp_path)
+    # line 7 differs from what is stored: it is not professional there and serves nothing.
+    office.add_org(
+        name="己中心", credit_code=credit_code(736), district="渝中区", kind="service-org"
+    )
+    return office
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_professional_services_and_townships_served_are_imported_and_checked(
+    areas: Office, db_url: str, tmp_path: Path, encoding: str
+) -> None:
+    path = write_csv(tmp_path / "orgs.csv", ISSUE12_ROWS, encoding)
+    before = tables(db_url)
+    result = run(db_url, "import", "orgs", str(path))
+    assert result.exit_code == 2
+    lines = result.stdout.splitlines()
+    assert [line.split(":")[0] for line in lines] == [f"line {n}" for n in (4, 5, 6, 7)]
+    assert lines[0] == "line 4: professional '也许' is not yes/no (是/否, true/false, 1/0)"
+    assert lines[1].startswith(
+        "line 5: --service '算命' is not a configured service; use one of 关爱保护, 心理辅导"
+    )
+    assert lines[2].startswith("line 6: --serves '龙溪街道' is not a 乡镇/街道 of 渝中区")
+    assert lines[3].startswith(f"line 7: credit_code {credit_code(736)} exists already (id 1)")
+    assert "with a different professional, services, serves;" in lines[3]
+    assert tables(db_url) == before
+
+    skip = run(db_url, "import", "orgs", str(path), "--skip-bad", "--json")
+    assert skip.exit_code == 0, skip.stderr
+    skipped = json.loads(skip.stdout)
+    assert (skipped["inserted"], skipped["unchanged"]) == (2, 0)
+    assert [b["line"] for b in skipped["bad"]] == [4, 5, 6, 7]
+    orgs = {o.credit_code: o for o in areas.orgs()}
+    first, second = orgs[credit_code(731)], orgs[credit_code(732)]
+    assert (first.professional, first.services) == (True, ("关爱保护", "心理辅导"))
+    assert sorted(first.serves) == ["渝中区/解放碑街道", "渝北区/龙溪街道"]
+    assert (second.professional, second.services, second.serves) == (False, (), ())
+    assert areas.org(first.id).serves == first.serves  # stored, not only listed
+
+    # Idempotent: the same file again changes nothing; so does another order of the values.
+    before = tables(db_url)
+    again = json.loads(run(db_url, "import", "orgs", str(path), "--skip-bad", "--json").stdout)
+    assert (again["inserted"], again["unchanged"]) == (0, 2)
+    reordered = [ISSUE12_ROWS[0], [*ISSUE12_ROWS[1][:5], "心理辅导、关爱保护",
+                                   "渝北区/龙溪街道；渝中区/解放碑街道"]]  # fmt: skip
+    path2 = write_csv(tmp_path / "again.csv", reordered, encoding)
+    assert run(db_url, "import", "orgs", str(path2)).stdout.startswith("orgs: 0 imported, 1 ")
+    assert tables(db_url) == before
+    changed = [ISSUE12_ROWS[0], [*ISSUE12_ROWS[1][:5], "关爱保护", ISSUE12_ROWS[1][6]]]
+    path3 = write_csv(tmp_path / "changed.csv", changed, encoding)
+    refused = run(db_url, "import", "orgs", str(path3))
+    assert refused.exit_code == 2 and "with a different services;" in refused.stdout
+    assert tables(db_url) == before
+
+
+def test_an_export_with_services_and_townships_served_imports_again(
+    areas: Office, db_url: str, tmp_path: Path
+) -> None:
+    areas.edit_org(
+        1, professional=True, services=["法律援助", "关爱保护"],
+        serves=["七星岗街道", "解放碑街道", "忠县/忠州街道"],
+    )  # fmt: skip
+    out = tmp_path / "export.csv"
+    assert run(db_url, "export", "orgs", "--csv", "-o", str(out)).exit_code == 0
+    with open(out, encoding="utf-8-sig", newline="") as handle:
+        exported = list(csv.DictReader(handle))
+    assert exported[0]["professional"] == "True"
+    assert exported[0]["services"] == "法律援助、关爱保护"
+    assert exported[0]["serves"] == "忠县/忠州街道、渝中区/七星岗街道、渝中区/解放碑街道"
+    before = tables(db_url)
+    result = run(db_url, "import", "orgs", str(out))
+    assert result.stdout == "orgs: 0 imported, 1 unchanged, 0 bad of 1 rows (utf-8-sig)\n"
+    assert tables(db_url) == before
+
+
+def test_the_sample_file_in_the_docs_imports(areas: Office, db_url: str) -> None:
+    sample = Path(__file__).resolve().parents[2] / "docs" / "examples" / "orgs.csv"
+    result = run(db_url, "import", "orgs", str(sample))
+    assert result.stdout == "orgs: 3 imported, 0 unchanged, 0 bad of 3 rows (utf-8)\n"
+    orgs = {o.name: o for o in areas.orgs()}
+    first = orgs["重庆市渝中区童心儿童服务中心"]
+    assert (first.professional, first.services) == (True, ("关爱保护", "心理辅导"))
+    assert sorted(first.serves) == ["渝中区/七星岗街道", "渝中区/解放碑街道"]
+    assert orgs["重庆市渝中区志愿者协会"].kind == "social-group"

@@ -147,3 +147,42 @@ def test_a_director_limited_to_districts_exports_theirs_only(stored: Office) -> 
     assert [r[6] for r in stored.export("orgs", actor="yb").rows] == ["渝北区"]
     assert list(stored.export("evaluations", actor="yb").rows) == []
     assert len(list(stored.export("contracts", actor="wang").rows)) == 3
+
+
+def test_a_director_limited_to_districts_imports_theirs_only(
+    stored: Office, db_url: str, tmp_path: Path
+) -> None:
+    """Organizations of another district are bad rows; contracts of an organization in
+    another district read as contracts of no organization (its existence is not theirs)."""
+    from tests.bureau.helpers import add_director
+
+    add_director(stored)
+    stored.add_user("yb", role="director", districts=["渝北区"], actor="root")
+    orgs = write_csv(tmp_path / "orgs.csv", [
+        ["名称", "统一社会信用代码", "区县", "类型"],
+        ["渝北区某中心", credit_code(811), "渝北区", "service-org"],  # line 2: theirs
+        ["渝中区某中心", credit_code(812), "渝中区", "service-org"],  # line 3: not theirs
+    ], "utf-8")  # fmt: skip
+    before = tables(db_url)
+    report = stored.import_file("orgs", orgs, actor="yb")
+    assert report.inserted == 0 and [(b.line, b.reason) for b in report.bad] == [
+        (3, "district 渝中区 is not one of yb's (渝北区); a user of that district imports it")
+    ]
+    assert tables(db_url) == before
+    assert stored.import_file("orgs", orgs, actor="wang").inserted == 2  # the whole city's
+    ours = org(stored, district="渝北区")
+    code = next(o.credit_code for o in stored.orgs() if o.id == ours)
+    contracts = write_csv(tmp_path / "contracts.csv", [
+        ROWS[0],
+        [code, "渝北项目", "1000", "2026-01-01", "2026-12-31", "龙溪街道"],  # line 2: theirs
+        [A, "渝中项目", "1000", "2026-01-01", "2026-12-31", ""],  # line 3: 渝中区's
+    ], "gb18030")  # fmt: skip
+    before = tables(db_url)
+    report = stored.import_file("contracts", contracts, actor="yb")
+    assert [(b.line, b.reason) for b in report.bad] == [
+        (3, f"no organization with credit code {A}; import or add it first")
+    ]
+    assert tables(db_url) == before
+    report = stored.import_file("contracts", contracts, skip_bad=True, actor="yb")
+    assert report.inserted == 1
+    assert [r[5] for r in stored.export("contracts", actor="yb").rows] == ["渝北项目"]

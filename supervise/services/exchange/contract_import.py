@@ -18,6 +18,7 @@ from typing import Any
 from supervise.contracts import ContractInput, clean_contract
 from supervise.csvfiles import read_table
 from supervise.errors import InvalidInput
+from supervise.permissions import districts_of
 from supervise.redact import clip
 from supervise.runtime import Runtime
 from supervise.services.areas import store as area_store
@@ -70,12 +71,16 @@ def import_contracts(
         tick("checking", 1, len(table.records))
 
     now = rt.clock.now()
+    districts = districts_of(actor)
     with rt.uow() as uow:
         orgs = store.orgs_by_credit_code(uow, sorted({c["credit_code"] for _, c, _ in checked}))
         known = area_store.all_townships(uow)
         good: list[tuple[int, dict[str, Any], list[str]]] = []
         for line, clean, values in checked:
-            reason = _against_records(rt, clean, orgs.get(clean["credit_code"]), known)
+            org = orgs.get(clean["credit_code"])
+            if org is not None and districts is not None and org[1] not in districts:
+                org = None  # outside the user's districts: not theirs to see
+            reason = _against_records(rt, clean, org, known)
             if reason is None:
                 good.append((line, clean, values))
             else:

@@ -42,11 +42,14 @@ def _when(value: datetime | None, rt: Runtime) -> str | None:
 
 def _orgs(rt: Runtime, districts: Districts) -> Iterator[tuple[Any, ...]]:
     with rt.uow() as uow:
-        for row in store.stream(uow, store.within(store.orgs_query(), districts), BATCH):
+        query = store.within(store.orgs_query(uow.dialect), districts)
+        for row in store.stream(uow, query, BATCH):
             yield (
                 row.id, row.name, row.credit_code, row.kind, ORG_KINDS.get(row.kind, row.kind),
                 row.charity, row.district, row.township, row.email, row.address,
-                row.legal_representative, row.status, _when(row.created_at, rt),
+                row.legal_representative, row.professional, "、".join(row.services or ()) or None,
+                _places(row.serves), row.status,
+                _when(row.created_at, rt),
             )  # fmt: skip
 
 
@@ -62,6 +65,12 @@ def _cases(rt: Runtime, districts: Districts) -> Iterator[tuple[Any, ...]]:
             )  # fmt: skip
 
 
+def _places(joined: str | None) -> str | None:
+    """区县/乡镇 places joined by 、 as the importer reads them, sorted: the database joins
+    them in no set order."""
+    return "、".join(sorted(joined.split("、"))) if joined else None
+
+
 def _amount(fen: int) -> str:
     """Yuan with two decimals and no separators (what ``import contracts`` reads back)."""
     return f"{fen // 100}.{fen % 100:02d}"
@@ -71,8 +80,7 @@ def _contracts(rt: Runtime, districts: Districts) -> Iterator[tuple[Any, ...]]:
     with rt.uow() as uow:
         query = store.within(store.contracts_query(uow.dialect), districts)
         for row in store.stream(uow, query, BATCH):
-            # The database joins the townships in no set order; the export sorts them.
-            places = "、".join(sorted(row.townships.split("、"))) if row.townships else None
+            places = _places(row.townships)
             yield (
                 row.id, row.organization_id, row.org_name, row.credit_code, row.district,
                 row.title, _amount(row.amount_fen), row.amount_fen, row.start.isoformat(),
@@ -98,7 +106,8 @@ EXPORTS = {
     "orgs": (
         (
             "id", "name", "credit_code", "kind", "kind_zh", "charity", "district", "township",
-            "email", "address", "legal_representative", "status", "created_at",
+            "email", "address", "legal_representative", "professional", "services", "serves",
+            "status", "created_at",
         ),
         _orgs,
     ),

@@ -21,7 +21,8 @@ from typing import Any
 from supervise.areas import check_district, check_township
 from supervise.csvfiles import read_table
 from supervise.errors import InvalidInput
-from supervise.orgrecord import OrgRules
+from supervise.orgrecord import OrgRules, check_served, check_services
+from supervise.permissions import districts_of
 from supervise.redact import clip
 from supervise.runtime import Runtime
 from supervise.services.areas import store as area_store
@@ -49,24 +50,42 @@ def _org_rules(rt: Runtime) -> OrgRules:
 
 
 def _places(clean: dict[str, Any], rules: OrgRules) -> list[str]:
-    """Why ``org add`` would refuse the row's district or township (its other fields passed
-    the same input rules in ``check_row``); ``clean_org``'s own checks, without repeating
-    the others, which doubled an import's time."""
+    """Why ``org add`` would refuse the row's district, township, services or townships
+    served (its other fields passed the same input rules in ``check_row``); ``clean_org``'s
+    own checks, without repeating the others, which doubled an import's time. The services
+    and townships served are replaced by their checked values (no repeats; places as
+    (district, township))."""
+    reasons: list[str] = []
     try:
         check_district(clean["district"], rules.districts)
         if clean.get("township") is not None:
             check_township(clean["district"], clean["township"], rules.townships)
     except InvalidInput as exc:
         return [exc.message]
-    return []
+    try:
+        clean["services"] = check_services(clean["services"], rules.services)
+    except InvalidInput as exc:
+        reasons.append(exc.message)
+    try:
+        clean["serves"] = check_served(clean["serves"], clean["district"], rules)
+    except InvalidInput as exc:
+        reasons.append(exc.message)
+    return reasons
 
 
 def _shown_key(kind: Kind, key: str) -> str:
     return mask_id_number(key) if kind.key == "id_number" else key
 
 
+def _same(a: Any, b: Any) -> bool:
+    # Services and townships served are sets: another order is the same record.
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return set(a) == set(b)
+    return bool(a == b)
+
+
 def _differences(kind: Kind, clean: dict[str, Any], stored: dict[str, Any]) -> list[str]:
-    return [c for c in kind.compared if clean.get(c) != stored.get(c)]
+    return [c for c in kind.compared if not _same(clean.get(c), stored.get(c))]
 
 
 def import_file(
@@ -97,12 +116,19 @@ def import_file(
     tick = progress or (lambda _phase, _n, _total: None)
 
     rules = _org_rules(rt) if kind.name == "orgs" else None
+    # A user limited to districts imports organizations of those districts only.
+    districts = districts_of(actor) if kind.name == "orgs" else None
     good: list[tuple[int, dict[str, Any], list[str]]] = []
     first_line: dict[str, int] = {}
     for line, values in table.records:
         clean, reasons = check_row(kind, columns, len(table.header), values)
         if rules is not None and not reasons:
             reasons.extend(_places(clean, rules))
+        if districts is not None and not reasons and clean["district"] not in districts:
+            reasons.append(
+                f"district {clean['district']} is not one of {actor}'s "
+                f"({', '.join(districts)}); a user of that district imports it"
+            )
         key = clean.get(kind.key)
         if key is not None and not reasons:
             if key in first_line:

@@ -8,18 +8,21 @@ imported again. Any other column is refused by name: a typo must not drop a colu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from supervise.errors import InvalidInput
-from supervise.inputs import ADDRESS, DISTRICT, ORG_NAME, PERSON_NAME, TOWNSHIP, text
+from supervise.inputs import ADDRESS, DISTRICT, ORG_NAME, PERSON_NAME, SERVICE, TOWNSHIP, text
 from supervise.law import ORG_KINDS
 from supervise.redact import quoted
 from supervise.validation import validate_credit_code, validate_email, validate_id_number
 
 TRUE = {"true", "yes", "1", "是", "y", "t"}
 FALSE = {"false", "no", "0", "否", "n", "f", ""}
+#: Several values in one cell: 、 (as ``export`` writes them), ；, ; or ,.
+SEPARATORS = re.compile(r"[、；;,，]")
 
 
 def _optional(value: str, check: Callable[[str], Any]) -> Any:
@@ -47,6 +50,16 @@ def _flag(what: str) -> Callable[[str], bool]:
         if clean in FALSE:
             return False
         raise InvalidInput(f"{what} {quoted(value, 20)} is not yes/no (是/否, true/false, 1/0)")
+
+    return check
+
+
+def _items(what: str, limit: int) -> Callable[[str], tuple[str, ...]]:
+    """A cell of several values (checked against the configuration by the importer)."""
+
+    def check(value: str) -> tuple[str, ...]:
+        parts = [p.strip() for p in SEPARATORS.split(value) if p.strip()]
+        return tuple(text(p, what, limit) for p in parts)
 
     return check
 
@@ -105,6 +118,10 @@ ORGS = Kind(
             ("法定代表人",),
             lambda v: _optional(v, lambda x: text(x, "legal_representative", PERSON_NAME)),
         ),
+        # Issue 12's columns, with org add's vocabulary: --professional, --service, --serves.
+        Column("professional", ("专业儿童保护组织", "专业未保组织"), _flag("professional")),
+        Column("services", ("服务内容", "提供服务"), _items("services", SERVICE)),
+        Column("serves", ("服务乡镇街道", "服务乡镇"), _items("serves", DISTRICT + TOWNSHIP + 1)),
     ),  # fmt: skip
     key="credit_code",
     compared=(
@@ -116,6 +133,9 @@ ORGS = Kind(
         "email",
         "address",
         "legal_representative",
+        "professional",
+        "services",
+        "serves",
     ),  # fmt: skip
     ignored=frozenset({"id", "kind_zh", "status", "created_at"}),
 )

@@ -15,6 +15,7 @@ from supervise.adapters.orm import (
     contract_townships,
     contracts,
     evaluations,
+    org_townships,
     organizations,
     persons,
 )
@@ -39,8 +40,10 @@ def within(query: Q, districts: Sequence[str] | None) -> Q:
     return query.where(organizations.c.district.in_(list(districts)))
 
 
-def orgs_query() -> Select[Any]:
-    return select(organizations).order_by(organizations.c.id)
+def orgs_query(dialect: str) -> Select[Any]:
+    return select(organizations, _served_places(dialect).label("serves")).order_by(
+        organizations.c.id
+    )
 
 
 def cases_query() -> Select[Any]:
@@ -84,13 +87,32 @@ def stored_by_key(uow: UnitOfWork, kind: str, keys: list[str]) -> dict[str, dict
     if kind == "persons":
         by_index = {i: k for k in keys for i in lookup_indexes(uow.session, k)}
         query = select(table).where(table.c.id_number_hmac.in_(list(by_index)))
-        found = {}
+        found: dict[str, dict[str, Any]] = {}
         for row in uow.session.execute(query):
             number = by_index[row.id_number_hmac]
             found[number] = {**dict(row._mapping), "id_number": number}
         return found
     rows = uow.session.execute(select(table).where(table.c[key].in_(keys)))
-    return {row._mapping[key]: dict(row._mapping) for row in rows}
+    found = {row._mapping[key]: dict(row._mapping) for row in rows}
+    serves = _served(uow, [r["id"] for r in found.values()])
+    for stored in found.values():
+        stored["serves"] = serves.get(stored["id"], [])
+    return found
+
+
+def _served(uow: UnitOfWork, org_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """The (district, township) places each organization serves."""
+    out: dict[int, list[tuple[str, str]]] = {}
+    if not org_ids:
+        return out
+    rows = uow.session.execute(
+        select(org_townships.c.organization_id, areas.c.district, areas.c.township)
+        .join(areas, areas.c.id == org_townships.c.area_id)
+        .where(org_townships.c.organization_id.in_(org_ids))
+    )
+    for org_id, district, township in rows:
+        out.setdefault(org_id, []).append((district, township))
+    return out
 
 
 def insert_rows(uow: UnitOfWork, kind: str, rows: list[dict[str, Any]], now: datetime) -> None:
@@ -99,15 +121,39 @@ def insert_rows(uow: UnitOfWork, kind: str, rows: list[dict[str, Any]], now: dat
     extra: dict[str, Any] = {"created_at": now, "version": 1}
     if kind == "orgs":
         extra["status"] = "active"
+        served = {r["credit_code"]: r.get("serves", ()) for r in rows}
         # Issue 12's columns: not professional and no services unless the file says so.
         rows = [
             {"township": None, "email": None, "charity": False, "professional": False,
-             "services": [], **r, **extra}
+             **{k: v for k, v in r.items() if k != "serves"},
+             "services": list(r.get("services", ())), **extra}
             for r in rows
         ]  # fmt: skip
-    else:
-        rows = [_sealed({"email": None, **r, **extra}, uow) for r in rows]
+        uow.session.execute(table.insert(), rows)
+        _insert_served(uow, {code: places for code, places in served.items() if places})
+        return
+    rows = [_sealed({"email": None, **r, **extra}, uow) for r in rows]
     uow.session.execute(table.insert(), rows)
+
+
+def _insert_served(uow: UnitOfWork, served: dict[str, Sequence[tuple[str, str]]]) -> None:
+    """The townships the new organizations serve (by credit code), once they have ids."""
+    if not served:
+        return
+    ids: dict[str, int] = {
+        code: org_id
+        for code, org_id in uow.session.execute(
+            select(organizations.c.credit_code, organizations.c.id).where(
+                organizations.c.credit_code.in_(list(served))
+            )
+        )
+    }
+    area = area_store.area_ids(uow, {p for places in served.values() for p in places})
+    uow.session.execute(
+        insert(org_townships),
+        [{"organization_id": ids[code], "area_id": area[p]}
+         for code, places in served.items() for p in places],
+    )  # fmt: skip
 
 
 def _sealed(row: dict[str, Any], uow: UnitOfWork) -> dict[str, Any]:
@@ -210,12 +256,27 @@ def insert_contracts(
         uow.session.execute(insert(contract_townships), links)
 
 
-def _places(dialect: str) -> Any:
-    """The 区县/乡镇 a contract covers, as one text (joined in the database)."""
+def _joined_places(dialect: str) -> Any:
     place = areas.c.district + "/" + areas.c.township
-    joined = (
+    return (
         func.string_agg(place, "、") if dialect == "postgresql" else func.group_concat(place, "、")
     )
+
+
+def _served_places(dialect: str) -> Any:
+    """The 区县/乡镇 an organization serves, as one text (joined in the database)."""
+    return (
+        select(_joined_places(dialect))
+        .select_from(org_townships)
+        .join(areas, areas.c.id == org_townships.c.area_id)
+        .where(org_townships.c.organization_id == organizations.c.id)
+        .scalar_subquery()
+    )
+
+
+def _places(dialect: str) -> Any:
+    """The 区县/乡镇 a contract covers, as one text (joined in the database)."""
+    joined = _joined_places(dialect)
     return (
         select(joined)
         .select_from(contract_townships)

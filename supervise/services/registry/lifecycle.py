@@ -18,10 +18,11 @@ from supervise.adapters.database import UnitOfWork
 from supervise.clock import wall_clock
 from supervise.errors import InvalidInput, NotAllowed
 from supervise.inputs import EVENT_NAME, REASON, optional_text, text
+from supervise.permissions import districts_of
 from supervise.runtime import Runtime
 from supervise.services.contracts import store as contract_store
 from supervise.services.registry import store
-from supervise.services.registry.links import end_link
+from supervise.services.registry.links import audited_scope, end_link
 from supervise.services.registry.records import org_view
 from supervise.states import DIRECTOR_ORG_EVENTS, ORG_EVENTS, OrgState, fire_org, org_triggers_from
 from supervise.views import OrgAdvanceResult
@@ -63,6 +64,7 @@ def advance_org(
 
     Raises:
         InvalidInput: a reason is missing where the event needs one.
+        NotFound: no such organization, or one outside the actor's districts (audited).
         NotAllowed: the event is not allowed from the organization's state, or only a
             director may fire it (restore, exit).
     """
@@ -71,9 +73,18 @@ def advance_org(
     info = ORG_EVENTS.get(name)
     if info is not None and "reason" in info.needs and not why:
         raise InvalidInput(f"{name} needs --reason: say why (it goes into the history)")
+    return audited_scope(
+        rt, actor, "org.advance", lambda: _advance_org(rt, actor, org_id, name, why)
+    )
+
+
+def _advance_org(
+    rt: Runtime, actor: str, org_id: int, name: str, why: str | None
+) -> OrgAdvanceResult:
     now = rt.clock.now()
     with rt.uow() as uow:
         org = store.lock_org(uow, org_id)
+        store.within(org, districts_of(actor))
         possible = name in org_triggers_from(org.status)
         # An impossible move is refused as such (fire_org below), whoever asks.
         if possible and name in DIRECTOR_ORG_EVENTS and not store.director_named(uow, actor):

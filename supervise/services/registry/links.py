@@ -4,16 +4,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 from supervise import model
 from supervise.errors import Conflict, InvalidInput, NotAllowed
 from supervise.inputs import INSTITUTION, text
+from supervise.permissions import districts_of
 from supervise.runtime import Runtime
+from supervise.services.admin import access
 from supervise.services.registry import store
 from supervise.services.registry.records import org_view
 from supervise.states import OrgState
 from supervise.views import OrgView
+
+T = TypeVar("T")
+
+
+def audited_scope(rt: Runtime, actor: str, action: str, run: Callable[[], T]) -> T:
+    """Run ``run``; an organization outside the actor's districts is refused as not found
+    (nothing changed) and the refusal written to the audit trail, in a transaction of its
+    own once ``run``'s has ended."""
+    try:
+        return run()
+    except store.OrgOutside as refusal:
+        data = {"organization": refusal.org_id}
+        access.record(rt, actor, action, "refused", refusal.message, data=data)
+        raise
 
 
 def _day(rt: Runtime, value: date | None, what: str) -> date:
@@ -33,13 +51,19 @@ def link(rt: Runtime, actor: str, org_id: int, institution: str, since: date | N
     """Link an organization with its district's rescue-and-protection institution.
 
     Raises:
+        NotFound: no such organization, or one outside the actor's districts (audited).
         NotAllowed: the organization has exited.
         Conflict: it is linked already (end that link first with ``org unlink``).
     """
     name = text(institution, "--institution", INSTITUTION)
     day = _day(rt, since, "--since")
+    return audited_scope(rt, actor, "org.link", lambda: _link(rt, actor, org_id, name, day))
+
+
+def _link(rt: Runtime, actor: str, org_id: int, name: str, day: date) -> OrgView:
     with rt.uow() as uow:
         org = store.lock_org(uow, org_id)
+        store.within(org, districts_of(actor))
         if org.status is OrgState.EXITED:
             raise NotAllowed(
                 f"organization {org_id} has exited; an exited organization is not linked"
@@ -73,12 +97,18 @@ def unlink(rt: Runtime, actor: str, org_id: int, on: date | None) -> OrgView:
     """End an organization's current link on ``on`` (default today); it stays as history.
 
     Raises:
+        NotFound: no such organization, or one outside the actor's districts (audited).
         NotAllowed: the organization is not linked.
         InvalidInput: ``on`` is before the link began.
     """
     day = _day(rt, on, "--on")
+    return audited_scope(rt, actor, "org.unlink", lambda: _unlink(rt, actor, org_id, day))
+
+
+def _unlink(rt: Runtime, actor: str, org_id: int, day: date) -> OrgView:
     with rt.uow() as uow:
         org = store.lock_org(uow, org_id)
+        store.within(org, districts_of(actor))
         current = store.current_link(uow, org_id)
         if current is None:
             raise NotAllowed(f"organization {org_id} is not linked with an institution")

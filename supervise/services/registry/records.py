@@ -14,7 +14,7 @@ from supervise import model
 from supervise.adapters.database import UnitOfWork
 from supervise.areas import check_district, check_township, split_place
 from supervise.clock import wall_clock
-from supervise.errors import Conflict, InvalidInput
+from supervise.errors import Conflict, InvalidInput, NotAllowed
 from supervise.inputs import (
     ADDRESS,
     DISTRICT,
@@ -36,6 +36,7 @@ from supervise.orgrecord import (
 from supervise.permissions import districts_of
 from supervise.redact import quoted
 from supervise.runtime import Runtime
+from supervise.services.admin import access
 from supervise.services.areas import store as area_store
 from supervise.services.registry import store
 from supervise.states import OrgState
@@ -74,6 +75,21 @@ def _set_served(uow: UnitOfWork, org_id: int, serves: tuple[tuple[str, str], ...
 
 
 def add_org(rt: Runtime, actor: str, data: OrgInput) -> OrgView:
+    """Add an organization (checked as :func:`clean_org` checks it).
+
+    Raises:
+        NotAllowed: the actor is limited to districts and this is not one of them
+            (audited).
+        Conflict: the credit code is taken.
+    """
+    districts = districts_of(actor)
+    if districts is not None and data.district.strip() not in districts:
+        why = (
+            f"{actor} is limited to {', '.join(districts)}; an organization in "
+            f"{quoted(data.district.strip(), 40)} is added by a user of that district"
+        )
+        access.record(rt, actor, "org.add", "refused", why)
+        raise NotAllowed(why, rule="districts")
     with rt.uow() as uow:
         clean = clean_org(data, org_rules(rt, uow, _districts_named(data)))
         existing = store.org_by_credit_code(uow, clean.credit_code)

@@ -57,10 +57,20 @@ def get_org(
     return org
 
 
+class OrgOutside(NotFound):
+    """An organization outside the acting user's districts: told exactly as one that does
+    not exist (its existence is not theirs to learn), but known apart by the caller, who
+    audits the refusal."""
+
+    def __init__(self, org_id: int) -> None:
+        super().__init__(f"no organization with id {org_id}; see `supervise org list`")
+        self.org_id = org_id
+
+
 def within(org: model.Organization, districts: Sequence[str] | None) -> None:
     """An organization outside ``districts`` (a user's, when limited) is not found."""
     if districts is not None and org.district not in districts:
-        raise NotFound(f"no organization with id {org.id}; see `supervise org list`")
+        raise OrgOutside(org.id)
 
 
 def get_person(uow: UnitOfWork, person_id: int) -> model.Person:

@@ -43,6 +43,7 @@ def cases_report(
     labels, bounds = months(span, zone)
     first, last = instant(span.start, zone), bounds[-1]
     with rt.uow() as uow:
+        store.without_jit(uow)
         scope = scope_of(uow, actor)
         states: dict[str, dict[str, int]] = {}
         for district, state, n in store.states_by_district(uow, scope):
