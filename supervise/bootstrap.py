@@ -29,7 +29,7 @@ from supervise.ports import (
 )
 from supervise.redact import add_secret
 from supervise.runtime import Lazy, Runtime
-from supervise.services.admin.calendar import read_schedules
+from supervise.workdays import YearSchedule
 
 
 def database_url(cli_value: str | None, settings: Settings, environ: Mapping[str, str]) -> str:
@@ -74,6 +74,14 @@ def _scheduler_loop() -> SchedulerLoop:
     return run_forever
 
 
+def _read_schedules(database: Database) -> Mapping[int, YearSchedule]:
+    # Imported here: the calendar's service (and the office views it returns) is needed only
+    # by a command that counts deadlines.
+    from supervise.services.admin.calendar import read_schedules
+
+    return read_schedules(database)
+
+
 def mail_transport(config: MailConfig, base_dir: Path) -> MailTransport:
     """The configured transport; a relative ``mail.file.dir`` is taken from ``base_dir``."""
     if config.transport == "smtp":
@@ -114,6 +122,6 @@ def bootstrap(
         cron=Lazy(_cron),
         scheduler_loop=Lazy(_scheduler_loop),
         transport=lambda: mail_transport(settings.mail, Path.cwd()),
-        read_schedules=lambda: read_schedules(database),
+        read_schedules=lambda: _read_schedules(database),
     )
     return runtime

@@ -23,7 +23,6 @@ from sqlalchemy.exc import DatabaseError as SqlDatabaseError
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from supervise.adapters.db_urls import read_only_url, sqlite_path
-from supervise.adapters.orm import DERIVED_TABLES, metadata
 from supervise.adapters.personal_data import CipherSource, session_info
 from supervise.db import KNOWN_REVISIONS, SCHEMA_HEAD
 from supervise.errors import Conflict, DatabaseProblem
@@ -398,6 +397,7 @@ class Database:
         Raises:
             DatabaseProblem: the file cannot be read as an SQLite database.
         """
+        from supervise.adapters.orm import metadata
         from supervise.adapters.sqlite_backup import examine
 
         try:
@@ -408,6 +408,7 @@ class Database:
     def restore_from(self, source: Path, aside: Path) -> dict[str, int]:
         """Replace every row of the live database with ``source``'s (checked by the caller),
         after saving the live one at ``aside``."""
+        from supervise.adapters.orm import DERIVED_TABLES, metadata
         from supervise.adapters.sqlite_backup import replace_rows
 
         path = self.sqlite_file()
