@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -23,6 +24,7 @@ from sqlalchemy.exc import DatabaseError as SqlDatabaseError
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from supervise.adapters.db_urls import read_only_url, sqlite_path
+from supervise.adapters.pass_lock import exclusive
 from supervise.adapters.personal_data import CipherSource, session_info
 from supervise.db import KNOWN_REVISIONS, SCHEMA_HEAD
 from supervise.errors import Conflict, DatabaseProblem
@@ -328,6 +330,10 @@ class Database:
     @property
     def dialect(self) -> str:
         return self.engine().dialect.name
+
+    def one_at_a_time(self, purpose: str) -> AbstractContextManager[None]:
+        """Serialise passes of ``purpose`` over this database (SQLite files only)."""
+        return exclusive(sqlite_path(self.url), purpose)
 
     def uow(self, *, core: bool = False) -> UnitOfWork:
         """A new unit of work. ``core=True``: its use case reads through Core only, so the

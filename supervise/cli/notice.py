@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -43,18 +44,23 @@ def notice_list(office: Office, case_id: int | None, as_json: bool) -> None:
         echo(f"{v.id:>5}  case {v.case:<5} {v.number:<24} {v.type:<26} {served}  {v.status}")
 
 
+def document_output(command: Callable[..., None]) -> Callable[..., None]:
+    """--format pdf|html and -o FILE, shared by every command that writes one document."""
+    command = click.option(
+        "-o",
+        "--output",
+        type=FilePath(path_type=Path, dir_okay=False),
+        required=True,
+        help="File to write.",
+    )(command)
+    return click.option(
+        "--format", "fmt", type=click.Choice(["pdf", "html"]), default="pdf", show_default=True
+    )(command)
+
+
 @notice.command("render")
 @click.argument("notice_id", metavar="NOTICE_ID", type=int)
-@click.option(
-    "--format", "fmt", type=click.Choice(["pdf", "html"]), default="pdf", show_default=True
-)
-@click.option(
-    "-o",
-    "--output",
-    type=FilePath(path_type=Path, dir_okay=False),
-    required=True,
-    help="File to write.",
-)
+@document_output
 @click.option(
     "--public",
     is_flag=True,
@@ -80,16 +86,7 @@ def notice_render(office: Office, notice_id: int, fmt: str, output: Path, public
 
 @notice.command("receipt-form")
 @click.argument("notice_id", metavar="NOTICE_ID", type=int)
-@click.option(
-    "--format", "fmt", type=click.Choice(["pdf", "html"]), default="pdf", show_default=True
-)
-@click.option(
-    "-o",
-    "--output",
-    type=FilePath(path_type=Path, dir_okay=False),
-    required=True,
-    help="File to write.",
-)
+@document_output
 @pass_office
 def notice_receipt_form(office: Office, notice_id: int, fmt: str, output: Path) -> None:
     """Write the notice's 送达回证 (receipt of service), printed from the record.

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from click.testing import Result
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Connection, Engine, Table, select, text
 
 from supervise.adapters.orm import DERIVED_TABLES, metadata
 
@@ -40,36 +40,55 @@ def dump(engine: Engine) -> Dump:
     return out
 
 
-def restore(engine: Engine, rows: Dump) -> None:
-    """Make the database hold exactly ``rows`` (every table emptied, then refilled)."""
+def restore(engine: Engine, rows: Dump, current: Dump | None = None) -> None:
+    """Make the database hold exactly ``rows``; ``current`` (its last dump) limits the work.
+
+    Given ``current``, only the tables that differ from ``rows`` are rewritten, and nothing at
+    all when none does (most hostile runs are refused and change nothing but the audit).
+    """
+    changed = {t.name for t in metadata.sorted_tables}
+    if current is not None:
+        changed = {t for t in changed if current.get(t) != rows.get(t)}
+        if not changed and current.get("alembic_version") == rows["alembic_version"]:
+            return
+    tables = [t for t in metadata.sorted_tables if t.name in changed]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
-            # DELETE of history and audit is refused by their append-only triggers.
-            names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
-            conn.execute(text(f"TRUNCATE {names}"))
+            _restore_pg(conn, tables, rows)
         else:
-            for table in reversed(metadata.sorted_tables):
+            for table in reversed(tables):
                 conn.execute(table.delete())
-        for table in metadata.sorted_tables:
-            if table.name in DERIVED_TABLES:
-                continue  # the triggers rebuild it from the cases put back
-            data = rows.get(table.name, [])
-            if data:
-                names = [c.name for c in table.columns]
-                conn.execute(table.insert(), [dict(zip(names, r, strict=True)) for r in data])
+            for table in tables:
+                if table.name not in DERIVED_TABLES:  # its triggers rebuild it from the rows
+                    _insert(conn, table, rows)
         conn.execute(text("DELETE FROM alembic_version"))
         for (version,) in rows["alembic_version"]:
             conn.execute(text("INSERT INTO alembic_version VALUES (:v)"), {"v": version})
-        if engine.dialect.name == "postgresql":
-            for table in metadata.sorted_tables:
-                column = table.columns.get("id")
-                if column is not None and column.autoincrement is not False:
-                    conn.execute(
-                        text(
-                            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                            f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
-                        )
-                    )
+
+
+def _restore_pg(conn: Connection, tables: list[Table], rows: Dump) -> None:
+    # As a replica the session fires no trigger (the append-only ones refuse DELETE, the
+    # derived tables' ones would count twice) and checks no foreign key, so each table is
+    # put back as dumped, in any order; DELETE costs milliseconds where TRUNCATE costs 0.5 s.
+    conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
+    for table in tables:
+        conn.execute(table.delete())
+        _insert(conn, table, rows)
+        column = table.columns.get("id")
+        if column is not None and column.autoincrement is not False:
+            conn.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+                )
+            )
+
+
+def _insert(conn: Connection, table: Table, rows: Dump) -> None:
+    data = rows.get(table.name, [])
+    if data:
+        names = [c.name for c in table.columns]
+        conn.execute(table.insert(), [dict(zip(names, r, strict=True)) for r in data])
 
 
 def only_refusals_added(before: list[tuple[Any, ...]], after: list[tuple[Any, ...]]) -> bool:

@@ -33,7 +33,7 @@ from supervise.errors import ConfigError, NotAllowed
 from supervise.office import Office
 from supervise.states import CaseState
 from supervise.story import id_number
-from tests.conftest import MakeOffice
+from tests.conftest import MakeOffice, scratch_pg_database
 from tests.integration.helpers import case_in
 
 NEW_KEY = generate_key()
@@ -381,17 +381,8 @@ def empty_url(db_url: str, tmp_path: Path) -> Iterator[str]:
     if db_url.startswith("sqlite"):
         yield f"sqlite:///{tmp_path / 'old.db'}"
         return
-    import uuid
-
-    server = make_url(db_url)
-    name = f"supervise_old_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield server.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_pg_database(db_url, "supervise_old") as url:
+        yield url
 
 
 def test_the_migration_seals_clear_numbers_in_one_transaction(

@@ -14,13 +14,11 @@ the rows are truncated, would change the plans that tests/perf/test_query_plans.
 from __future__ import annotations
 
 import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
 import supervise
 from bench import dataset
@@ -31,7 +29,7 @@ from supervise.adapters.migrate import upgrade_to_head
 from supervise.adapters.orm import cases as C
 from supervise.adapters.orm import deadlines as D
 from supervise.adapters.orm import history as H
-from tests.conftest import BACKENDS, NOW, PG_URL, TEST_ENV
+from tests.conftest import BACKENDS, NOW, PG_URL, TEST_ENV, scratch_pg_database
 
 N = 12
 
@@ -45,20 +43,11 @@ def own_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Pat
         yield f"sqlite:///{path}"
         return
     assert PG_URL is not None
-    name = f"supervise_bench_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(make_url(PG_URL), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    engine = make_engine(url, must_exist=False)
-    upgrade_to_head(engine)
-    engine.dispose()
-    try:
+    with scratch_pg_database(PG_URL, "supervise_bench_test") as url:
+        engine = make_engine(url, must_exist=False)
+        upgrade_to_head(engine)
+        engine.dispose()
         yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_uniform_layout_lays_out_every_case_alike_and_supervise_advances_it(own_url: str) -> None:

@@ -1,8 +1,9 @@
 """Two real `supervise remind run` processes at once: each message queued once, sent once.
 
 On PostgreSQL the delivery step locks rows FOR UPDATE SKIP LOCKED, so the two processes
-share the work; on SQLite they queue behind the database's write lock. The SMTP server
-takes 40 ms per message so that both processes are certainly at work at the same time.
+share the work; on SQLite the second waits for the first's pass (a lock file beside the
+database) and then finds nothing left. The SMTP server takes 40 ms per message so that
+both processes are certainly at work at the same time.
 """
 
 from __future__ import annotations

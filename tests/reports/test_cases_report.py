@@ -174,3 +174,27 @@ def test_the_report_is_planned_without_jit_on_postgresql(office: Office, db_url:
     jit = [s for s in sent if "jit" in s]
     # LOCAL: for the report's transaction only, not for the pooled connection after it.
     assert jit == (["SET LOCAL jit = off"] if db_url.startswith("postgresql") else []), sent
+
+
+def test_a_user_limited_to_districts_reports_and_exports_those_only(office: Office) -> None:
+    """Issue 11: a director held to 渝北区 gets that district's figures in ``report cases``
+    and its cases in ``export cases``; the city-wide director gets the whole city."""
+    build(office)
+    office.add_user("root", role="admin")  # the first user: an empty directory checks nobody
+    office.add_user("yb", role="director", districts=["渝北区"], actor="root")
+    office.add_user("city", role="director", actor="root")
+    later = office.at(moment(office, REPORT_AT))
+    whole = later.cases_report(start=PERIOD[0], end=PERIOD[1], actor="city").as_json()
+    assert whole["cases_total"] == 6 and whole["overdue_deadlines"]["total"] == 2
+    data = later.cases_report(start=PERIOD[0], end=PERIOD[1], actor="yb").as_json()
+    assert data["cases_total"] == 2
+    assert [row["district"] for row in data["by_district"]] == ["渝北区"]
+    assert [(s["state"], s["count"]) for s in data["states"]] == [("left", 2)]
+    assert data["overdue_deadlines"]["total"] == 0
+    assert [n["district"] for n in data["notices"]["by_district"]] == ["渝北区"]
+    assert data["notices"]["to_serve"] == 2 and data["notices"]["late"] == []
+    exported = later.export("cases", actor="yb")
+    district = exported.columns.index("district")
+    assert sorted(row[district] for row in exported.rows) == ["渝北区", "渝北区"]
+    everything = later.export("cases", actor="city")
+    assert len(list(everything.rows)) == 6

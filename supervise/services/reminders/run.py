@@ -25,15 +25,16 @@ logger = logging.getLogger("supervise.reminders")
 def run_once(rt: Runtime, *, digests: bool = True) -> RunReport:
     """Everything due now, once: ban expiries, reminders and escalations, the digests
     whose time has come, then delivery of every pending message."""
-    queue = QueueReport()
-    lifted = lift_ended_bans(rt, queue)
-    queue_report = queue_due(rt)
-    queue.queued.extend(queue_report.queued)
-    queue.superseded += queue_report.superseded
-    for problem in queue_report.problems:
-        queue.problem(problem)
-    digest_report = queue_digests(rt) if digests else QueueReport()
-    delivery = deliver(rt)
+    with rt.database.one_at_a_time("remind"):
+        queue = QueueReport()
+        lifted = lift_ended_bans(rt, queue)
+        queue_report = queue_due(rt)
+        queue.queued.extend(queue_report.queued)
+        queue.superseded += queue_report.superseded
+        for problem in queue_report.problems:
+            queue.problem(problem)
+        digest_report = queue_digests(rt) if digests else QueueReport()
+        delivery = deliver(rt)
     return RunReport(lifted, queue, digest_report, delivery)
 
 
@@ -60,7 +61,7 @@ def sweep_job(rt: Runtime) -> None:
 
 def digest_job(rt: Runtime) -> None:
     """The scheduler's cron job: queue the digests now due, and deliver."""
-    with _job("digest", rt):
+    with _job("digest", rt), rt.database.one_at_a_time("remind"):
         report = RunReport([], QueueReport(), queue_digests(rt), deliver(rt))
         _log(report, "digest")
 
