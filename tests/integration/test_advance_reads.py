@@ -69,7 +69,7 @@ def test_the_one_read_checks_the_acting_user_as_the_permission_table_does(
     office.add_user("li", role="supervisor", districts=["江北区"], actor="boss")
     office.add_user("wang", role="viewer", actor="boss")
     # A viewer may not advance: refused, and the refusal audited; a supervisor limited to
-    # another district does not see the case; an unknown user is refused.
+    # another district does not see the case (audited as outside); an unknown user is refused.
     with pytest.raises(NotAllowed, match="event:record_statement"):
         office.advance(case, "record_statement", reason="陈述申辩", actor="wang")
     with pytest.raises(NotFound, match=f"no case with id {case}"):
@@ -82,9 +82,11 @@ def test_the_one_read_checks_the_acting_user_as_the_permission_table_does(
     refused = [r for r in audit_rows(office) if r["outcome"] == "refused"]
     assert [(r["by"], r["case_id"]) for r in refused] == [
         ("wang", case),
+        ("li", case),
         ("nobody", case),
         ("wang", 99_999),
     ]
+    assert "outside li's districts (江北区)" in refused[1]["reason"]
     assert office.case(case, actor="boss").state is CaseState.WARNING_PROPOSED
 
 

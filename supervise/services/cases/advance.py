@@ -330,6 +330,9 @@ def _load(
     who = access.decide(rt, actor, actor.action, found, case_id=case_id)
     scope = districts_of(who)
     if scope is not None and org.district not in scope:
+        # Told as a missing case (no leak of its existence), recorded as what it is.
+        why = f"case {case_id} lies outside {who}'s districts ({'、'.join(scope)})"
+        access.record(rt, who, actor.action, "refused", why, case_id=case_id)
         raise store.CaseNotFound(case_id)
     return case, org, person, running, who, investigated
 
