@@ -257,16 +257,24 @@ def __getattr__(name: str) -> Machine:
 
 def triggers_from(state: CaseState) -> list[str]:
     """Every event defined from ``state``, in table order (guards not evaluated)."""
-    seen: dict[str, None] = {}
-    for t in TRANSITIONS:
-        if state in t["source"]:
-            seen[t["trigger"]] = None
-    return list(seen)
+    return list(_TRIGGERS_FROM[state])
 
 
 def user_triggers_from(state: CaseState) -> list[str]:
     """The events a user may ask for from ``state`` (internal ones left out)."""
-    return [t for t in triggers_from(state) if t not in INTERNAL_EVENTS]
+    return [t for t in _TRIGGERS_FROM[state] if t not in INTERNAL_EVENTS]
+
+
+def _index_triggers() -> dict[CaseState, tuple[str, ...]]:
+    # Asked three times per advance: a scan of the table each time cost more than the event.
+    seen: dict[CaseState, dict[str, None]] = {s: {} for s in CaseState}
+    for t in TRANSITIONS:
+        for state in t["source"]:
+            seen[state][t["trigger"]] = None
+    return {state: tuple(events) for state, events in seen.items()}
+
+
+_TRIGGERS_FROM = _index_triggers()
 
 
 def fire(case: StatefulCase, trigger: str) -> tuple[CaseState, CaseState]:
@@ -280,7 +288,7 @@ def fire(case: StatefulCase, trigger: str) -> tuple[CaseState, CaseState]:
 
     before = case.state
     event = _machine("case").events.get(trigger)
-    if event is None or trigger not in triggers_from(before):
+    if event is None or trigger not in _TRIGGERS_FROM[before]:
         allowed = ", ".join(user_triggers_from(before)) or "none (final state)"
         what = "unknown event" if trigger not in EVENTS else "event"
         raise NotAllowed(

@@ -13,9 +13,11 @@ from typing import Any
 
 from sqlalchemy import (
     ARRAY,
+    BindParameter,
     ColumnElement,
     Integer,
     Select,
+    Update,
     and_,
     any_,
     bindparam,
@@ -26,7 +28,9 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    update,
 )
+from sqlalchemy.orm.attributes import instance_state
 
 from supervise import model
 from supervise.adapters.database import UnitOfWork
@@ -40,7 +44,7 @@ from supervise.adapters.orm import users as users_table
 from supervise.banterm import IN_FORCE, bars
 from supervise.chain import GENESIS, history_hash
 from supervise.clock import wall_clock
-from supervise.errors import NotFound
+from supervise.errors import Conflict, NotFound
 from supervise.scrutiny import INVESTIGATION_EVENTS
 from supervise.services.admin.store import ActingUser
 from supervise.states import NON_FINAL_STATES, CaseState
@@ -114,8 +118,13 @@ def _case_to_advance(
 ) -> Select[*tuple[Any, ...]]:
     """The statement of :func:`load_case_to_advance`, built once per variant: building and
     hashing it on every step cost about as much as the rest of the step's Python."""
+    # One bound value per status rather than an expanding IN, which is re-rendered on
+    # every execution.
+    statuses: list[BindParameter[str]] = [
+        bindparam(f"running_{k}", status) for k, status in enumerate(RUNNING)
+    ]
     running = and_(
-        deadlines_table.c.case_id == cases_table.c.id, deadlines_table.c.status.in_(RUNNING)
+        deadlines_table.c.case_id == cases_table.c.id, deadlines_table.c.status.in_(statuses)
     )
     query: Select[*tuple[Any, ...]] = (
         select(model.Case, model.Organization, model.Person, model.Deadline)
@@ -357,8 +366,8 @@ def append_history(
     """Record ``event`` as the case's next step (the case is already in its new state).
 
     History is append-only: rows are inserted, never updated or deleted. The case's
-    version-checked UPDATE is flushed first, so a concurrent change of the same case fails
-    before the row is written.
+    version-checked UPDATE (:func:`write_case`) goes first, so a concurrent change of the
+    same case fails before the row is written.
 
     Returns:
         The step number (``seq``) of the new row.
@@ -383,11 +392,64 @@ def append_history(
     # The case's chain head rides on the version-checked UPDATE of the case: no statement
     # of its own, and a concurrent writer of the same case fails there (no fork).
     case.chain_head = history_hash(prev, fields)
+    write_case(uow, case)
+    # Whatever else the caller added (deadlines, notices) goes in now, after the case's
+    # version check; nothing is pending on an ordinary step, and then this costs nothing.
     uow.flush()
     # A prebuilt Core INSERT: the row is never read back in this transaction as an object,
     # and the ORM's unit of work cost more than the statement itself.
-    uow.session.execute(_HISTORY_INSERT, {**fields, "prev_hash": prev, "hash": case.chain_head})
+    uow.session.connection().execute(
+        _HISTORY_INSERT, {**fields, "prev_hash": prev, "hash": case.chain_head}
+    )
     return case.seq
+
+
+def write_case(uow: UnitOfWork, case: model.Case) -> None:
+    """Write what changed in the case's row with a prebuilt Core UPDATE, checked against the
+    version it was read at; the ORM then holds the row as written (nothing left to flush).
+
+    The ORM's unit of work cost more than everything else an advance does before its
+    UPDATE. Only the columns changed since the case was read are sent, as a flush would
+    (an UPDATE of every column would also rewrite the entries of every index on the case);
+    one statement is built per set of columns.
+
+    Raises:
+        Conflict: someone else changed (or deleted) the case since it was read.
+    """
+    state = instance_state(case)
+    row = state.dict
+    old = row["version"]
+    # Set since the read, to another value: a self-loop sets the state it already has, and
+    # an indexed column in the SET clause costs index work even when its value is the same.
+    before = state.committed_state
+    changed = [k for k in _CASE_COLUMNS.intersection(before) if before[k] != row[k]]
+    values: dict[str, Any] = {f"new_{name}": row[name] for name in changed}
+    values["new_version"], values["case_id"], values["old_version"] = old + 1, case.id, old
+    done = uow.session.connection().execute(_case_update(frozenset(changed)), values)
+    if done.rowcount != 1:
+        raise Conflict("the record was changed by someone else; reload and retry")
+    row["version"] = old + 1
+    # The row in the database now equals every loaded attribute: mark them committed, as a
+    # flush does after its UPDATE (SQLAlchemy's own step), so that the commit sends nothing
+    # more for the case while a later change to it is still flushed, checked against the
+    # new version.
+    state._commit_all(row, uow.session.identity_map)
+
+
+#: The columns :func:`write_case` may set: all but the id and the version (set apart).
+_CASE_COLUMNS = frozenset(c.name for c in cases_table.c if c.name not in ("id", "version"))
+
+
+@functools.cache
+def _case_update(columns: frozenset[str]) -> Update:
+    """The version-checked UPDATE of these columns (and the version): an advance changes
+    one of a few sets of columns, so there are a few statements, each built once."""
+    c = cases_table.c
+    return (
+        update(cases_table)
+        .where(c.id == bindparam("case_id"), c.version == bindparam("old_version"))
+        .values({name: bindparam(f"new_{name}") for name in (*sorted(columns), "version")})
+    )
 
 
 _HISTORY_INSERT = insert(history_table)

@@ -81,7 +81,7 @@ def apply_event(
     if event == "record_hearing":
         case.hearing_recorded = True
     case.last_event_at = when
-    # append_history flushes the version-checked UPDATE first: a concurrent advance of the
+    # append_history sends the version-checked UPDATE first: a concurrent advance of the
     # same case fails there, before anything else is written.
     seq = store.append_history(
         uow,
