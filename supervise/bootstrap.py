@@ -15,7 +15,6 @@ from pathlib import Path
 
 from supervise.adapters.database import Database
 from supervise.adapters.db_urls import make_url_password, resolve_url
-from supervise.adapters.orm import start_mappers
 from supervise.adapters.personal_data import KEY_ENV, Cipher, read_ring
 from supervise.clock import Clock
 from supervise.config import MailConfig, Settings
@@ -30,7 +29,7 @@ from supervise.ports import (
 )
 from supervise.redact import add_secret
 from supervise.runtime import Lazy, Runtime
-from supervise.services.admin.calendar import read_schedules
+from supervise.workdays import YearSchedule
 
 
 def database_url(cli_value: str | None, settings: Settings, environ: Mapping[str, str]) -> str:
@@ -75,6 +74,14 @@ def _scheduler_loop() -> SchedulerLoop:
     return run_forever
 
 
+def _read_schedules(database: Database) -> Mapping[int, YearSchedule]:
+    # Imported here: the calendar's service (and the office views it returns) is needed only
+    # by a command that counts deadlines.
+    from supervise.services.admin.calendar import read_schedules
+
+    return read_schedules(database)
+
+
 def mail_transport(config: MailConfig, base_dir: Path) -> MailTransport:
     """The configured transport; a relative ``mail.file.dir`` is taken from ``base_dir``."""
     if config.transport == "smtp":
@@ -101,7 +108,6 @@ def bootstrap(
     add_secret(make_url_password(db_url))
     for key in env.get(KEY_ENV, "").replace(",", " ").split():
         add_secret(key)
-    start_mappers()
     key_file = settings.personal_data.key_file
     # Read on first use: commands that never touch an ID number run without the key.
     database = Database(db_url, Lazy(lambda: Cipher(read_ring(key_file, env))))
@@ -116,6 +122,6 @@ def bootstrap(
         cron=Lazy(_cron),
         scheduler_loop=Lazy(_scheduler_loop),
         transport=lambda: mail_transport(settings.mail, Path.cwd()),
-        read_schedules=lambda: read_schedules(database),
+        read_schedules=lambda: _read_schedules(database),
     )
     return runtime

@@ -69,9 +69,10 @@ class Runtime:
     def db_url(self) -> str:
         return self.database.url
 
-    def uow(self) -> UnitOfWork:
-        """A new unit of work: the one way a service opens a transaction."""
-        return self.database.uow()
+    def uow(self, *, core: bool = False) -> UnitOfWork:
+        """A new unit of work: the one way a service opens a transaction (``core=True``:
+        one that reads through Core only and never loads the ORM)."""
+        return self.database.uow(core=core)
 
     def calendar(self) -> WorkCalendar:
         """The working-day calendar, with the loaded official years (read once)."""

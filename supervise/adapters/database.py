@@ -18,22 +18,23 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError as SqlDatabaseError
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.orm.exc import StaleDataError
 
 from supervise.adapters.db_urls import read_only_url, sqlite_path
-from supervise.adapters.orm import DERIVED_TABLES, metadata, start_mappers
 from supervise.adapters.pass_lock import exclusive
-from supervise.adapters.personal_data import CipherSource, install_person_mapping, session_info
+from supervise.adapters.personal_data import CipherSource, session_info
 from supervise.db import KNOWN_REVISIONS, SCHEMA_HEAD
 from supervise.errors import Conflict, DatabaseProblem
 from supervise.redact import clip
 
 if TYPE_CHECKING:
+    # The ORM is imported when a unit of work first asks for its session: the read commands
+    # run on Core connections and never load it (issue 13, target 3).
+    from sqlalchemy.orm import Session, sessionmaker
+
     from supervise.adapters.sqlite_backup import Examined
 
 SQLITE_BUSY_MS = 30_000
@@ -70,8 +71,6 @@ def make_engine(url: str, *, must_exist: bool = True) -> Engine:
         raise DatabaseProblem(f"cannot use database URL {clip(repr(url))}: {exc}") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-    start_mappers()
-    install_person_mapping()
     return engine
 
 
@@ -143,25 +142,56 @@ def translate(engine: Engine, exc: DBAPIError) -> Conflict | DatabaseProblem:
 
 
 class UnitOfWork:
-    """One database transaction. Commit explicitly; anything else rolls back."""
+    """One database transaction. Commit explicitly; anything else rolls back.
 
-    def __init__(self, session_factory: Callable[[], Session], engine: Engine) -> None:
-        self._factory = session_factory
+    The transaction runs on a Core ``connection`` or on an ORM ``session``, whichever is
+    asked for first; the session is made (and the ORM imported) only when asked for, so a
+    use case that only reads through Core never loads the ORM. A session asked for after
+    the connection joins the connection's transaction.
+    """
+
+    def __init__(
+        self,
+        sessions: Callable[[], sessionmaker[Session]],
+        engine: Engine,
+        personal_data: CipherSource | None = None,
+    ) -> None:
+        self._sessions = sessions
         self._engine = engine
+        #: Where the ID-number cipher comes from (Core reads open sealed numbers with it).
+        self.personal_data = personal_data
         self._session: Session | None = None
+        self._connection: Connection | None = None
+        self._open = False
 
     @property
     def session(self) -> Session:
-        if self._session is None:
+        if not self._open:
             raise RuntimeError("unit of work used outside `with`")
+        if self._session is None:
+            factory = self._sessions()
+            self._session = (
+                factory() if self._connection is None else factory(bind=self._connection)
+            )
         return self._session
 
     @property
+    def connection(self) -> Connection:
+        """The transaction's Core connection (the session's, when it has one)."""
+        if not self._open:
+            raise RuntimeError("unit of work used outside `with`")
+        if self._session is not None:
+            return self._session.connection()
+        if self._connection is None:
+            self._connection = self._engine.connect()
+        return self._connection
+
+    @property
     def dialect(self) -> str:
-        return self.session.get_bind().dialect.name
+        return self._engine.dialect.name
 
     def __enter__(self) -> UnitOfWork:
-        self._session = self._factory()
+        self._open = True
         return self
 
     def __exit__(
@@ -170,28 +200,45 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        session = self.session
+        session, connection = self._session, self._connection
+        self._session = self._connection = None
+        self._open = False
         try:
-            session.rollback()
+            if session is not None:
+                session.rollback()
+            if connection is not None:
+                connection.rollback()
         except DBAPIError:
             pass  # the connection is gone; the error that got us here says why
         finally:
-            session.close()
-            self._session = None
+            if session is not None:
+                session.close()
+            if connection is not None:
+                connection.close()
         if isinstance(exc, DBAPIError):
             raise translate(self._engine, exc) from exc
 
     def flush(self) -> None:
         """Write pending changes now, translating a lost update into ``Conflict``."""
+        from sqlalchemy.orm.exc import StaleDataError
+
         try:
             self.session.flush()
         except StaleDataError as exc:
             raise Conflict("the record was changed by someone else; reload and retry") from exc
 
     def commit(self) -> None:
+        stale: type[Exception] = _NeverRaised
         try:
-            self.session.commit()
-        except StaleDataError as exc:
+            if self._session is not None:
+                from sqlalchemy.orm.exc import StaleDataError
+
+                stale = StaleDataError
+                # Joined to a Core connection, the session commits only its own part.
+                self._session.commit()
+            if self._connection is not None:
+                self._connection.commit()
+        except stale as exc:
             raise Conflict("the record was changed by someone else; reload and retry") from exc
         except IntegrityError as exc:
             raise translate(self._engine, exc) from exc
@@ -199,6 +246,10 @@ class UnitOfWork:
             if "readonly" in str(exc.orig):
                 raise DatabaseProblem(describe_db_error(self._engine, exc)) from exc
             raise Conflict(f"the database was busy; retry ({exc.orig})") from exc
+
+
+class _NeverRaised(Exception):
+    """Stands for the ORM's StaleDataError in a transaction that has no session."""
 
 
 def dialect_insert(dialect: str) -> Any:
@@ -216,6 +267,14 @@ def dialect_insert(dialect: str) -> Any:
 def session_factory(
     engine: Engine, personal_data: CipherSource | None = None
 ) -> sessionmaker[Session]:
+    """Sessions on ``engine``; the domain classes are mapped first (once per process)."""
+    from sqlalchemy.orm import sessionmaker
+
+    from supervise.adapters.orm.mapping import start_mappers
+    from supervise.adapters.personal_data import install_person_mapping
+
+    start_mappers()
+    install_person_mapping()
     # expire_on_commit=False: services build plain views after commit without reloading.
     # The session carries the ID-number cipher's source: the mapping of Person seals and
     # opens numbers through it (adapters/personal_data.py).
@@ -259,8 +318,14 @@ class Database:
                 engine.dispose()
                 raise
             self._engine = engine
-            self._sessions = session_factory(engine, self.personal_data)
         return self._engine
+
+    def sessions(self) -> sessionmaker[Session]:
+        """The session factory (made, and the ORM imported, on first use)."""
+        engine = self.engine()
+        if self._sessions is None:
+            self._sessions = session_factory(engine, self.personal_data)
+        return self._sessions
 
     @property
     def dialect(self) -> str:
@@ -270,10 +335,14 @@ class Database:
         """Serialise passes of ``purpose`` over this database (SQLite files only)."""
         return exclusive(sqlite_path(self.url), purpose)
 
-    def uow(self) -> UnitOfWork:
+    def uow(self, *, core: bool = False) -> UnitOfWork:
+        """A new unit of work. ``core=True``: its use case reads through Core only, so the
+        ORM is neither imported nor mapped for it; otherwise the domain classes are mapped
+        first, since a use case may build ORM statements before it asks for the session."""
         engine = self.engine()
-        assert self._sessions is not None
-        return UnitOfWork(self._sessions, engine)
+        if not core:
+            self.sessions()
+        return UnitOfWork(self.sessions, engine, self.personal_data)
 
     def schema_version(self) -> str | None:
         """The revision of the database at this URL, None if it has none (or is missing)."""
@@ -334,6 +403,7 @@ class Database:
         Raises:
             DatabaseProblem: the file cannot be read as an SQLite database.
         """
+        from supervise.adapters.orm import metadata
         from supervise.adapters.sqlite_backup import examine
 
         try:
@@ -344,6 +414,7 @@ class Database:
     def restore_from(self, source: Path, aside: Path) -> dict[str, int]:
         """Replace every row of the live database with ``source``'s (checked by the caller),
         after saving the live one at ``aside``."""
+        from supervise.adapters.orm import DERIVED_TABLES, metadata
         from supervise.adapters.sqlite_backup import replace_rows
 
         path = self.sqlite_file()

@@ -34,13 +34,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session
 
 from supervise.adapters.orm import data_keys as _data_keys
 from supervise.errors import ConfigError
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    from sqlalchemy.orm import Session
 
 KEY_ENV = "SUPERVISE_DATA_KEY"
 KEY_SETTING = "personal_data.key_file"
@@ -272,11 +272,18 @@ def cipher_of(session: Session) -> Cipher:
     Raises:
         ConfigError: no key is configured.
     """
-    source = session.info.get(_SESSION_INFO)
+    return cipher_from(session.info.get(_SESSION_INFO))
+
+
+def cipher_from(source: CipherSource | None) -> Cipher:
+    """The cipher ``source`` gives (a unit of work's ``personal_data``).
+
+    Raises:
+        ConfigError: no key is configured.
+    """
     if source is None:
         raise missing_key_error()
-    cipher: Cipher = source()
-    return cipher
+    return source()
 
 
 def lookup_indexes(session: Session, number: str) -> list[str]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import errno
 import importlib
-import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -24,7 +23,6 @@ import supervise
 from supervise import incidents
 from supervise.cli.commands import COMMAND_HELP, COMMAND_MODULES
 from supervise.errors import InvalidInput, NotAllowed, SuperviseError
-from supervise.inputs import printable
 from supervise.redact import mask_id_numbers
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -261,6 +259,10 @@ def json_text(data: Any, indent: int | None = 2) -> str:
     overrides raw, which a terminal would act on; they are escaped here (valid JSON: any
     character may be written as an escape inside a string, and none occurs outside one).
     """
+    import json  # here, as ``printable`` in echo: `--help` and `--version` need neither
+
+    from supervise.inputs import printable
+
     text = mask_id_numbers(json.dumps(data, ensure_ascii=False, indent=indent))
     if printable(text.replace("\n", "")) == text.replace("\n", ""):
         return text  # the usual case: nothing to escape (line feeds are the indentation's)
@@ -271,6 +273,8 @@ def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
     """Print one line of text output, stored text's control characters shown as escapes,
     so that a name holding an escape sequence or a line break cannot forge a line, and any
     ID number masked (a file or a name a user chose may hold one)."""
+    from supervise.inputs import printable  # loaded once; `--help` never needs it
+
     click.echo(mask_id_numbers(printable(text)), err=err, nl=nl)
 
 

@@ -33,26 +33,26 @@ if TYPE_CHECKING:
         EvaluationView,
     )
     from supervise.views.cases import (
-        AdvanceResult,
         CaseView,
         DeadlineView,
         HistoryView,
         NextEvent,
-        ScrutinyResult,
     )
     from supervise.views.notices import (
         NoticeView,
         Rendered,
         Served,
     )
-    from supervise.views.registry import (
+    from supervise.views.orgs import (
         AreaImport,
         AreaView,
-        BanView,
         DistrictView,
-        LinkView,
         OrgAdvanceResult,
         OrgEventView,
+    )
+    from supervise.views.registry import (
+        BanView,
+        LinkView,
         OrgView,
         PersonView,
     )
@@ -67,13 +67,17 @@ if TYPE_CHECKING:
         QueueReport,
         RunReport,
     )
+    from supervise.views.steps import (
+        AdvanceResult,
+        ScrutinyResult,
+    )
 
 #: Which module of this package defines each view.
 _WHERE: dict[str, str] = {
-    "AdvanceResult": "cases",
+    "AdvanceResult": "steps",
     "AgendaItem": "reminders",
-    "AreaImport": "registry",
-    "AreaView": "registry",
+    "AreaImport": "orgs",
+    "AreaView": "orgs",
     "AssignResult": "admin",
     "AuditReport": "admin",
     "BackupView": "admin",
@@ -84,7 +88,7 @@ _WHERE: dict[str, str] = {
     "DeadlineView": "cases",
     "Delivered": "reminders",
     "DeliveryReport": "reminders",
-    "DistrictView": "registry",
+    "DistrictView": "orgs",
     "EvaluationView": "bureau",
     "HistoryView": "cases",
     "InitResult": "admin",
@@ -92,10 +96,10 @@ _WHERE: dict[str, str] = {
     "LinkView": "registry",
     "MessageView": "reminders",
     "NextEvent": "cases",
-    "ScrutinyResult": "cases",
+    "ScrutinyResult": "steps",
     "NoticeView": "notices",
-    "OrgAdvanceResult": "registry",
-    "OrgEventView": "registry",
+    "OrgAdvanceResult": "orgs",
+    "OrgEventView": "orgs",
     "OrgView": "registry",
     "OutboxStatus": "reminders",
     "PersonView": "registry",

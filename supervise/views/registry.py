@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from supervise import model
 from supervise.banterm import term_years
 from supervise.law import ORG_KINDS
-from supervise.states import ORG_EVENTS, ORG_STATE_NAMES, OrgState
+from supervise.states import ORG_STATE_NAMES, OrgState
 from supervise.validation import mask_id_number
 from supervise.views.base import _json, day
 
@@ -37,33 +36,6 @@ class LinkView:
 
     def as_json(self) -> dict[str, Any]:
         return dict(_json(self))
-
-
-@dataclass(frozen=True)
-class OrgEventView:
-    """An event of an organization's lifecycle (its own history, like a case's)."""
-
-    event: str
-    from_state: str | None
-    to_state: str
-    at: datetime
-    recorded_at: datetime
-    by: str
-    reason: str | None
-    data: dict[str, Any]
-
-    @classmethod
-    def of(cls, row: model.OrgHistoryEntry) -> OrgEventView:
-        return cls(
-            row.event, row.from_state, row.to_state, row.at, row.recorded_at, row.by,
-            row.reason, row.data,
-        )  # fmt: skip
-
-    def as_json(self, zone: ZoneInfo) -> dict[str, Any]:
-        data: dict[str, Any] = _json(self, zone, keys={"from_state": "from", "to_state": "to"})
-        if not self.data:
-            del data["data"]
-        return data
 
 
 @dataclass(frozen=True)
@@ -141,68 +113,6 @@ class OrgView:
         if self.history:
             data["history"] = self.history
         return data
-
-
-@dataclass(frozen=True)
-class OrgAdvanceResult:
-    """What ``org advance`` did: the move, and what the exit did to contracts and cases."""
-
-    organization: OrgView
-    event: str
-    from_state: str
-    to_state: str
-    terminated_contracts: tuple[int, ...] = ()
-    open_cases: tuple[int, ...] = ()
-    ended_link: int | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "organization": {"id": self.organization.id, "name": self.organization.name},
-            "event": self.event,
-            "event_zh": ORG_EVENTS[self.event].zh if self.event in ORG_EVENTS else self.event,
-            "from": self.from_state,
-            "to": self.to_state,
-            "terminated_contracts": list(self.terminated_contracts),
-            "open_cases": list(self.open_cases),
-            "ended_link": self.ended_link,
-        }
-
-
-@dataclass(frozen=True)
-class AreaView:
-    district: str
-    township: str
-    kind: str
-    code: str
-
-    @classmethod
-    def of(cls, area: model.Area) -> AreaView:
-        return cls(area.district, area.township, area.kind, area.code)
-
-    def as_json(self) -> dict[str, Any]:
-        return dict(_json(self))
-
-
-@dataclass(frozen=True)
-class DistrictView:
-    name: str
-    kind: str
-    townships: int
-
-    def as_json(self) -> dict[str, Any]:
-        return dict(_json(self))
-
-
-@dataclass(frozen=True)
-class AreaImport:
-    file: str
-    rows: int
-    added: int
-    updated: int
-    unchanged: int
-
-    def as_json(self) -> dict[str, Any]:
-        return dict(_json(self))
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ def authorize(rt: Runtime, name: str, action: str, *, case_id: int | None = None
         NotAllowed: an unknown or disabled user once the directory has users, or a role the
             permission table does not allow (the refusal is audited).
     """
-    with rt.uow() as uow:
+    with rt.uow(core=True) as uow:
         found = acting_user(uow, name)
     return decide(rt, name, action, found, case_id=case_id)
 

@@ -163,7 +163,7 @@ def _recompute(
 
 def read_schedules(database: Database) -> dict[int, YearSchedule]:
     """The loaded official years (what the runtime's calendar is built from)."""
-    with database.uow() as uow:
+    with database.uow(core=True) as uow:
         return store.schedules(uow)
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, update
 from supervise import model
 from supervise.adapters.database import UnitOfWork
 from supervise.adapters.orm import audit as audit_table
+from supervise.adapters.orm import calendar_years as calendar_years_table
 from supervise.adapters.orm import cases as cases_table
 from supervise.adapters.orm import deadlines as deadlines_table
 from supervise.adapters.orm import persons as persons_table
@@ -51,7 +52,7 @@ def acting_user(uow: UnitOfWork, name: str) -> ActingUser | None:
     """(whether the user named ``name`` exists, their role, districts, disabled), read
     with the directory's first user in one statement of plain columns; None when the
     directory is empty."""
-    rows = uow.session.execute(_ACTING, {"name": name}).all()
+    rows = uow.connection.execute(_ACTING, {"name": name}).all()
     for row in rows:
         if row.name == name:
             return True, row.role, row.districts, row.disabled
@@ -81,9 +82,9 @@ def supervisors_of_open_cases(uow: UnitOfWork) -> list[str | None]:
 
 
 def schedules(uow: UnitOfWork) -> dict[int, YearSchedule]:
-    """The official year schedules an administrator loaded."""
+    """The official year schedules an administrator loaded (Core: `case next` reads them)."""
     out: dict[int, YearSchedule] = {}
-    for row in uow.session.scalars(select(model.CalendarYear)):
+    for row in uow.connection.execute(select(calendar_years_table)):
         out[row.year] = YearSchedule(
             year=row.year,
             holidays=frozenset(date.fromisoformat(d) for d in row.holidays),

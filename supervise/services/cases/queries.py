@@ -17,6 +17,7 @@ from supervise.rules import case_facts, fitting_bases, time_guard
 from supervise.runtime import Runtime
 from supervise.scrutiny import DROPPING, decision_refusal, scrutiny_of
 from supervise.services.cases import store
+from supervise.services.reads import store as reads
 from supervise.states import EVENTS, PROCEEDING_OPENERS, CaseState, user_triggers_from
 from supervise.views import CaseView, DeadlineView, HistoryView, NextEvent, OrgView, PersonView
 
@@ -32,9 +33,11 @@ def case_view(
     detail: bool,
     with_history: bool = True,
     running: Sequence[model.Deadline] | None = None,
+    history: Sequence[model.HistoryEntry] | None = None,
 ) -> CaseView:
-    """The plain view of a case, built inside the transaction; ``running``: the case's
-    running deadlines when the caller knows them (else they are read)."""
+    """The plain view of a case, built inside the transaction; ``running`` and ``history``:
+    the case's running deadlines and history when the caller knows them (else they are
+    read)."""
     deadlines: list[DeadlineView] = []
     entries: list[HistoryView] = []
     if detail:
@@ -57,7 +60,7 @@ def case_view(
                     h.basis,
                     h.data,
                 )  # fmt: skip
-                for h in store.history_of(uow, [case.id])
+                for h in (store.history_of(uow, [case.id]) if history is None else history)
             ]
     return CaseView(
         case.id,
@@ -73,9 +76,12 @@ def case_view(
 
 def show_case(rt: Runtime, actor: str, case_id: int) -> CaseView:
     """One case with its open deadlines and its whole history."""
-    with rt.uow() as uow:
-        case, org, person = store.load_case(uow, case_id, districts_of(actor))
-        view = case_view(uow, case, org, person, detail=True)
+    # Core reads (services/reads): a read command never loads the ORM.
+    with rt.uow(core=True) as uow:
+        case, org, person = reads.load_case(uow, case_id, districts_of(actor))
+        running = reads.running_deadlines(uow, case.id)
+        history = reads.history_of(uow, case.id)
+        view = case_view(uow, case, org, person, detail=True, running=running, history=history)
         return dataclasses.replace(view, scrutiny=scrutiny_of(case, rt.settings.decisions))
 
 
@@ -102,7 +108,7 @@ def iter_cases(
         except ValueError as exc:
             names = ", ".join(s.value for s in CaseState)
             raise InvalidInput(f"unknown state {state!r}; states: {names}") from exc
-    query = store.cases_query(
+    query = reads.cases_query(
         state=wanted,
         org_id=org_id,
         person_id=person_id,
@@ -114,16 +120,15 @@ def iter_cases(
     return _stream(rt, query, limit)
 
 
-def _stream(rt: Runtime, query: store.CaseQuery, limit: int) -> Iterator[CaseView]:
-    with rt.uow() as uow:
+def _stream(rt: Runtime, query: reads.CaseQuery, limit: int) -> Iterator[CaseView]:
+    with rt.uow(core=True) as uow:
         if limit > STREAM_ABOVE:
             # Streaming means a server-side cursor on PostgreSQL, for which the planner
             # prefers fast-start plans (walking ids in order): worth it only for long lists.
             query = query.execution_options(yield_per=STREAM_ABOVE)
-        result = uow.session.execute(query)
-        # The session holds loaded rows weakly: once a batch's views are built, its rows can
-        # go, so a long listing keeps one batch in memory, not all of it.
-        for batch in result.partitions(STREAM_ABOVE):
+        # Once a batch's views are built, its rows can go: a long listing keeps one batch
+        # in memory, not all of it.
+        for batch in reads.stream_cases(uow, query, STREAM_ABOVE):
             yield from [
                 case_view(uow, case, org, person, detail=False) for case, org, person in batch
             ]
@@ -137,11 +142,20 @@ def next_events(rt: Runtime, actor: str, case_id: int) -> tuple[CaseView, list[N
     """Every event defined from the case's state, with whether its guards pass now."""
     law = rt.rulebook()
     now = rt.clock.now()
-    with rt.uow() as uow:
-        case, org, person = store.load_case(uow, case_id, districts_of(actor))
-        bans = store.case_bans(uow, case.id) if case.state is CaseState.BANNED else []
-        facts = case_facts(case, org.kind, org.charity, store.running_deadlines(uow, case.id), bans)
-        view = case_view(uow, case, org, person, detail=True)
+    with rt.uow(core=True) as uow:
+        case, org, person = reads.load_case(uow, case_id, districts_of(actor))
+        bans = reads.case_bans(uow, case.id) if case.state is CaseState.BANNED else []
+        running = reads.running_deadlines(uow, case.id)
+        facts = case_facts(case, org.kind, org.charity, running, bans)
+        view = case_view(
+            uow,
+            case,
+            org,
+            person,
+            detail=True,
+            running=running,
+            history=reads.history_of(uow, case.id),
+        )
         status = scrutiny_of(case, rt.settings.decisions)
         four_eyes = {
             event: decision_refusal(event, case, case.id, rt.settings.decisions)

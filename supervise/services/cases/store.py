@@ -30,7 +30,6 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.orm.attributes import instance_state
 
 from supervise import model
 from supervise.adapters.database import UnitOfWork
@@ -416,6 +415,10 @@ def write_case(uow: UnitOfWork, case: model.Case) -> None:
     Raises:
         Conflict: someone else changed (or deleted) the case since it was read.
     """
+    # Imported here: the advance has loaded the ORM by now, and the read commands, which
+    # import this module for its Core helpers, must not (tests/perf/test_imports.py).
+    from sqlalchemy.orm.attributes import instance_state
+
     state = instance_state(case)
     row = state.dict
     old = row["version"]

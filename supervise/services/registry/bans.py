@@ -16,7 +16,8 @@ from supervise.params import clean_params
 from supervise.rules import Params, court_ban_without_post
 from supervise.runtime import Runtime
 from supervise.services.cases.cascade import ban_is_over
-from supervise.services.cases.store import active_bans, open_cases_of_person
+from supervise.services.cases.store import open_cases_of_person
+from supervise.services.reads import store as reads
 from supervise.services.registry import store
 from supervise.validation import validate_id_number
 from supervise.views import BanView
@@ -26,11 +27,12 @@ def check(rt: Runtime, actor: str, id_number: str, on: date | None = None) -> li
     """The active bans on the person with this ID number (empty when none or unknown)."""
     number = validate_id_number(id_number)
     day = on or rt.clock.today()
-    with rt.uow() as uow:
-        person = store.person_by_id_number(uow, number)
+    # Core reads (services/reads): a read command never loads the ORM.
+    with rt.uow(core=True) as uow:
+        person = reads.person_by_id_number(uow, number)
         if person is None:
             return []
-        return [BanView.of(b, person, day) for b in active_bans(uow, person.id, day)]
+        return [BanView.of(b, person, day) for b in reads.active_bans(uow, person.id, day)]
 
 
 def add_court_ban(

@@ -1,0 +1,1 @@
+"""Core-only reads for the read commands (see store.py)."""
