@@ -88,14 +88,21 @@ with create_engine(sys.argv[1], isolation_level="AUTOCOMMIT").connect() as conn:
 """
 
 
-@pytest.fixture(scope="session")
-def pg_database() -> Iterator[str]:
-    """A fresh PostgreSQL database for this test session (dropped afterwards)."""
+@contextmanager
+def migrated_pg_database(prefix: str) -> Iterator[str]:
+    """:func:`scratch_pg_database` on the test server, migrated to this program's schema."""
     assert PG_URL is not None
-    with scratch_pg_database(PG_URL, "supervise_test") as url:
+    with scratch_pg_database(PG_URL, prefix) as url:
         engine = make_engine(url, must_exist=False)
         upgrade_to_head(engine)
         engine.dispose()
+        yield url
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session (dropped afterwards)."""
+    with migrated_pg_database("supervise_test") as url:
         yield url
 
 

@@ -24,12 +24,10 @@ import supervise
 from bench import dataset
 from bench.peers import Floor
 from bench.peers_base import EVENT, STATE, check_durability, stored_bytes, verbs, work
-from supervise.adapters.database import make_engine
-from supervise.adapters.migrate import upgrade_to_head
 from supervise.adapters.orm import cases as C
 from supervise.adapters.orm import deadlines as D
 from supervise.adapters.orm import history as H
-from tests.conftest import BACKENDS, NOW, PG_URL, TEST_ENV, scratch_pg_database
+from tests.conftest import BACKENDS, NOW, TEST_ENV, migrated_pg_database
 
 N = 12
 
@@ -42,11 +40,7 @@ def own_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Pat
         shutil.copy(sqlite_template, path)
         yield f"sqlite:///{path}"
         return
-    assert PG_URL is not None
-    with scratch_pg_database(PG_URL, "supervise_bench_test") as url:
-        engine = make_engine(url, must_exist=False)
-        upgrade_to_head(engine)
-        engine.dispose()
+    with migrated_pg_database("supervise_bench_test") as url:
         yield url
 
 

@@ -179,27 +179,6 @@ def _cases_query() -> CaseQuery:
     )
 
 
-def cases_query(
-    *,
-    state: CaseState | None,
-    org_id: int | None,
-    person_id: int | None,
-    limit: int,
-    districts: Sequence[str] | None = None,
-) -> CaseQuery:
-    """Cases matching every filter given, oldest first; each filter is served by an index."""
-    query = _cases_query().order_by(cases_table.c.id).limit(limit)
-    if districts is not None:
-        query = query.where(orgs_table.c.district.in_(districts))
-    if state is not None:
-        query = query.where(cases_table.c.state == state)
-    if org_id is not None:
-        query = query.where(cases_table.c.organization_id == org_id)
-    if person_id is not None:
-        query = query.where(cases_table.c.person_id == person_id)
-    return query
-
-
 def overdue_filter(dialect: str, today: date) -> ColumnElement[bool]:
     """Cases with an office deadline past, found from the (status, due) index, so that the
     cost follows the number overdue rather than the number of cases."""

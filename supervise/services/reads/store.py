@@ -71,7 +71,7 @@ def cases_query(
     districts: Sequence[str] | None = None,
 ) -> CaseQuery:
     """Cases with their organization and person, matching every filter given, oldest
-    first; each filter is served by an index (as ``services/cases/store.cases_query``)."""
+    first; each filter is served by an index."""
     query = (
         select(cases_table, orgs_table, persons_table)
         .join(orgs_table, orgs_table.c.id == cases_table.c.organization_id)
