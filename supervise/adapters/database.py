@@ -16,14 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError as SqlDatabaseError
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from supervise.adapters.db_urls import read_only_url, sqlite_path
+from supervise.adapters.db_urls import describe_db_error, read_only_url, sqlite_path
 from supervise.adapters.pass_lock import exclusive
 from supervise.adapters.personal_data import CipherSource, session_info
 from supervise.db import KNOWN_REVISIONS, SCHEMA_HEAD
@@ -91,27 +90,6 @@ def schema_version(engine: Engine) -> str | None:
             return None if row is None else str(row[0])
     except SqlDatabaseError as exc:
         raise DatabaseProblem(describe_db_error(engine, exc)) from exc
-
-
-def shown_url(engine: Engine) -> str:
-    """The database as the user named it (a read-only file's URI back to its path)."""
-    database = engine.url.database or ""
-    if engine.dialect.name == "sqlite" and database.startswith("file:"):
-        return f"sqlite:///{unquote(database[5:])}"
-    return engine.url.render_as_string(hide_password=True)
-
-
-def describe_db_error(engine: Engine, exc: Exception) -> str:
-    where = shown_url(engine)
-    detail = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-    if "file is not a database" in detail:
-        return f"{where} is not a supervise database (file is not a database); check --db"
-    if "readonly database" in detail or "read-only" in detail:
-        return (
-            f"{where} is read-only (the file or its folder cannot be written): read commands "
-            "work, changes need write access"
-        )
-    return f"cannot use database {where}: {detail}"
 
 
 def check_schema(engine: Engine) -> None:

@@ -1,13 +1,18 @@
 """Database URLs as users give them (adapter layer): a plain path is an SQLite file, a
-password never shows, a read-only SQLite file is opened read-only."""
+password never shows, a read-only SQLite file is opened read-only, and a driver's error is
+told in one line naming the database as the user named it."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from urllib.parse import quote
+from typing import TYPE_CHECKING
+from urllib.parse import quote, unquote
 
 from sqlalchemy.engine import make_url
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 def resolve_url(url: str | None) -> str:
@@ -61,3 +66,24 @@ def shown_url_of(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:  # an unparsable URL was refused before it got here
         return "(the database URL)"
+
+
+def shown_url(engine: Engine) -> str:
+    """The database as the user named it (a read-only file's URI back to its path)."""
+    database = engine.url.database or ""
+    if engine.dialect.name == "sqlite" and database.startswith("file:"):
+        return f"sqlite:///{unquote(database[5:])}"
+    return engine.url.render_as_string(hide_password=True)
+
+
+def describe_db_error(engine: Engine, exc: Exception) -> str:
+    where = shown_url(engine)
+    detail = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+    if "file is not a database" in detail:
+        return f"{where} is not a supervise database (file is not a database); check --db"
+    if "readonly database" in detail or "read-only" in detail:
+        return (
+            f"{where} is read-only (the file or its folder cannot be written): read commands "
+            "work, changes need write access"
+        )
+    return f"cannot use database {where}: {detail}"

@@ -18,7 +18,7 @@ from supervise.inputs import CALENDAR_SOURCE, text
 from supervise.law import DEADLINE_KINDS
 from supervise.runtime import Runtime
 from supervise.services.admin import store
-from supervise.services.cases.store import append_history
+from supervise.services.history.store import append_history
 from supervise.services.registry.store import add_edit
 from supervise.userfiles import read_yaml_file
 from supervise.views import Recomputed, YearView

@@ -21,7 +21,8 @@ from supervise.permissions import ADMIN, REVIEWER, districts_of
 from supervise.redact import quoted
 from supervise.runtime import Runtime
 from supervise.services.admin import store
-from supervise.services.cases.store import append_history, case_in_districts
+from supervise.services.cases.store import case_in_districts
+from supervise.services.history.store import append_history
 from supervise.services.registry.store import add_edit
 from supervise.services.reminders.store import load_directory
 from supervise.states import FINAL_STATES

@@ -44,6 +44,7 @@ from supervise.services.cases.queries import case_view
 from supervise.services.cases.writes import (
     apply_event,
 )
+from supervise.services.history import store as history
 from supervise.services.notices import issue as notices
 from supervise.services.registry.store import get_org
 from supervise.states import (
@@ -123,7 +124,7 @@ def appoint(
                 "(入职查询, 未成年人保护法 Art. 62)",
                 bans=[b.id for b in blocking],
             )
-        store.append_history(uow, case, "appoint", at=when, by=actor, before=None)
+        history.append_history(uow, case, "appoint", at=when, by=actor, before=None)
         uow.commit()
         return case_view(uow, case, org, person, detail=False)
 

@@ -20,6 +20,7 @@ from supervise.rules import (
 )
 from supervise.scrutiny import proposal_key
 from supervise.services.cases import store
+from supervise.services.history import store as history
 from supervise.states import (
     PROCEEDING_OPENERS,
     RESTING_STATES,
@@ -83,7 +84,7 @@ def apply_event(
     case.last_event_at = when
     # append_history sends the version-checked UPDATE first: a concurrent advance of the
     # same case fails there, before anything else is written.
-    seq = store.append_history(
+    seq = history.append_history(
         uow,
         case,
         event,

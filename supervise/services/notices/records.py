@@ -32,7 +32,8 @@ from supervise.permissions import districts_of
 from supervise.redact import quoted
 from supervise.rules import Rulebook, hearing_notice_refusal
 from supervise.runtime import Runtime
-from supervise.services.cases.store import append_history, case_bans, case_in_districts
+from supervise.services.cases.store import case_bans, case_in_districts
+from supervise.services.history.store import append_history
 from supervise.services.notices import store
 from supervise.userfiles import sha256_of
 from supervise.validation import mask_id_number

@@ -33,6 +33,7 @@ from supervise.scrutiny import (
 from supervise.services.admin import access
 from supervise.services.admin.store import user_named
 from supervise.services.cases import store
+from supervise.services.history import store as history
 from supervise.services.scrutiny import store as scrutiny_store
 from supervise.views import ScrutinyResult
 
@@ -140,7 +141,7 @@ def _review(rt: Runtime, actor: str, case_id: int, approve: bool, opinion: str) 
         outcome = "approved" if approve else "rejected"
         case.review_key = current_key(case)
         case.review_outcome = outcome
-        seq = store.append_history(
+        seq = history.append_history(
             uow,
             case,
             "review",
@@ -202,7 +203,7 @@ def _discuss(
         case.discussion_key = current_key(case)
         case.discussion_decision = decision
         case.discussion_years = years
-        seq = store.append_history(
+        seq = history.append_history(
             uow,
             case,
             "discuss",

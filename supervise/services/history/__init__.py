@@ -1,0 +1,1 @@
+"""A case's permanent history: how each step is written (``store``)."""
