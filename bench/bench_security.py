@@ -32,9 +32,9 @@ from bench.common import Row, Scratch, compare, interleaved, make_office, per_op
 from bench.dataset import DEV_CIPHER
 from supervise.permissions import Actor
 from supervise.services.admin import access
-from supervise.services.cases import store as case_store
+from supervise.services.history import store as history_store
 
-_REAL = (case_store.history_hash, access.authorize, access.decide)
+_REAL = (history_store.history_hash, access.authorize, access.decide)
 
 
 def features(on: bool) -> None:
@@ -42,9 +42,9 @@ def features(on: bool) -> None:
     decides on the acting user read with its case, ``access.decide``; the other methods
     read and decide in ``access.authorize``)."""
     if on:
-        case_store.history_hash, access.authorize, access.decide = _REAL
+        history_store.history_hash, access.authorize, access.decide = _REAL
     else:
-        case_store.history_hash = lambda prev, fields: prev  # type: ignore[assignment]
+        history_store.history_hash = lambda prev, fields: prev  # type: ignore[assignment]
         access.authorize = lambda rt, name, action, case_id=None: Actor(name)  # type: ignore[assignment]
         access.decide = lambda rt, name, action, found, case_id=None: Actor(name)  # type: ignore[assignment]
 
