@@ -24,7 +24,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from supervise.adapters.db_urls import describe_db_error, read_only_url, sqlite_path
 from supervise.adapters.pass_lock import exclusive
-from supervise.adapters.personal_data import CipherSource, session_info
+from supervise.adapters.personal_data import CipherSource
 from supervise.db import KNOWN_REVISIONS, SCHEMA_HEAD
 from supervise.errors import Conflict, DatabaseProblem
 from supervise.redact import clip
@@ -242,25 +242,6 @@ def dialect_insert(dialect: str) -> Any:
     return sqlite_insert
 
 
-def session_factory(
-    engine: Engine, personal_data: CipherSource | None = None
-) -> sessionmaker[Session]:
-    """Sessions on ``engine``; the domain classes are mapped first (once per process)."""
-    from sqlalchemy.orm import sessionmaker
-
-    from supervise.adapters.orm.mapping import start_mappers
-    from supervise.adapters.personal_data import install_person_mapping
-
-    start_mappers()
-    install_person_mapping()
-    # expire_on_commit=False: services build plain views after commit without reloading.
-    # The session carries the ID-number cipher's source: the mapping of Person seals and
-    # opens numbers through it (adapters/personal_data.py).
-    return sessionmaker(
-        bind=engine, expire_on_commit=False, autoflush=False, info=session_info(personal_data)
-    )
-
-
 @dataclass(frozen=True)
 class Survey:
     """An existing database as ``init`` finds it."""
@@ -302,6 +283,8 @@ class Database:
         """The session factory (made, and the ORM imported, on first use)."""
         engine = self.engine()
         if self._sessions is None:
+            from supervise.adapters.orm.sessions import session_factory
+
             self._sessions = session_factory(engine, self.personal_data)
         return self._sessions
 
