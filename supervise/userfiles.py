@@ -82,14 +82,18 @@ def read_yaml_file(path: Path, what: str, error: type[InvalidInput] = InvalidInp
     Raises:
         ``error``: one line naming ``what`` the file is, ``path``, and what was wrong.
     """
+    return parse_yaml(read_text(path, what, error), f"{what} {clip(str(path))}", error)
+
+
+def read_text(path: Path, what: str, error: type[InvalidInput] = InvalidInput) -> str:
+    """The UTF-8 text of a regular file of at most ``FILE_LIMITS[what]``."""
     data = read_bytes(path, what, error)
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise error(
             f"{what} {clip(str(path))} is not UTF-8 text (byte {exc.start + 1}); save it as UTF-8"
         ) from exc
-    return parse_yaml(text, f"{what} {clip(str(path))}", error)
 
 
 def parse_yaml(text: str, where: str, error: type[InvalidInput] = InvalidInput) -> Any:

@@ -36,7 +36,7 @@ def build(cls: Any, data: Any, path: str) -> Any:
             if fld.default is dataclasses.MISSING and fld.default_factory is dataclasses.MISSING:
                 raise ConfigError(f"config key {where} is missing")
             continue
-        values[fld.name] = _convert(hints[fld.name], data[key], where)
+        values[fld.name] = convert(hints[fld.name], data[key], where)
     return cls(**values)
 
 
@@ -55,14 +55,15 @@ def _yaml_key(fld: dataclasses.Field[Any]) -> str:
     return str(fld.metadata.get("key", fld.name))
 
 
-def _convert(hint: Any, value: Any, where: str) -> Any:
+def convert(hint: Any, value: Any, where: str) -> Any:
+    """``value`` (parsed YAML) as ``hint`` says, checked; ``where`` is its key, for errors."""
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
     if origin in (typing.Union, types.UnionType):
         if value is None and type(None) in args:
             return None
         inner = [a for a in args if a is not type(None)]
-        return _convert(inner[0], value, where)
+        return convert(inner[0], value, where)
     if origin is Literal:
         if value not in args:
             choices = ", ".join(map(str, args))
@@ -71,11 +72,11 @@ def _convert(hint: Any, value: Any, where: str) -> Any:
     if origin is tuple:
         if not isinstance(value, list):
             raise ConfigError(f"config key {where}: expected a list")
-        return tuple(_convert(args[0], v, f"{where}[{i}]") for i, v in enumerate(value))
+        return tuple(convert(args[0], v, f"{where}[{i}]") for i, v in enumerate(value))
     if origin is dict:
         if not isinstance(value, Mapping):
             raise ConfigError(f"config key {where}: expected a mapping")
-        return {str(k): _convert(args[1], v, f"{where}.{k}") for k, v in value.items()}
+        return {str(k): convert(args[1], v, f"{where}.{k}") for k, v in value.items()}
     if dataclasses.is_dataclass(hint):
         return build(hint, value, where)
     if hint is bool:
@@ -99,20 +100,21 @@ def _convert(hint: Any, value: Any, where: str) -> Any:
 
 def as_plain_data(value: Any) -> dict[str, Any]:
     """A dataclass as plain data under its YAML keys (``config show``)."""
-    data = _plain(value)
+    data = plain(value)
     assert isinstance(data, dict)
     return data
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """Any value :func:`convert` builds, as plain data under its YAML keys."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {
-            _yaml_key(f): _plain(getattr(value, f.name))
+            _yaml_key(f): plain(getattr(value, f.name))
             for f in dataclasses.fields(value)
             if not f.metadata.get("internal")
         }
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain(v) for k, v in value.items()}
     return value

@@ -6,17 +6,16 @@ import dataclasses
 from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from supervise.config.settings import (
+from supervise.config.effective import Settings
+from supervise.config.sections import (
     _HHMM,
     PARTY_RECIPIENTS,
     AreaSettings,
-    DateSettings,
-    MailConfig,
     NoticeSettings,
     OrganizationSettings,
     RemindersSettings,
-    Settings,
 )
+from supervise.config.settings import DateSettings, MailConfig
 from supervise.errors import ConfigError, SuperviseError
 from supervise.evaluation import check_settings
 from supervise.law import DEADLINE_KINDS, ORG_KINDS, PENALTIES, Period, Periods
