@@ -75,11 +75,12 @@ def _scheduler_loop() -> SchedulerLoop:
 
 
 def _read_schedules(database: Database) -> Mapping[int, YearSchedule]:
-    # Imported here: the calendar's service (and the office views it returns) is needed only
-    # by a command that counts deadlines.
-    from supervise.services.admin.calendar import read_schedules
+    # The store, not the calendar's service (which imports the office's views and the
+    # registry's writes): `case next` counts deadlines and should load neither.
+    from supervise.services.admin.store import schedules
 
-    return read_schedules(database)
+    with database.uow(core=True) as uow:
+        return schedules(uow)
 
 
 def mail_transport(config: MailConfig, base_dir: Path) -> MailTransport:

@@ -201,7 +201,8 @@ def _valid_id(run: str) -> bool:
 def printable(value: object) -> str:
     """Stored text as the terminal shows it: control characters as visible escapes."""
     shown = str(value)
-    if not any(_refused(c, False) for c in shown):
+    # Decided in C for the usual text (see control_characters); a listing prints thousands.
+    if shown.isprintable() or not any(_refused(c, False) for c in shown):
         return shown
     return "".join(
         c.encode("unicode_escape").decode("ascii") if _refused(c, False) else c for c in shown

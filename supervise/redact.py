@@ -39,13 +39,15 @@ ECHO_LIMIT = 200
 #: The longest error message (one line) the program prints.
 MESSAGE_LIMIT = 1000
 
+# Patterns, not compiled ones: ``re`` compiles each on first use and keeps it, so that
+# `supervise --help`, which masks nothing, does not compile them (issue 13, target 3).
 # \d would also match full-width and other scripts' digits: masked as well, on purpose.
-_ID_NUMBER = re.compile(r"(?<!\d)(\d{6})(\d{8})(\d{3}[\dXx])(?!\d)")
+_ID_NUMBER = r"(?<!\d)(\d{6})(\d{8})(\d{3}[\dXx])(?!\d)"
 _LABEL = r"[A-Za-z0-9\u00a0-\uffff-]+"
-_EMAIL = rf"([\w.+%-]{{1,64}})@({_LABEL}(?:\.{_LABEL})+)"  # compiled on first use: 5 ms
+_EMAIL = rf"([\w.+%-]{{1,64}})@({_LABEL}(?:\.{_LABEL})+)"
 # Message-IDs (hex digests @ the sender's domain) name a message, not a person.
-_MESSAGE_ID = re.compile(r"[0-9a-f]{16,}")
-_URL_PASSWORD = re.compile(r"(://[^:/@\s]*:)[^@\s]+@")
+_MESSAGE_ID = r"[0-9a-f]{16,}"
+_URL_PASSWORD = r"(://[^:/@\s]*:)[^@\s]+@"
 _secrets: set[str] = set()
 
 
@@ -92,7 +94,7 @@ def _id_check_holds(run: str) -> bool:
 
 def _mask_email(match: re.Match[str]) -> str:
     local, domain = match.group(1), match.group(2)
-    if _MESSAGE_ID.fullmatch(local):
+    if re.fullmatch(_MESSAGE_ID, local):
         return match.group(0)
     return f"{local[:1]}***@{domain}"
 
@@ -100,7 +102,7 @@ def _mask_email(match: re.Match[str]) -> str:
 def mask_id_numbers(text: str) -> str:
     """``text`` with every ID number masked (the rest left as it is): the last guard on what
     a command prints, so that a user-given path or name holding one is not echoed in full."""
-    return _ID_NUMBER.sub(_mask_id_number, text)
+    return re.sub(_ID_NUMBER, _mask_id_number, text)
 
 
 def redact(text: str) -> str:
@@ -108,9 +110,9 @@ def redact(text: str) -> str:
     for secret in _secrets:
         if secret in text:
             text = text.replace(secret, "***")
-    text = _URL_PASSWORD.sub(r"\1***@", text)
-    text = _ID_NUMBER.sub(_mask_id_number, text)
-    return re.sub(_EMAIL, _mask_email, text)  # re caches the compiled pattern
+    text = re.sub(_URL_PASSWORD, r"\1***@", text)
+    text = re.sub(_ID_NUMBER, _mask_id_number, text)
+    return re.sub(_EMAIL, _mask_email, text)
 
 
 def clip(text: str, limit: int = ECHO_LIMIT) -> str:

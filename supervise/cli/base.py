@@ -11,6 +11,7 @@ status. Database errors reach here already translated by the database adapter.
 from __future__ import annotations
 
 import errno
+import gc
 import importlib
 import os
 import sys
@@ -82,8 +83,54 @@ def _usage(error: click.ClickException, as_json: bool) -> int:
     return 2 if isinstance(error, click.UsageError) else error.exit_code
 
 
+def _columns() -> int:
+    """The terminal's width as ``shutil.get_terminal_size`` finds it: ``$COLUMNS``, else
+    the terminal on stdout, else 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
+class _Context(click.Context):
+    def make_formatter(self) -> click.HelpFormatter:
+        # The width click's formatter would choose, without importing shutil (and the
+        # compression modules shutil imports): 4% of `supervise --help` (issue 13, target 3).
+        width = self.terminal_width or click.formatting.FORCED_WIDTH
+        if width is None:
+            width = max(min(_columns(), self.max_content_width or 80) - 2, 50)
+        return self.formatter_class(width=width, max_width=self.max_content_width)
+
+
+def _write_rows(formatter: click.HelpFormatter, rows: list[tuple[str, str]]) -> None:
+    """``formatter.write_dl(rows)`` for rows that each fit on one line, as they do: click
+    wraps every row with textwrap, a sixth of `supervise --help` (issue 13, target 3)."""
+    first_col = min(max(len(name) for name, _ in rows), 30) + 2
+    text_width = max(formatter.width - first_col - 2, 10)
+    if any(
+        len(name) > first_col - 2
+        or len(text) > text_width
+        or not text.isprintable()
+        or text != text.strip()
+        for name, text in rows
+    ):
+        formatter.write_dl(rows)
+        return
+    indent = " " * formatter.current_indent
+    for name, text in rows:
+        formatter.write(f"{indent}{name:<{first_col}}{text}\n" if text else f"{indent}{name}\n")
+
+
 class SuperviseGroup(click.Group):
     """A group that loads its commands' modules on demand and translates domain errors."""
+
+    context_class = _Context
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(COMMAND_MODULES) | set(self.commands))
@@ -103,7 +150,7 @@ class SuperviseGroup(click.Group):
             if command is not None and not command.hidden:
                 rows.append((name, command.get_short_help_str(limit)))
         with formatter.section("Commands"):
-            formatter.write_dl(rows)
+            _write_rows(formatter, rows)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
@@ -219,6 +266,7 @@ def cli(ctx: click.Context, db_url: str | None, config_path: str | None, user: s
     incidents.use(incidents.log_path(os.environ, office.settings.log.file))
     ctx.obj = office
     ctx.call_on_close(office.close)
+    _loaded()
 
 
 #: Hands the group's :class:`~supervise.office.Office` to a command as its first argument.
@@ -329,7 +377,28 @@ def print_edits(history: list[dict[str, object]]) -> None:
         echo(f"       edited {edit['at']} by {edit['by']}: {text}")
 
 
+#: Whether :func:`main` switched the cyclic garbage collector off while the program loads.
+_COLLECTOR_PAUSED: list[bool] = []
+
+
+def _loaded() -> None:
+    """The program is loaded: the collector back on, for the command's own work, with what
+    was loaded frozen (it lives until exit, so no scan need look at it again)."""
+    if _COLLECTOR_PAUSED:
+        _COLLECTOR_PAUSED.clear()
+        gc.freeze()
+        gc.enable()
+
+
 def main() -> None:
+    """The ``supervise`` program (the console script and ``python -m supervise``)."""
+    # Loading a command allocates a few hundred thousand objects (modules, classes, tables)
+    # that live until exit; the cyclic collector would scan them again and again as they
+    # are made: 4% of a read command's start-up (issue 13, target 3). So it is off until
+    # the office is open (``_loaded``), and a command that never gets there exits soon.
+    if gc.isenabled():
+        gc.disable()
+        _COLLECTOR_PAUSED.append(True)
     cli.main(prog_name="supervise")
 
 

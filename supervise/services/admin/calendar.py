@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from supervise import model
-from supervise.adapters.database import Database, UnitOfWork
+from supervise.adapters.database import UnitOfWork
 from supervise.clock import wall_clock
 from supervise.deadlines import recompute
 from supervise.errors import NotAllowed
@@ -159,12 +159,6 @@ def _recompute(
         },
     )
     return Recomputed(case.id, deadline.kind, old_due, due_day, provisional)
-
-
-def read_schedules(database: Database) -> dict[int, YearSchedule]:
-    """The loaded official years (what the runtime's calendar is built from)."""
-    with database.uow(core=True) as uow:
-        return store.schedules(uow)
 
 
 def show(rt: Runtime, actor: str, year: int) -> YearView:
