@@ -40,6 +40,7 @@ from bench import (  # noqa: E402
     peers,
     profile_advance,
     reports,
+    sweep,
 )
 from bench.base import PG_SERVER  # noqa: E402
 from bench.common import Row, as_json, pg_available, scratch, table  # noqa: E402
@@ -48,7 +49,10 @@ BENCHMARKS = {
     "1": ("advance a case", bench_advance.run),
     "2": ("many supervisors at once", bench_concurrency.run),
     "3": ("a command answers fast", bench_cli.run),
-    "4": ("listing scales with the answer", bench_listing.run),
+    "4": (
+        "listing and the reminder sweep scale with the answer",
+        lambda s, quick: bench_listing.run(s, quick) + sweep.run(s, quick),
+    ),
     "5": ("memory stays flat", bench_memory.run),
     "6": ("notices render fast", notices.run),
     "7": ("the same step on the peers", peers.run),

@@ -14,6 +14,7 @@ on everywhere: names and facts come from case files and must print as text, neve
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import traceback
 from collections.abc import Callable, Iterable, Mapping
@@ -149,6 +150,29 @@ class NoticeRenderer:
             )
         env.filters.update(_FILTERS)
         self._env = env
+        #: Per notice type: its version, and the loader's checks that its sources are as read.
+        self._versions: dict[str, tuple[str, list[Callable[[], bool]]]] = {}
+        self._listing = self._override_listing()
+
+    def _override_listing(self) -> frozenset[str] | None:
+        """The override folder's file names (None: no folder, or unreadable): one listing
+        per render, unlike the folder's mtime, which a change within one clock tick keeps."""
+        try:
+            return None if self.override_dir is None else frozenset(os.listdir(self.override_dir))
+        except OSError:
+            return None
+
+    def _follow_overrides(self) -> None:
+        """A file added to or removed from the override folder changes which source a name
+        resolves to, which neither Jinja's cache nor a kept version would notice: drop both."""
+        if self.override_dir is None:
+            return
+        listing = self._override_listing()
+        if listing != self._listing:
+            self._listing = listing
+            self._versions.clear()
+            if self._env.cache is not None:
+                self._env.cache.clear()
 
     @property
     def sandboxed(self) -> bool:
@@ -183,6 +207,7 @@ class NoticeRenderer:
         return self._render(name, dict(context), name)
 
     def _render(self, name: str, full: dict[str, Any], what: str) -> str:
+        self._follow_overrides()
         try:
             template = self._env.get_template(name)
             return template.render(full)
@@ -221,6 +246,14 @@ class NoticeRenderer:
         the loader would use, so an office override of any of them changes the version.
         """
         nt = get_notice_type(notice_type)
+        # Read once and kept while the files are unchanged, by the same checks Jinja uses to
+        # reload a template (none for the packaged ones), so the version stays that of the
+        # sources the page was rendered from; reading and hashing them on every notice cost
+        # more than rendering it.
+        self._follow_overrides()
+        known = self._versions.get(nt.key)
+        if known is not None and (not self._env.auto_reload or all(check() for check in known[1])):
+            return known[0]
         names = {nt.template_name}
         names.update(
             n for n in self._env.list_templates() if n.startswith("_") or n.endswith(".css")
@@ -228,16 +261,21 @@ class NoticeRenderer:
         loader = self._env.loader
         assert loader is not None
         digest = hashlib.sha256()
+        checks: list[Callable[[], bool]] = []
         for template_name in sorted(names):
             try:
-                source, _filename, _uptodate = loader.get_source(self._env, template_name)
+                source, _filename, uptodate = loader.get_source(self._env, template_name)
             except jinja2.TemplateNotFound as exc:
                 raise SuperviseError(
                     f"notice template {template_name!r} was not found in {self._dirs_text()}"
                 ) from exc
+            if uptodate is not None:
+                checks.append(uptodate)
             digest.update(template_name.encode("utf-8") + b"\0")
             digest.update(source.encode("utf-8") + b"\0")
-        return digest.hexdigest()[:12]
+        version = digest.hexdigest()[:12]
+        self._versions[nt.key] = (version, checks)
+        return version
 
     def _dirs_text(self) -> str:
         return " or ".join(str(d) for d in self._search_dirs)

@@ -3,6 +3,7 @@ builds without reading its deadlines back equals what a fresh read shows."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -58,6 +59,43 @@ def test_an_advance_without_a_notice_reads_once_and_writes_twice(office: Office)
     kinds = [s.split()[0] for s in sent]
     assert kinds == ["SELECT", "UPDATE", "INSERT"], sent
     assert "LEFT OUTER JOIN deadlines" in sent[0] and "LEFT OUTER JOIN users" in sent[0], sent
+
+
+def test_an_advance_with_a_notice_reads_once(office: Office) -> None:
+    case = appointed(office)
+    interview = {
+        "date": date(2026, 12, 10),
+        "details": {"facts": "未报送年报", "place": "301室", "interviewers": ["张三", "王五"]},
+    }
+    first = office.advance(case, "schedule_interview", **interview)
+    office.advance(case, "cancel_interview", reason="改期")
+    again: list[Any] = []
+    sent = statements(lambda: again.append(office.advance(case, "schedule_interview", **interview)))
+    # The case's one read; its UPDATE and history row; the earlier notice superseded and the
+    # number drawn, one statement each (also when there is none); the notice; the interview
+    # and service deadlines, written together after the notice (the same eight statements
+    # as bench/bench_advance.py's Core baseline, which supersedes nothing).
+    kinds = [s.split()[0] + " " + s.split()[2 if s.startswith(("INSERT", "DELETE")) else 1]
+             for s in sent]  # fmt: skip
+    assert kinds[:7] == [
+        "SELECT cases.id,",
+        "UPDATE cases",
+        "INSERT history",
+        "UPDATE notices",
+        "INSERT number_sequences",
+        "INSERT notices",
+        "INSERT deadlines",
+    ], sent
+    assert len(sent) <= 8 and set(kinds[6:]) == {"INSERT deadlines"}, sent
+    assert "ON CONFLICT" in sent[4] and "RETURNING" in sent[4], sent
+    # What those statements left: the earlier notice superseded, the next number drawn, the
+    # service duty of the new notice open beside the interview.
+    (old_id, _, old_number), (new_id, _, new_number) = first.notices[0], again[0].notices[0]
+    shown = {n.id: n for n in office.notices(case=case)}
+    assert (shown[old_id].status, shown[new_id].status) == ("superseded", "active")
+    assert int(re.findall(r"\d+", new_number)[-1]) == int(re.findall(r"\d+", old_number)[-1]) + 1
+    kinds = sorted(d.kind for d in office.case(case).deadlines)
+    assert kinds == sorted(d.kind for d in again[0].case.deadlines) == ["interview", "service"]
 
 
 def test_the_one_read_checks_the_acting_user_as_the_permission_table_does(

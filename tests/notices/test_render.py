@@ -328,6 +328,23 @@ def test_template_version(tmp_path: Path, renderer: NoticeRenderer) -> None:
     assert office.template_version("ban_decision") != renderer.template_version("ban_decision")
 
 
+def test_an_override_added_while_running_is_rendered_and_versioned(tmp_path: Path) -> None:
+    # A long-running process (the scheduler) keeps its renderer: a file the office adds to its
+    # folder later replaces the packaged one at the next render, and the version says so.
+    office = NoticeRenderer(override_dir=tmp_path)
+    context = make_context("warning_decision")
+    before = office.template_version("warning_decision")
+    assert "#123456" not in office.render_html("warning_decision", context)
+    (tmp_path / "style.css").write_text("body { color: #123456; }", encoding="utf-8")
+    assert "#123456" in office.render_html("warning_decision", context)
+    after = office.template_version("warning_decision")
+    assert after != before
+    assert after == NoticeRenderer(override_dir=tmp_path).template_version("warning_decision")
+    (tmp_path / "style.css").unlink()
+    assert "#123456" not in office.render_html("warning_decision", context)
+    assert office.template_version("warning_decision") == before
+
+
 # --- details and context checks ---------------------------------------------------------
 
 

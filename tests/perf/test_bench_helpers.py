@@ -105,3 +105,23 @@ def test_the_durability_check_refuses_weaker_settings() -> None:
     with pytest.raises(RuntimeError, match="would be unfair"):
         check_durability("postgresql://x/y", "lax", {"fsync": "on", "synchronous_commit": "off"})
     check_durability("postgresql://x/y", "strict", {"fsync": "on", "synchronous_commit": "on"})
+
+
+def test_the_sweep_benchmark_builds_what_the_sweep_queues(
+    tmp_path: Path, sqlite_template: Path
+) -> None:
+    # bench/sweep.py fills its SQLite file with bulk Core inserts: a column added to the
+    # schema without a value there broke it unnoticed once (users.districts, issue 11).
+    from bench import sweep
+    from bench.common import make_office
+
+    path = tmp_path / "sweep.db"
+    shutil.copy(sqlite_template, path)
+    sweep.build(f"sqlite:///{path}", 400, 40)
+    office = make_office(f"sqlite:///{path}", now=sweep.NOW)
+    try:
+        seconds, queued = sweep.sweep_once(office, fresh=True)
+        assert queued > 0 and seconds > 0
+        assert sweep.sweep_once(office, fresh=False)[1] == 0  # nothing new: nothing queued
+    finally:
+        office.close()

@@ -136,6 +136,25 @@ def test_a_good_file_imported_twice_changes_nothing_the_second_time(
     assert tables(db_url) == before
 
 
+def test_imported_organizations_start_their_lifecycle_as_added_ones_do(
+    office: Office, db_url: str, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "orgs.csv", [ORG_ROWS[0], ORG_ROWS[1], ORG_ROWS[2]], "utf-8")
+    assert run(db_url, "import", "orgs", str(path)).exit_code == 0
+    imported = [o for o in office.orgs() if o.credit_code in (credit_code(701), credit_code(702))]
+    assert len(imported) == 2
+    for org in imported:
+        lifecycle = office.org(org.id).lifecycle
+        assert [(e["event"], e["from"], e["to"], e["by"]) for e in lifecycle] == [
+            ("add", None, "active", "wang")
+        ]
+        assert lifecycle[0]["at"] == "2026-11-27T10:00:00+08:00"
+    # The next step follows the imported first one.
+    office.advance_org(imported[0].id, "open_review", reason="年度检查发现问题")
+    steps = office.org(imported[0].id).lifecycle
+    assert [e["event"] for e in steps] == ["add", "open_review"]
+
+
 def test_an_export_of_organizations_imports_again(
     stored: Office, db_url: str, tmp_path: Path
 ) -> None:

@@ -221,6 +221,9 @@ def _advance(
                     # retrial for a court's ban, a 复议决定 or judgment for the bureau's).
                     ban.end_reference = params.reference
             cascaded = [other.id for other, _ in reached]
+            # The case's deadlines as this step left them in memory: issuing its notices
+            # and the result read none back (a ban's cascade reads the other cases').
+            mine = running + moved
             issued = notices.issue(
                 uow,
                 rt,
@@ -238,12 +241,14 @@ def _advance(
                     details=details,
                     ban=ban,
                     breach=breach,
+                    running=mine,
                 ),
             )
+            mine += issued.deadlines
             # Each organization the ban reaches gets its own notice, after the decision it
             # cites has its number (13: the post must end; no penalty on the organization).
             for other, other_org in reached:
-                issued += notices.issue(
+                issued.notices += notices.issue(
                     uow,
                     rt,
                     notices.IssueContext(
@@ -258,11 +263,8 @@ def _advance(
                         details={"cascade_notice": {}},
                         ban=ban,
                     ),
-                )
+                ).notices
             uow.flush()
-            # The result's deadlines: known here unless notices or a ban added some of their
-            # own; then read back inside the transaction (no round trip after the commit).
-            known = not issued and event not in BAN_EVENTS
             view = case_view(
                 uow,
                 case,
@@ -270,7 +272,7 @@ def _advance(
                 person,
                 detail=True,
                 with_history=False,
-                running=store.still_running(case.id, running + moved) if known else None,
+                running=store.still_running(case.id, mine),
             )
             uow.commit()
         except Conflict as exc:
@@ -284,7 +286,7 @@ def _advance(
         after,
         cascaded,
         user_triggers_from(after),
-        [(n.id, n.type, n.number) for n in issued],
+        issued.notices,
     )
     if event in BAN_EVENTS and ban is not None and ban_is_over(ban, day0):
         # A ban recorded after its term ended bars nothing: it was entered without a

@@ -161,9 +161,11 @@ class CaseNotFound(NotFound):
 
 def still_running(case_id: int, deadlines: Sequence[model.Deadline]) -> list[model.Deadline]:
     """Of ``deadlines`` (the case's running ones as loaded, then opened or reopened in this
-    transaction and flushed), those still running, in the order a read would give."""
+    transaction), those still running, in the order a read would give after a flush."""
     kept = {id(d): d for d in deadlines if d.case_id == case_id and d.status in RUNNING}
-    return sorted(kept.values(), key=lambda d: (d.due, d.id))
+    # One not yet written sorts after those written, and among them as added: the order of
+    # the ids they will get (a stable sort).
+    return sorted(kept.values(), key=lambda d: (d.due, d.id is None, d.id or 0))
 
 
 def _cases_query() -> CaseQuery:

@@ -173,7 +173,7 @@ def import_file(
             table,
             new,
             skip_bad,
-            lambda part: store.insert_rows(uow, kind.name, part, now),
+            lambda part: store.insert_rows(uow, kind.name, part, now, actor),
             tick,
         ):
             return report

@@ -15,11 +15,13 @@ from supervise.adapters.orm import (
     contract_townships,
     contracts,
     evaluations,
+    org_history,
     org_townships,
     organizations,
     persons,
 )
 from supervise.adapters.personal_data import lookup_indexes, open_number, seal_for_insert
+from supervise.clock import wall_clock
 from supervise.services.areas import store as area_store
 
 
@@ -115,8 +117,12 @@ def _served(uow: UnitOfWork, org_ids: list[int]) -> dict[int, list[tuple[str, st
     return out
 
 
-def insert_rows(uow: UnitOfWork, kind: str, rows: list[dict[str, Any]], now: datetime) -> None:
-    """Insert ``rows`` (clean values) with one executemany through Core."""
+def insert_rows(
+    uow: UnitOfWork, kind: str, rows: list[dict[str, Any]], now: datetime, actor: str
+) -> None:
+    """Insert ``rows`` (clean values) with one executemany through Core; an organization
+    also gets the townships it serves and its lifecycle's first history row, as
+    ``org add`` gives it (``registry.records.insert_org``)."""
     table, _ = _TABLES[kind]
     extra: dict[str, Any] = {"created_at": now, "version": 1}
     if kind == "orgs":
@@ -130,24 +136,37 @@ def insert_rows(uow: UnitOfWork, kind: str, rows: list[dict[str, Any]], now: dat
             for r in rows
         ]  # fmt: skip
         uow.session.execute(table.insert(), rows)
-        _insert_served(uow, {code: places for code, places in served.items() if places})
+        ids = _ids_by_credit_code(uow, list(served))
+        _insert_served(uow, ids, {code: places for code, places in served.items() if places})
+        uow.session.execute(
+            insert(org_history),
+            [{"organization_id": org_id, "seq": 1, "event": "add", "from_state": None,
+              "to_state": "active", "at": now, "recorded_at": wall_clock(), "by": actor,
+              "reason": None, "data": {"imported": True}}
+             for org_id in ids.values()],
+        )  # fmt: skip
         return
     rows = [_sealed({"email": None, **r, **extra}, uow) for r in rows]
     uow.session.execute(table.insert(), rows)
 
 
-def _insert_served(uow: UnitOfWork, served: dict[str, Sequence[tuple[str, str]]]) -> None:
-    """The townships the new organizations serve (by credit code), once they have ids."""
-    if not served:
-        return
-    ids: dict[str, int] = {
+def _ids_by_credit_code(uow: UnitOfWork, codes: list[str]) -> dict[str, int]:
+    return {
         code: org_id
         for code, org_id in uow.session.execute(
             select(organizations.c.credit_code, organizations.c.id).where(
-                organizations.c.credit_code.in_(list(served))
+                organizations.c.credit_code.in_(codes)
             )
         )
     }
+
+
+def _insert_served(
+    uow: UnitOfWork, ids: dict[str, int], served: dict[str, Sequence[tuple[str, str]]]
+) -> None:
+    """The townships the new organizations serve (by credit code)."""
+    if not served:
+        return
     area = area_store.area_ids(uow, {p for places in served.values() for p in places})
     uow.session.execute(
         insert(org_townships),

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -41,7 +41,7 @@ from supervise.numerals import cn_num as cn_number
 from supervise.redact import quoted
 from supervise.rules import Params, Rulebook
 from supervise.runtime import Runtime
-from supervise.services.cases.store import running_deadlines
+from supervise.services.cases.store import running_deadlines, still_running
 from supervise.services.notices import store
 from supervise.states import CaseState
 from supervise.validation import mask_id_number
@@ -131,6 +131,18 @@ class IssueContext:
     details: Mapping[str, Mapping[str, Any]]
     ban: model.Ban | None = None
     breach: str | None = None  # a proposal's breached provision (its citation)
+    #: The case's running deadlines as this transaction left them (loaded, then opened,
+    #: closed or moved in memory), so that issuing reads none back; None: read them.
+    running: Sequence[model.Deadline] | None = None
+
+
+@dataclass
+class Issued:
+    """What a step's notices created: each notice's (id, type, number), and the service
+    deadlines they opened (added to the unit of work, not yet written)."""
+
+    notices: list[tuple[int, str, str]] = field(default_factory=list)
+    deadlines: list[model.Deadline] = field(default_factory=list)
 
 
 def pattern_of(rt: Runtime, notice_type: str) -> str:
@@ -143,29 +155,37 @@ def _series(rt: Runtime, pattern: str) -> str:
     return next(t for t in NOTICE_TYPES if pattern_of(rt, t) == pattern)
 
 
-def issue(uow: UnitOfWork, rt: Runtime, ctx: IssueContext) -> list[model.Notice]:
+def issue(uow: UnitOfWork, rt: Runtime, ctx: IssueContext) -> Issued:
     """Create the event's notices inside the caller's transaction."""
     types = notices_of_event(ctx.event)
+    issued = Issued()
     if not types:
-        return []
+        return issued
     day = ctx.when.astimezone(rt.settings.zone).date()
     renderer = rt.notice_renderer()
-    uow.flush()  # the deadlines this transition just opened
-    deadlines = running_deadlines(uow, ctx.case.id)
-    created: list[model.Notice] = []
+    if ctx.running is None:
+        uow.flush()  # the deadlines this transition just opened, for the read
+        deadlines = running_deadlines(uow, ctx.case.id)
+    else:
+        # Those opened by this step are written later, with the windows' notice ids set
+        # (one INSERT each instead of an INSERT and an UPDATE).
+        deadlines = still_running(ctx.case.id, ctx.running)
     # Every window this event's notices start counts from service, in all its documents
     # (the 约谈记录 states the rectification period the 整改通知书 starts).
     starting = frozenset(kind for t in types for kind in NOTICE_TYPES[t].starts)
     for notice_type in types:
         nt = NOTICE_TYPES[notice_type]
         if nt.replaces_earlier:
-            _supersede(uow, ctx.case.id, notice_type, ctx.seq)
+            _supersede(uow, ctx.case.id, notice_type, ctx.seq, deadlines)
         pattern = pattern_of(rt, notice_type)
         seq = store.allocate_number(uow, _series(rt, pattern), day.year)
         number = format_number(pattern, year=day.year, seq=seq)
         snapshot = _context(uow, rt, ctx, notice_type, number, day, deadlines, starting)
         html = renderer.render_html(notice_type, snapshot)
-        notice = model.Notice(
+        # A prebuilt Core INSERT: the notice is not used as an object in this transaction,
+        # and the ORM's unit of work cost more than the statement.
+        notice_id = store.insert_notice(
+            uow,
             case_id=ctx.case.id,
             history_seq=ctx.seq,
             type=notice_type,
@@ -177,47 +197,43 @@ def issue(uow: UnitOfWork, rt: Runtime, ctx: IssueContext) -> list[model.Notice]
             template_version=renderer.template_version(notice_type),
             html=html,
             html_sha256=hashlib.sha256(html.encode("utf-8")).hexdigest(),
-            pdf_sha256=None,
-            pdf_text_sha256=None,
-            served_on=None,
-            status="active",
         )
-        uow.session.add(notice)
-        uow.flush()
-        created.append(notice)
+        issued.notices.append((notice_id, notice_type, number))
         if nt.starts:
             for deadline in deadlines:
                 if deadline.kind in nt.starts and deadline.opened_seq == ctx.seq:
-                    deadline.status, deadline.notice_id = "waiting", notice.id
+                    deadline.status, deadline.notice_id = "waiting", notice_id
         if nt.served:
             rule, amount, due = period_due(ctx.law.calendar, day, rt.settings.periods.service)
-            uow.session.add(
-                model.Deadline(
-                    case_id=ctx.case.id,
-                    kind="service",
-                    nature="office",
-                    owner="*" if nt.serve_always else ctx.case.state.value,
-                    start=day,
-                    rule=rule,
-                    amount=amount,
-                    due=due.day,
-                    provisional=due.provisional,
-                    status="open",
-                    opened_seq=ctx.seq,
-                    closed_seq=None,
-                    notice_id=notice.id,
-                )
+            service = model.Deadline(
+                case_id=ctx.case.id,
+                kind="service",
+                nature="office",
+                owner="*" if nt.serve_always else ctx.case.state.value,
+                start=day,
+                rule=rule,
+                amount=amount,
+                due=due.day,
+                provisional=due.provisional,
+                status="open",
+                opened_seq=ctx.seq,
+                closed_seq=None,
+                notice_id=notice_id,
             )
-    return created
+            uow.session.add(service)
+            issued.deadlines.append(service)
+    return issued
 
 
-def _supersede(uow: UnitOfWork, case_id: int, notice_type: str, seq: int) -> None:
-    """A rescheduled interview or hearing replaces the earlier notice and its service duty."""
-    for old in store.active_notices(uow, case_id, notice_type):
-        old.status = "superseded"
-        for deadline in store.deadlines_of_notice(uow, old.id):
-            if deadline.status == "open":
-                deadline.status, deadline.closed_seq = "moved", seq
+def _supersede(
+    uow: UnitOfWork, case_id: int, notice_type: str, seq: int, running: Sequence[model.Deadline]
+) -> None:
+    """A rescheduled interview or hearing replaces the earlier notice and its service duty
+    (an earlier notice's open deadlines are among the case's running ones)."""
+    old = store.supersede_notices(uow, case_id, notice_type)
+    for deadline in running:
+        if deadline.notice_id in old and deadline.status == "open":
+            deadline.status, deadline.closed_seq = "moved", seq
 
 
 def _ban_view(ban: model.Ban | None, scope: str, years: int | None) -> dict[str, Any]:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.sql.dml import ReturningInsert
 
 from supervise import model
 from supervise.adapters.database import UnitOfWork, dialect_insert
@@ -18,33 +21,66 @@ from supervise.errors import NotFound
 
 
 def allocate_number(uow: UnitOfWork, series: str, year: int) -> int:
-    """The next number of (series, year). The row lock makes concurrent issuers queue, and a
-    rollback returns the number, so numbers are never skipped or reused."""
-    insert = dialect_insert(uow.dialect)
-    uow.session.execute(
-        insert(number_sequences)
-        .values(type=series, year=year, last=0)
-        .on_conflict_do_nothing(index_elements=["type", "year"])
+    """The next number of (series, year), in one statement: the first of a year inserts 1,
+    later ones add 1 to the row. The row lock makes concurrent issuers queue (PostgreSQL's
+    ON CONFLICT DO UPDATE locks the row; SQLite has one writer), and a rollback returns the
+    number, so numbers are never skipped or reused."""
+    found = uow.session.connection().execute(
+        _next_number(uow.dialect), {"series": series, "of_year": year}
     )
-    seq = uow.session.execute(
-        update(number_sequences)
-        .where(number_sequences.c.type == series, number_sequences.c.year == year)
-        .values(last=number_sequences.c.last + 1)
-        .returning(number_sequences.c.last)
-    ).scalar_one()
-    return int(seq)
+    return int(found.scalar_one())
 
 
-def active_notices(uow: UnitOfWork, case_id: int, notice_type: str) -> list[model.Notice]:
-    return list(
-        uow.session.scalars(
-            select(model.Notice).where(
-                notices_table.c.case_id == case_id,
-                notices_table.c.type == notice_type,
-                notices_table.c.status == "active",
-            )
-        )
+@functools.cache
+def _next_number(dialect: str) -> ReturningInsert[int]:
+    # Built once per dialect: building it cost more than sending it.
+    statement = dialect_insert(dialect)(number_sequences).values(
+        type=bindparam("series"), year=bindparam("of_year"), last=1
     )
+    upsert: ReturningInsert[int] = statement.on_conflict_do_update(
+        index_elements=["type", "year"], set_={"last": number_sequences.c.last + 1}
+    ).returning(number_sequences.c.last)
+    return upsert
+
+
+def insert_notice(uow: UnitOfWork, **values: Any) -> int:
+    """Write a new active notice, not yet served; its id."""
+    found = uow.session.connection().execute(
+        _NOTICE_INSERT,
+        {
+            "pdf_sha256": None,
+            "pdf_text_sha256": None,
+            "served_on": None,
+            "service_method": None,
+            "status": "active",
+            **values,
+        },
+    )
+    return int(found.scalar_one())
+
+
+_NOTICE_INSERT = insert(notices_table).returning(notices_table.c.id)
+
+
+def supersede_notices(uow: UnitOfWork, case_id: int, notice_type: str) -> set[int]:
+    """Mark the case's active notices of ``notice_type`` superseded; their ids (one
+    statement, also when there are none: the usual case costs no read first)."""
+    found = uow.session.connection().execute(
+        _SUPERSEDE, {"of_case": case_id, "notice_type": notice_type}
+    )
+    return set(found.scalars())
+
+
+_SUPERSEDE = (
+    update(notices_table)
+    .where(
+        notices_table.c.case_id == bindparam("of_case"),
+        notices_table.c.type == bindparam("notice_type"),
+        notices_table.c.status == "active",
+    )
+    .values(status="superseded")
+    .returning(notices_table.c.id)
+)
 
 
 def deadlines_of_notice(uow: UnitOfWork, notice_id: int) -> list[model.Deadline]:
