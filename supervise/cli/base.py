@@ -23,6 +23,7 @@ import click
 import supervise
 from supervise import incidents
 from supervise.cli.commands import COMMAND_HELP, COMMAND_MODULES
+from supervise.cli.formatting import HelpContext, write_rows
 from supervise.errors import InvalidInput, NotAllowed, SuperviseError
 from supervise.redact import mask_id_numbers
 
@@ -83,54 +84,10 @@ def _usage(error: click.ClickException, as_json: bool) -> int:
     return 2 if isinstance(error, click.UsageError) else error.exit_code
 
 
-def _columns() -> int:
-    """The terminal's width as ``shutil.get_terminal_size`` finds it: ``$COLUMNS``, else
-    the terminal on stdout, else 80."""
-    try:
-        columns = int(os.environ["COLUMNS"])
-    except (KeyError, ValueError):
-        columns = 0
-    if columns <= 0:
-        try:
-            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
-        except (AttributeError, ValueError, OSError):
-            columns = 0
-    return columns or 80
-
-
-class _Context(click.Context):
-    def make_formatter(self) -> click.HelpFormatter:
-        # The width click's formatter would choose, without importing shutil (and the
-        # compression modules shutil imports): 4% of `supervise --help` (issue 13, target 3).
-        width = self.terminal_width or click.formatting.FORCED_WIDTH
-        if width is None:
-            width = max(min(_columns(), self.max_content_width or 80) - 2, 50)
-        return self.formatter_class(width=width, max_width=self.max_content_width)
-
-
-def _write_rows(formatter: click.HelpFormatter, rows: list[tuple[str, str]]) -> None:
-    """``formatter.write_dl(rows)`` for rows that each fit on one line, as they do: click
-    wraps every row with textwrap, a sixth of `supervise --help` (issue 13, target 3)."""
-    first_col = min(max(len(name) for name, _ in rows), 30) + 2
-    text_width = max(formatter.width - first_col - 2, 10)
-    if any(
-        len(name) > first_col - 2
-        or len(text) > text_width
-        or not text.isprintable()
-        or text != text.strip()
-        for name, text in rows
-    ):
-        formatter.write_dl(rows)
-        return
-    indent = " " * formatter.current_indent
-    for name, text in rows:
-        formatter.write(f"{indent}{name:<{first_col}}{text}\n" if text else f"{indent}{name}\n")
-
-
 class SuperviseGroup(click.Group):
     """A group that loads its commands' modules on demand and translates domain errors."""
 
-    context_class = _Context
+    context_class = HelpContext
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(COMMAND_MODULES) | set(self.commands))
@@ -150,7 +107,7 @@ class SuperviseGroup(click.Group):
             if command is not None and not command.hidden:
                 rows.append((name, command.get_short_help_str(limit)))
         with formatter.section("Commands"):
-            _write_rows(formatter, rows)
+            write_rows(formatter, rows)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:

@@ -14,7 +14,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from supervise.cli import base, cli
+from supervise.cli import base, cli, formatting
 from tests.conftest import TEST_ENV
 
 PAUSED = """
@@ -80,7 +80,7 @@ def written(width: int, rows: list[tuple[str, str]], ours: bool) -> str:
     formatter = click.HelpFormatter(width=width)
     with formatter.section("Commands"):
         if ours:
-            base._write_rows(formatter, rows)
+            formatting.write_rows(formatter, rows)
         else:
             formatter.write_dl(rows)
     return formatter.getvalue()
@@ -105,9 +105,9 @@ def test_the_command_list_is_written_as_click_writes_it(
 
 def test_the_terminal_width_comes_from_columns_first(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "123")
-    assert base._columns() == 123
+    assert formatting.columns() == 123
     monkeypatch.setenv("COLUMNS", "wide")
-    assert base._columns() > 0
+    assert formatting.columns() > 0
 
 
 def test_the_help_follows_the_terminal_width(monkeypatch: pytest.MonkeyPatch) -> None:

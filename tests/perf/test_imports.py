@@ -247,7 +247,7 @@ def test_help_and_version_import_only_the_command_line(flag: str, tmp_path: Path
     modules = run_importtime([flag], tmp_path)
     names = {m.name for m in modules}
     # shutil too (and the compression modules it imports): the help's width is found without
-    # it (supervise/cli/base.py, _columns).
+    # it (supervise/cli/formatting.py).
     heavy = ("sqlalchemy", "yaml", "logging", "shutil", "zlib", "bz2", "lzma")
     loaded = sorted(n for n in names if n.split(".")[0] in heavy)
     ours = sorted(n for n in names if n.startswith("supervise.") and n not in CLI_CORE)
@@ -262,6 +262,7 @@ CLI_CORE = {
     "supervise.cli",
     "supervise.cli.base",
     "supervise.cli.commands",  # the table of commands and their summaries
+    "supervise.cli.formatting",  # the help's width and command list
     "supervise.errors",
     "supervise.redact",
     "supervise.inputs",
