@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -64,7 +65,7 @@ class HistoryView:
         return data
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CaseView:
     id: int
     state: CaseState
@@ -72,8 +73,9 @@ class CaseView:
     person: PersonView
     role: str
     supervisor: str | None
-    deadlines: list[DeadlineView] = field(default_factory=list)
-    history: list[HistoryView] = field(default_factory=list)
+    # Tuples by default, shared: a listing of 100,000 cases holds no empty lists.
+    deadlines: Sequence[DeadlineView] = ()
+    history: Sequence[HistoryView] = ()
     #: Where the legal review and the discussion of the next decision stand (`case show`).
     scrutiny: Scrutiny | None = None
 

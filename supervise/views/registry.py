@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -38,7 +39,7 @@ class LinkView:
         return dict(_json(self))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OrgView:
     id: int
     name: str
@@ -115,14 +116,14 @@ class OrgView:
         return data
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PersonView:
     id: int
     name: str
     id_number_masked: str
     email: str | None
     address: str | None = None
-    history: list[dict[str, Any]] = field(default_factory=list)
+    history: Sequence[dict[str, Any]] = ()
 
     @classmethod
     def of(cls, person: model.Person) -> PersonView:

@@ -38,8 +38,8 @@ def case_view(
     """The plain view of a case, built inside the transaction; ``running`` and ``history``:
     the case's running deadlines and history when the caller knows them (else they are
     read)."""
-    deadlines: list[DeadlineView] = []
-    entries: list[HistoryView] = []
+    deadlines: Sequence[DeadlineView] = ()
+    entries: Sequence[HistoryView] = ()
     if detail:
         known = store.running_deadlines(uow, case.id) if running is None else running
         deadlines = [

@@ -329,7 +329,7 @@ def add_person(
 def show_person(rt: Runtime, actor: str, person_id: int) -> PersonView:
     with rt.uow() as uow:
         view = PersonView.of(store.get_person(uow, person_id))
-        return PersonView(**{**view.__dict__, "history": _edits(rt, uow, "person", person_id)})
+        return dataclasses.replace(view, history=_edits(rt, uow, "person", person_id))
 
 
 def reveal_id_number(rt: Runtime, actor: str, person_id: int) -> str:
