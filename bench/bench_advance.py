@@ -461,7 +461,7 @@ def measure(url: str, backend: str, rounds: int, batch: int) -> list[Row]:
         rows.append(
             compare(
                 "1", f"advance schedule_interview (notice), {backend}: service", "s",
-                schedule["service"], "Core txn + Jinja2", schedule["core"],
+                schedule["service"], "Core txn + Jinja2", schedule["core"], limit=1.2,
                 note=f"creates an interview notice; {n_sql('schedule_interview')}",
             )
         )  # fmt: skip
