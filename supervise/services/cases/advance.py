@@ -46,6 +46,7 @@ from supervise.services.cases.writes import (
 )
 from supervise.services.history import store as history
 from supervise.services.notices import issue as notices
+from supervise.services.notices.snapshot import IssueContext
 from supervise.services.registry.store import get_org
 from supervise.states import (
     EVENTS,
@@ -227,7 +228,7 @@ def _advance(
             issued = notices.issue(
                 uow,
                 rt,
-                notices.IssueContext(
+                IssueContext(
                     law=law,
                     case=case,
                     org=org,
@@ -251,7 +252,7 @@ def _advance(
                 issued.notices += notices.issue(
                     uow,
                     rt,
-                    notices.IssueContext(
+                    IssueContext(
                         law=law,
                         case=other,
                         org=other_org,

@@ -2,8 +2,9 @@
 
 A transition that needs a document creates its notice in the same transaction as the state
 change: its number (文号, sequential per series and year, never reused or skipped), a frozen
-snapshot of the data, the rendered HTML and its SHA-256. What each notice type is, which
-events issue it and which window its service starts is in ``notices/types.py``.
+snapshot of the data (``snapshot.py``), the rendered HTML and its SHA-256. What each notice
+type is, which events issue it and which window its service starts is in
+``notices/types.py``.
 
 Windows that the law counts from notice (陈述申辩, 听证申请, 整改, 撤换) wait until the notice
 is served (``records.serve`` starts them).
@@ -12,7 +13,7 @@ is served (``records.serve`` starts them).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -20,31 +21,17 @@ from zoneinfo import ZoneInfo
 
 from supervise import model
 from supervise.adapters.database import UnitOfWork
-from supervise.banterm import PENDING, term_years
 from supervise.deadlines import period_due
 from supervise.errors import InvalidInput
-from supervise.law import (
-    BAN_SCOPES,
-    CASCADE_BASIS,
-    DECISION_EVENTS,
-    FROM_SERVICE,
-    LAWSUIT_MONTHS,
-    ORG_KINDS,
-    PENALTY_ZH,
-    REVIEW_DAYS,
-    REVOKED_PENALTY,
-)
 from supervise.notices.numbering import format_number
 from supervise.notices.types import NOTICE_TYPES, notices_of_event, validate_details
-from supervise.numerals import cn_date, cn_period, cn_time
-from supervise.numerals import cn_num as cn_number
+from supervise.numerals import cn_date, cn_time
 from supervise.redact import quoted
-from supervise.rules import Params, Rulebook
+from supervise.rules import Params
 from supervise.runtime import Runtime
 from supervise.services.cases.store import running_deadlines, still_running
 from supervise.services.notices import store
-from supervise.states import CaseState
-from supervise.validation import mask_id_number
+from supervise.services.notices.snapshot import IssueContext, notice_snapshot
 
 
 def prepare(
@@ -116,26 +103,6 @@ def _same_day(key: str, value: object, day: date) -> None:
         )
 
 
-@dataclass(frozen=True)
-class IssueContext:
-    """What the transition hands over for its notices (all read inside its transaction)."""
-
-    law: Rulebook
-    case: model.Case
-    org: model.Organization
-    person: model.Person
-    event: str
-    seq: int
-    when: datetime
-    basis: str | None
-    details: Mapping[str, Mapping[str, Any]]
-    ban: model.Ban | None = None
-    breach: str | None = None  # a proposal's breached provision (its citation)
-    #: The case's running deadlines as this transaction left them (loaded, then opened,
-    #: closed or moved in memory), so that issuing reads none back; None: read them.
-    running: Sequence[model.Deadline] | None = None
-
-
 @dataclass
 class Issued:
     """What a step's notices created: each notice's (id, type, number), and the service
@@ -180,7 +147,7 @@ def issue(uow: UnitOfWork, rt: Runtime, ctx: IssueContext) -> Issued:
         pattern = pattern_of(rt, notice_type)
         seq = store.allocate_number(uow, _series(rt, pattern), day.year)
         number = format_number(pattern, year=day.year, seq=seq)
-        snapshot = _context(uow, rt, ctx, notice_type, number, day, deadlines, starting)
+        snapshot = notice_snapshot(uow, rt, ctx, notice_type, number, day, deadlines, starting)
         html = renderer.render_html(notice_type, snapshot)
         # A prebuilt Core INSERT: the notice is not used as an object in this transaction,
         # and the ORM's unit of work cost more than the statement.
@@ -234,170 +201,3 @@ def _supersede(
     for deadline in running:
         if deadline.notice_id in old and deadline.status == "open":
             deadline.status, deadline.closed_seq = "moved", seq
-
-
-def _ban_view(ban: model.Ban | None, scope: str, years: int | None) -> dict[str, Any]:
-    """The ban as its documents state it: scope and term in the statute's words, and for a
-    court's ban the court and the judgment (the bureau never calls it its own decision)."""
-    # A decided ban not yet served has no dates: its term starts on service (banterm).
-    pending = ban is not None and ban.status == PENDING
-    return {
-        "pending": pending,
-        "from_cn": None if ban is None or pending else cn_date(ban.start),
-        "until_cn": None if ban is None or pending or ban.until is None else cn_date(ban.until),
-        "lifelong": False if ban is None else ban.lifelong,
-        "scope_zh": BAN_SCOPES.get(scope, scope),
-        "years": years,
-        "term_zh": None if years is None else f"{cn_number(years)}年",
-        "by_court": False if ban is None else ban.by_court,
-        "court": None if ban is None else ban.court,
-        "judgment": None if ban is None else ban.judgment,
-    }
-
-
-def _years_of(ban: model.Ban) -> int | None:
-    """The ban's term in whole years, when its dates make one (N years end the day before)."""
-    return None if ban.lifelong else term_years(ban.start, ban.until)
-
-
-#: The prior notice of each penalty: what its decision was proposed in.
-_PRIOR_NOTICE: dict[str, str] = {
-    "warning": "warning_prior_notice",
-    "replacement": "replacement_prior_notice",
-    "ban": "ban_prior_notice",
-}
-
-
-def _proposed_breach(uow: UnitOfWork, ctx: IssueContext, penalty: str | None) -> str | None:
-    """A decision cites the provision breached as its prior notice told the party (the
-    notice's snapshot is the record of what was notified, Arts. 44, 45)."""
-    if ctx.event not in DECISION_EVENTS or penalty not in _PRIOR_NOTICE:
-        return None
-    prior = store.latest_notice(uow, ctx.case.id, (_PRIOR_NOTICE[penalty],))
-    if prior is None:
-        return None
-    found = (prior.snapshot.get("basis") or {}).get("breach")
-    return found if isinstance(found, str) else None
-
-
-#: The decision an ending or a setting aside refers to, per event.
-_ORIGINAL_OF: dict[str, tuple[str, ...]] = {
-    "lift_ban": ("ban_decision",),
-    "revoke_ban": ("ban_decision",),
-    "revoke_warning": ("warning_decision",),
-    "ban_cascade": ("ban_decision",),
-}
-
-
-def _original(uow: UnitOfWork, ctx: IssueContext, notice_type: str) -> dict[str, Any] | None:
-    """The decision being ended or set aside, from the record (number, date, title): the
-    user no longer types them. A court's ban has no decision of the bureau to refer to."""
-    types = _ORIGINAL_OF.get(ctx.event)
-    if not types or (ctx.ban is not None and ctx.ban.by_court):
-        return None
-    # A cascade cites the decision of the case that banned the person.
-    case_id = ctx.ban.case_id if ctx.event == "ban_cascade" and ctx.ban is not None else None
-    found = store.latest_notice(uow, case_id or ctx.case.id, types)
-    if found is None:
-        return None
-    return {
-        "title": NOTICE_TYPES[found.type].title_zh,
-        "number": found.number,
-        "date_cn": cn_date(found.created_at.astimezone(ctx.law.zone).date()),
-    }
-
-
-def _context(
-    uow: UnitOfWork,
-    rt: Runtime,
-    ctx: IssueContext,
-    notice_type: str,
-    number: str,
-    day: date,
-    deadlines: Sequence[model.Deadline],
-    starts: frozenset[str | None],
-) -> dict[str, Any]:
-    settings = rt.settings
-    periods = settings.periods
-    nt = NOTICE_TYPES[notice_type]
-    basis = settings.bases.get(ctx.basis or "")
-    basis_view = None
-    if basis is not None:
-        kind = nt.penalty or REVOKED_PENALTY.get(ctx.event, "")
-        if notice_type == "hearing_notice" and ctx.case.state is CaseState.REPLACEMENT_PROPOSED:
-            kind = "replacement"  # a hearing on a 责令撤换 (bases.*.hearing): to the organization
-        basis_view = {
-            "key": ctx.basis,
-            "citation": basis.citation,
-            "penalty": kind,
-            "penalty_zh": PENALTY_ZH.get(kind, ""),
-            # The provision breached, apart from the one that penalizes (item 7).
-            "breach": ctx.breach or _proposed_breach(uow, ctx, nt.penalty),
-        }
-    deadline_views: dict[str, Any] = {}
-    for d in deadlines:
-        period = getattr(periods, d.kind, None)
-        from_service = d.kind in FROM_SERVICE and (
-            d.kind in starts and d.opened_seq == ctx.seq or d.status == "waiting"
-        )
-        deadline_views[d.kind] = {
-            "due_cn": None if from_service else cn_date(d.due),
-            "provisional": False if from_service else d.provisional,
-            "period_cn": cn_period(period.workdays, period.calendar_days) if period else None,
-        }
-    if notice_type == "ban_prior_notice" and "defence_window" not in deadline_views:
-        # A ban proceeding has one window (Art. 64's five working days); the party may state
-        # and defend within it too, so the notice gives both rights the same end.
-        deadline_views["defence_window"] = deadline_views.get("hearing_request")
-    details = dict(ctx.details.get(notice_type, {}))
-    ban_view = None
-    if notice_type == "ban_prior_notice" and basis is not None and basis.ban is not None:
-        # The prior notice states the term proposed (Art. 44), never a range.
-        ban_view = _ban_view(None, basis.ban.scope, ctx.case.proposed_measure)
-    if ctx.ban is not None:
-        ban_view = _ban_view(ctx.ban, ctx.ban.scope, _years_of(ctx.ban))
-    original = _original(uow, ctx, notice_type)
-    return {
-        "notice": {
-            "type": notice_type,
-            "number": number,
-            "title": nt.title_zh,
-            "date_cn": cn_date(day),
-        },
-        "authority": {
-            "name": settings.office.name,
-            "address": settings.office.address,
-            "phone": settings.office.phone,
-            "review_body": settings.office.review_body,
-            "court": settings.office.court,
-            "interview_basis": settings.office.interview_basis,
-            "cascade_basis": CASCADE_BASIS.get(ctx.ban.scope) if ctx.ban else None,
-            # Printed with placeholder office data, a notice is a sample: it says so.
-            "sample": bool(settings.office.placeholders()),
-        },
-        "organization": {
-            "name": ctx.org.name,
-            "credit_code": ctx.org.credit_code,
-            "kind_zh": ORG_KINDS.get(ctx.org.kind, ctx.org.kind),
-            "district": ctx.org.district,
-            "township": ctx.org.township,
-            "address": ctx.org.address,
-            "legal_representative": ctx.org.legal_representative,
-        },
-        "person": {
-            "name": ctx.person.name,
-            # Only the masked number is kept; the served original gets the full one when it
-            # is rendered (notices/pii.py), so no second copy of it is stored.
-            "id_number_masked": mask_id_number(ctx.person.id_number),
-            "role": ctx.case.role,
-            "address": ctx.person.address,
-        },
-        "case": {"id": ctx.case.id},
-        "basis": basis_view,
-        "event": {"name": ctx.event, "at_cn": cn_date(day)},
-        "deadlines": deadline_views,
-        "ban": ban_view,
-        "original": original,
-        "details": details,
-        "remedies": {"review_days": REVIEW_DAYS, "lawsuit_months": LAWSUIT_MONTHS},
-    }
