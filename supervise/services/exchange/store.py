@@ -136,7 +136,7 @@ def insert_rows(
             for r in rows
         ]  # fmt: skip
         uow.session.execute(table.insert(), rows)
-        ids = _ids_by_credit_code(uow, list(served))
+        ids = {code: org[0] for code, org in orgs_by_credit_code(uow, list(served)).items()}
         _insert_served(uow, ids, {code: places for code, places in served.items() if places})
         uow.session.execute(
             insert(org_history),
@@ -148,17 +148,6 @@ def insert_rows(
         return
     rows = [_sealed({"email": None, **r, **extra}, uow) for r in rows]
     uow.session.execute(table.insert(), rows)
-
-
-def _ids_by_credit_code(uow: UnitOfWork, codes: list[str]) -> dict[str, int]:
-    return {
-        code: org_id
-        for code, org_id in uow.session.execute(
-            select(organizations.c.credit_code, organizations.c.id).where(
-                organizations.c.credit_code.in_(codes)
-            )
-        )
-    }
 
 
 def _insert_served(
